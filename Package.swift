@@ -1,0 +1,39 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "readtrace",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "readtrace", targets: ["ReadTraceMain"]),
+        .executable(name: "readtrace-workload", targets: ["ReadWorkload"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C boundary: libbpf, the generated skeleton, CBPF_ shims.
+        .target(
+            name: "CBPF",
+            linkerSettings: [.linkedLibrary("bpf"), .linkedLibrary("elf"), .linkedLibrary("z")]
+        ),
+        // The only Swift code that imports CBPF: owns the skeleton, turns C records into Swift values.
+        .target(name: "ReadTraceKernel", dependencies: ["CBPF", "ReadTraceCore"]),
+        // Pure Swift: aggregation, /proc, rendering, JSON. Testable without root.
+        .target(name: "ReadTraceCore"),
+        // The command: options, the tracing session, output.
+        .target(
+            name: "ReadTrace",
+            dependencies: [
+                "ReadTraceCore", "ReadTraceKernel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "ReadTraceMain", dependencies: ["ReadTrace"]),
+        // Known read patterns for the integration tests and the benchmark.
+        .executableTarget(name: "ReadWorkload"),
+        .testTarget(name: "ReadTraceCoreTests", dependencies: ["ReadTraceCore"]),
+        .testTarget(name: "ReadTraceCommandTests", dependencies: ["ReadTrace"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ReadTraceCore"]),
+    ]
+)

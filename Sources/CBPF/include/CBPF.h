@@ -1,0 +1,29 @@
+/* Umbrella header of the C boundary: libbpf, the generated skeleton, the records
+ * shared with the BPF programs, and CBPF_ shims for what Swift imports badly. */
+#ifndef CBPF_H
+#define CBPF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "../../../bpf/readtrace.h"
+#include "readtrace.skel.h"
+
+/* Swift does not import char arrays this large: where the path slots start in a record. */
+static inline size_t CBPF_file_event_path_offset(void) { return offsetof(struct rt_file_event, path); }
+
+/* libbpf logs through a variadic callback: keep warnings only when verbose. */
+void CBPF_set_libbpf_verbose(bool verbose);
+
+/* Sets filter slot `index` of the skeleton's comm_filters (a char[16][16] in rodata). */
+void CBPF_set_comm_filter(struct readtrace *skeleton, unsigned index, const char *comm);
+
+/* Forks and execs `argv` (searched in PATH) with default signal handling and, when
+ * `switch_user` is set, the given groups, gid and uid. Returns the child's pid, or -1
+ * with *error set to the errno of the step that failed (exec included). */
+pid_t CBPF_spawn(char *const argv[], bool switch_user, uid_t uid, gid_t gid,
+                 const gid_t *groups, size_t group_count, int *error);
+
+#endif

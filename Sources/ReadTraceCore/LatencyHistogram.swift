@@ -1,0 +1,88 @@
+/// A log-linear histogram of durations in nanoseconds: exact below 16 ns, then 16
+/// buckets per power of two, so a reported percentile is within about 3% of the truth.
+/// Only the range of buckets in use is stored, which keeps idle entries small.
+public struct LatencyHistogram: Sendable, Equatable {
+    static let subBucketBits = 4
+    static let subBucketCount = 1 << subBucketBits
+
+    private var firstIndex = 0
+    private var counts: [UInt32] = []
+    public private(set) var count: UInt64 = 0
+    public private(set) var totalNanoseconds: UInt64 = 0
+    public private(set) var minNanoseconds: UInt64 = .max
+    public private(set) var maxNanoseconds: UInt64 = 0
+
+    public init() {}
+
+    public mutating func record(_ nanoseconds: UInt64) {
+        let index = Self.bucketIndex(of: nanoseconds)
+        makeRoom(forBucket: index)
+        counts[index - firstIndex] &+= 1
+        count += 1
+        totalNanoseconds &+= nanoseconds
+        minNanoseconds = min(minNanoseconds, nanoseconds)
+        maxNanoseconds = max(maxNanoseconds, nanoseconds)
+    }
+
+    public mutating func merge(_ other: LatencyHistogram) {
+        guard other.count > 0 else { return }
+        makeRoom(forBucket: other.firstIndex)
+        makeRoom(forBucket: other.firstIndex + other.counts.count - 1)
+        for (offset, bucketCount) in other.counts.enumerated() {
+            counts[other.firstIndex + offset - firstIndex] &+= bucketCount
+        }
+        count += other.count
+        totalNanoseconds &+= other.totalNanoseconds
+        minNanoseconds = min(minNanoseconds, other.minNanoseconds)
+        maxNanoseconds = max(maxNanoseconds, other.maxNanoseconds)
+    }
+
+    private mutating func makeRoom(forBucket index: Int) {
+        if counts.isEmpty {
+            firstIndex = index
+            counts = [0]
+        } else if index < firstIndex {
+            counts.insert(contentsOf: repeatElement(0, count: firstIndex - index), at: 0)
+            firstIndex = index
+        } else if index >= firstIndex + counts.count {
+            counts.append(contentsOf: repeatElement(0, count: index - firstIndex - counts.count + 1))
+        }
+    }
+
+    /// The value at or below which `fraction` (0...1) of the recorded durations lie:
+    /// the middle of the bucket holding that rank, clamped to the observed extremes.
+    public func percentile(_ fraction: Double) -> UInt64 {
+        guard count > 0 else { return 0 }
+        let rank = max(1, UInt64((fraction * Double(count)).rounded(.up)))
+        var seen: UInt64 = 0
+        for (offset, bucketCount) in counts.enumerated() {
+            seen += UInt64(bucketCount)
+            if seen >= rank {
+                let value = Self.representative(ofBucket: firstIndex + offset)
+                return min(max(value, minNanoseconds), maxNanoseconds)
+            }
+        }
+        return maxNanoseconds
+    }
+
+    static func bucketIndex(of value: UInt64) -> Int {
+        if value < UInt64(subBucketCount) { return Int(value) }
+        let exponent = 63 - value.leadingZeroBitCount
+        let subBucket = Int((value >> UInt64(exponent - subBucketBits)) & UInt64(subBucketCount - 1))
+        return (exponent - subBucketBits + 1) * subBucketCount + subBucket
+    }
+
+    /// The lowest value of a bucket and its width.
+    static func range(ofBucket index: Int) -> (lower: UInt64, width: UInt64) {
+        if index < subBucketCount { return (UInt64(index), 1) }
+        let exponent = index / subBucketCount + subBucketBits - 1
+        let subBucket = UInt64(index % subBucketCount)
+        let width = UInt64(1) << UInt64(exponent - subBucketBits)
+        return ((UInt64(subBucketCount) + subBucket) * width, width)
+    }
+
+    static func representative(ofBucket index: Int) -> UInt64 {
+        let (lower, width) = range(ofBucket: index)
+        return lower + width / 2
+    }
+}

@@ -1,0 +1,115 @@
+/// A device number as the kernel stores it in a superblock (`major << 20 | minor`).
+public struct DeviceNumber: Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: UInt32
+
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public init(major: UInt32, minor: UInt32) { rawValue = major << 20 | minor }
+
+    public var major: UInt32 { rawValue >> 20 }
+    public var minor: UInt32 { rawValue & 0xFFFFF }
+    /// "major:minor", as /proc/diskstats and lsblk show it.
+    public var description: String { "\(major):\(minor)" }
+}
+
+/// A file as the kernel identifies it: its filesystem's device and its inode number.
+public struct FileID: Hashable, Sendable {
+    public var device: DeviceNumber
+    public var inode: UInt64
+
+    public init(device: DeviceNumber, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+}
+
+/// One finished read-family call, as the kernel reported it.
+public struct ReadRecord: Sendable {
+    public var pid: Int32
+    public var threadID: Int32
+    public var file: FileID
+    /// CLOCK_MONOTONIC when the call returned.
+    public var endNanoseconds: UInt64
+    public var latencyNanoseconds: UInt64
+    /// Bytes returned, or a negated errno.
+    public var result: Int64
+
+    public init(pid: Int32, threadID: Int32, file: FileID, endNanoseconds: UInt64, latencyNanoseconds: UInt64, result: Int64) {
+        self.pid = pid
+        self.threadID = threadID
+        self.file = file
+        self.endNanoseconds = endNanoseconds
+        self.latencyNanoseconds = latencyNanoseconds
+        self.result = result
+    }
+}
+
+/// A file named by the kernel the first time a traced process read it.
+public struct FileRecord: Sendable, Equatable {
+    public var id: FileID
+    /// The full path as raw bytes: Linux paths need not be UTF-8.
+    public var path: [UInt8]
+    public var sizeBytes: UInt64
+    public var isRegular: Bool
+    /// The file had no links left (deleted while open) when first seen.
+    public var deleted: Bool
+
+    public init(id: FileID, path: [UInt8], sizeBytes: UInt64, isRegular: Bool, deleted: Bool) {
+        self.id = id
+        self.path = path
+        self.sizeBytes = sizeBytes
+        self.isRegular = isRegular
+        self.deleted = deleted
+    }
+
+    /// Joins path components sent leaf first ("a.engine", "models") into "/models/a.engine".
+    /// An incomplete walk (too deep or too long) is marked with a leading "…".
+    public static func path(fromLeafFirstComponents components: [[UInt8]], complete: Bool) -> [UInt8] {
+        if components.isEmpty { return complete ? Array("/".utf8) : [] }
+        var path: [UInt8] = complete ? [] : Array("…".utf8)
+        for component in components.reversed() {
+            path.append(UInt8(ascii: "/"))
+            path.append(contentsOf: component)
+        }
+        return path
+    }
+}
+
+/// A process described by the kernel the first time it read a traced file.
+public struct ProcessRecord: Sendable, Equatable {
+    public var pid: Int32
+    public var parentPid: Int32
+    public var cgroupID: UInt64
+    public var comm: String
+
+    public init(pid: Int32, parentPid: Int32, cgroupID: UInt64, comm: String) {
+        self.pid = pid
+        self.parentPid = parentPid
+        self.cgroupID = cgroupID
+        self.comm = comm
+    }
+}
+
+/// Everything the kernel side sends.
+public enum KernelEvent: Sendable {
+    case read(ReadRecord)
+    case file(FileRecord)
+    case process(ProcessRecord)
+}
+
+/// Kernel-side counters summed over CPUs.
+public struct KernelCounters: Sendable, Equatable {
+    public var eventsEmitted: UInt64
+    /// Ring-buffer reservations that failed: records the kernel could not send.
+    public var eventsLost: UInt64
+
+    public init(eventsEmitted: UInt64 = 0, eventsLost: UInt64 = 0) {
+        self.eventsEmitted = eventsEmitted
+        self.eventsLost = eventsLost
+    }
+}
+
+/// Which kernel hooks deliver the reads.
+public enum HookKind: String, Sendable, CaseIterable {
+    case fentry
+    case tracepoint
+}

@@ -1,0 +1,130 @@
+/// A (process, file) pair: the unit readtrace reports on.
+public struct ReadKey: Hashable, Sendable {
+    public var pid: Int32
+    public var file: FileID
+
+    public init(pid: Int32, file: FileID) {
+        self.pid = pid
+        self.file = file
+    }
+}
+
+/// Reads of one file by one process.
+public struct ReadStats: Sendable, Equatable {
+    /// Calls that returned a byte count (end-of-file reads of 0 bytes included).
+    public var calls: UInt64 = 0
+    public var bytes: UInt64 = 0
+    /// Calls that failed; their latency and bytes are not counted.
+    public var errors: UInt64 = 0
+    public var firstStartNanoseconds: UInt64 = .max
+    public var lastEndNanoseconds: UInt64 = 0
+    /// Latency of the calls that returned a byte count.
+    public var latency = LatencyHistogram()
+    public var timeline = Timeline()
+
+    public init() {}
+}
+
+/// What one refresh interval added to a (process, file).
+public struct IntervalStats: Sendable, Equatable {
+    public var calls: UInt64 = 0
+    public var bytes: UInt64 = 0
+    public var latency = LatencyHistogram()
+
+    public init() {}
+}
+
+/// A process with what user space could add to the kernel's description.
+public struct ProcessInfo: Sendable, Equatable {
+    public var record: ProcessRecord
+    public var cmdline: String?
+    public var cgroupPath: String?
+
+    public init(record: ProcessRecord, cmdline: String? = nil, cgroupPath: String? = nil) {
+        self.record = record
+        self.cmdline = cmdline
+        self.cgroupPath = cgroupPath
+    }
+}
+
+/// Folds kernel events into per-(process, file) statistics. Pure: tests drive it
+/// with hand-made events.
+public struct TraceAggregate: Sendable {
+    /// CLOCK_MONOTONIC at which tracing started; `*_s` figures count from here.
+    public let startNanoseconds: UInt64
+    /// Adds what /proc knows about a newly seen process.
+    public typealias ProcessDescriber = @Sendable (ProcessRecord) -> ProcessInfo
+
+    private let describe: ProcessDescriber
+    public private(set) var processes: [Int32: ProcessInfo] = [:]
+    public private(set) var files: [FileID: FileRecord] = [:]
+    /// Files in the order they were first seen; a file's dump id is its position + 1.
+    public private(set) var fileOrder: [FileID] = []
+    public private(set) var reads: [ReadKey: ReadStats] = [:]
+    public private(set) var interval: [ReadKey: IntervalStats] = [:]
+    public private(set) var eventsReceived: UInt64 = 0
+
+    public init(startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { ProcessInfo(record: $0) }) {
+        self.startNanoseconds = startNanoseconds
+        self.describe = describe
+    }
+
+    public mutating func record(_ event: KernelEvent) {
+        eventsReceived += 1
+        switch event {
+        case .read(let read):
+            record(read)
+        case .file(let file):
+            if files.updateValue(file, forKey: file.id) == nil { fileOrder.append(file.id) }
+        case .process(let process):
+            // Described again after exec: keep the new name, refresh what /proc says.
+            processes[process.pid] = describe(process)
+        }
+    }
+
+    private mutating func record(_ read: ReadRecord) {
+        let key = ReadKey(pid: read.pid, file: read.file)
+        if processes[read.pid] == nil {
+            processes[read.pid] = describe(ProcessRecord(pid: read.pid, parentPid: 0, cgroupID: 0, comm: "?"))
+        }
+        if files[read.file] == nil {
+            files[read.file] = FileRecord(id: read.file, path: [], sizeBytes: 0, isRegular: true, deleted: false)
+            fileOrder.append(read.file)
+        }
+        let start = read.endNanoseconds &- read.latencyNanoseconds
+        reads[key, default: ReadStats()].apply(read, start: start, since: startNanoseconds)
+        var intervalStats = interval[key, default: IntervalStats()]
+        if read.result >= 0 {
+            intervalStats.calls += 1
+            intervalStats.bytes += UInt64(read.result)
+            intervalStats.latency.record(read.latencyNanoseconds)
+        }
+        interval[key] = intervalStats
+    }
+
+    /// Returns what the interval that just ended added, and starts a new one.
+    public mutating func takeInterval() -> [ReadKey: IntervalStats] {
+        defer { interval = [:] }
+        return interval
+    }
+
+    /// The dump id of a file: 1 for the first file seen.
+    public func fileNumber(of file: FileID) -> Int? {
+        fileOrder.firstIndex(of: file).map { $0 + 1 }
+    }
+}
+
+extension ReadStats {
+    fileprivate mutating func apply(_ read: ReadRecord, start: UInt64, since runStart: UInt64) {
+        firstStartNanoseconds = min(firstStartNanoseconds, start)
+        lastEndNanoseconds = max(lastEndNanoseconds, read.endNanoseconds)
+        guard read.result >= 0 else {
+            errors += 1
+            return
+        }
+        calls += 1
+        bytes += UInt64(read.result)
+        latency.record(read.latencyNanoseconds)
+        timeline.add(UInt64(read.result), atNanosecondsSinceStart: read.endNanoseconds &- min(runStart, read.endNanoseconds))
+    }
+}

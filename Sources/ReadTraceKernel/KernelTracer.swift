@@ -1,0 +1,239 @@
+import CBPF
+import Glibc
+import ReadTraceCore
+
+/// What the kernel side traces; turned into rodata and map entries before attach.
+public struct KernelConfiguration: Sendable {
+    public enum HookChoice: String, Sendable, CaseIterable {
+        case auto, fentry, tracepoint
+    }
+
+    public var hook: HookChoice = .auto
+    public var pids: [Int32] = []
+    public var comms: [String] = []
+    /// Cgroup v2 ids with their depth below the root (the root is level 0).
+    public var cgroups: [(id: UInt64, level: Int)] = []
+    /// Trace only readtrace's children and their descendants (plus `pids`).
+    public var traceChildren = false
+    public var allFiles = false
+    public var ringBufferBytes = 16 << 20
+    public var verbose = false
+
+    public init() {}
+
+    public static let maxComms = Int(RT_MAX_COMM_FILTERS)
+    public static let maxCgroupDepth = Int(RT_MAX_CGROUP_DEPTH)
+}
+
+/// The loaded and attached BPF programs: the only owner of the skeleton.
+/// Detaches everything when released.
+public final class KernelTracer {
+    public let hook: HookKind
+    /// Why this hook was chosen, for the user: which variants were refused and how.
+    public let hookExplanation: String
+    private let skeleton: UnsafeMutablePointer<readtrace>
+    private var ringBuffer: OpaquePointer?
+    private let sink = EventSink()
+    private let possibleCPUs: Int
+
+    public init(configuration: KernelConfiguration) throws {
+        CBPF_set_libbpf_verbose(configuration.verbose)
+        let cpus = libbpf_num_possible_cpus()
+        guard cpus > 0 else { throw KernelError(step: "count possible CPUs", errno: -cpus) }
+        possibleCPUs = Int(cpus)
+
+        let candidates: [HookKind] = switch configuration.hook {
+        case .auto: [.fentry, .tracepoint]
+        case .fentry: [.fentry]
+        case .tracepoint: [.tracepoint]
+        }
+        var refusals: [String] = []
+        var loaded: (UnsafeMutablePointer<readtrace>, HookKind)?
+        for candidate in candidates {
+            do {
+                loaded = (try Self.load(configuration, hook: candidate), candidate)
+                break
+            } catch let error as KernelError {
+                if candidate == candidates.last { throw error }
+                refusals.append("\(candidate.rawValue) refused (\(error))")
+            }
+        }
+        guard let (skeleton, hook) = loaded else { preconditionFailure("no hook candidates") }
+        self.skeleton = skeleton
+        self.hook = hook
+        hookExplanation = (refusals + ["using \(hook.rawValue)"]).joined(separator: "; ")
+
+        let context = Unmanaged.passUnretained(sink).toOpaque()
+        ringBuffer = ring_buffer__new(bpf_map__fd(skeleton.pointee.maps.events), { context, data, size in
+            guard let context, let data else { return 0 }
+            Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue().deliver(UnsafeRawPointer(data), size)
+            return 0
+        }, context, nil)
+        guard ringBuffer != nil else {
+            readtrace__destroy(skeleton)
+            throw KernelError(step: "create ring buffer reader", errno: errno)
+        }
+    }
+
+    deinit {
+        ring_buffer__free(ringBuffer)
+        readtrace__destroy(skeleton)
+    }
+
+    /// Opens, configures, loads and attaches one hook variant; destroys it on failure.
+    private static func load(_ configuration: KernelConfiguration, hook: HookKind) throws -> UnsafeMutablePointer<readtrace> {
+        guard let skeleton = readtrace__open() else {
+            throw KernelError(step: "open BPF object", errno: errno)
+        }
+        do {
+            try configure(skeleton, configuration, hook: hook)
+            let loadResult = readtrace__load(skeleton)
+            guard loadResult == 0 else {
+                throw KernelError(step: "load \(hook.rawValue) programs", errno: -loadResult,
+                                  hint: -loadResult == EPERM && geteuid() != 0 ? "readtrace needs root, or CAP_BPF and CAP_PERFMON" : nil)
+            }
+            try fillFilterMaps(skeleton, configuration)
+            let attachResult = readtrace__attach(skeleton)
+            guard attachResult == 0 else {
+                throw KernelError(step: "attach \(hook.rawValue) programs", errno: -attachResult,
+                                  hint: -attachResult == ENOENT && hook == .tracepoint ? "is tracefs mounted at /sys/kernel/tracing?" : nil)
+            }
+            return skeleton
+        } catch {
+            readtrace__destroy(skeleton)
+            throw error
+        }
+    }
+
+    private static func configure(_ skeleton: UnsafeMutablePointer<readtrace>, _ configuration: KernelConfiguration, hook: HookKind) throws {
+        let rodata = skeleton.pointee.rodata!
+        rodata.pointee.self_tgid = UInt32(getpid())
+        rodata.pointee.filter_by_tgid = configuration.traceChildren || !configuration.pids.isEmpty
+        rodata.pointee.follow_forks = configuration.traceChildren
+        rodata.pointee.all_files = configuration.allFiles
+        precondition(configuration.comms.count <= KernelConfiguration.maxComms, "validated by the command")
+        for (index, comm) in configuration.comms.enumerated() {
+            CBPF_set_comm_filter(skeleton, UInt32(index), comm)
+        }
+        rodata.pointee.comm_filter_count = UInt32(configuration.comms.count)
+        let deepest = configuration.cgroups.map(\.level).max()
+        rodata.pointee.cgroup_filter_levels = deepest.map { UInt32($0 + 1) } ?? 0
+
+        let programs = skeleton.pointee.progs
+        let fentryPrograms = [programs.fentry_vfs_read, programs.fexit_vfs_read,
+                              programs.fentry_vfs_readv, programs.fexit_vfs_readv]
+        let tracepointPrograms = [programs.enter_read, programs.exit_read, programs.enter_pread64, programs.exit_pread64,
+                                  programs.enter_readv, programs.exit_readv, programs.enter_preadv, programs.exit_preadv,
+                                  programs.enter_preadv2, programs.exit_preadv2]
+        for program in fentryPrograms { bpf_program__set_autoload(program, hook == .fentry) }
+        for program in tracepointPrograms { bpf_program__set_autoload(program, hook == .tracepoint) }
+        bpf_program__set_autoload(programs.follow_fork, configuration.traceChildren)
+        bpf_program__set_autoload(programs.forget_exited, rodata.pointee.filter_by_tgid)
+
+        let result = bpf_map__set_max_entries(skeleton.pointee.maps.events, UInt32(configuration.ringBufferBytes))
+        guard result == 0 else { throw KernelError(step: "size ring buffer", errno: -result) }
+    }
+
+    private static func fillFilterMaps(_ skeleton: UnsafeMutablePointer<readtrace>, _ configuration: KernelConfiguration) throws {
+        for pid in configuration.pids {
+            try insert(UInt32(pid), into: skeleton.pointee.maps.traced_tgids, what: "trace pid \(pid)")
+        }
+        for cgroup in configuration.cgroups {
+            try insert(cgroup.id, into: skeleton.pointee.maps.traced_cgroups, what: "trace cgroup \(cgroup.id)")
+        }
+    }
+
+    private static func insert<Key: BitwiseCopyable>(_ key: Key, into map: OpaquePointer?, what: String) throws {
+        var key = key
+        var present: UInt8 = 1
+        let result = bpf_map__update_elem(map, &key, MemoryLayout<Key>.size, &present, 1, UInt64(BPF_ANY))
+        guard result == 0 else { throw KernelError(step: what, errno: -result) }
+    }
+
+    /// The ring buffer's epoll descriptor: readable when records are waiting.
+    public var pollDescriptor: Int32 { ring_buffer__epoll_fd(ringBuffer) }
+
+    /// Hands every waiting record to `handle`, in order; returns how many there were.
+    @discardableResult
+    public func drain(_ handle: (KernelEvent) -> Void) throws -> Int {
+        try withoutActuallyEscaping(handle) { handle in
+            sink.handle = handle
+            defer { sink.handle = nil }
+            let consumed = ring_buffer__consume(ringBuffer)
+            guard consumed >= 0 else { throw KernelError(step: "read ring buffer", errno: -consumed) }
+            return Int(consumed)
+        }
+    }
+
+    /// Sums the per-CPU counters.
+    public func counters() throws -> KernelCounters {
+        var zero: UInt32 = 0
+        var perCPU = [rt_counters](repeating: rt_counters(), count: possibleCPUs)
+        let result = perCPU.withUnsafeMutableBytes { values in
+            bpf_map__lookup_elem(skeleton.pointee.maps.counters, &zero, 4, values.baseAddress, values.count, 0)
+        }
+        guard result == 0 else { throw KernelError(step: "read counters", errno: -result) }
+        return perCPU.reduce(into: KernelCounters()) { total, cpu in
+            total.eventsEmitted += cpu.events_emitted
+            total.eventsLost += cpu.events_lost
+        }
+    }
+}
+
+/// Receives ring-buffer records inside ring_buffer__consume and converts them into
+/// Swift values; the C callback reaches it through an unretained pointer.
+private final class EventSink {
+    var handle: ((KernelEvent) -> Void)?
+
+    func deliver(_ data: UnsafeRawPointer, _ size: Int) {
+        guard let handle, size >= MemoryLayout<UInt32>.size else { return }
+        switch data.load(as: UInt32.self) {
+        case UInt32(RT_EVENT_READ.rawValue) where size >= MemoryLayout<rt_read_event>.size:
+            handle(.read(ReadRecord(data.load(as: rt_read_event.self))))
+        case UInt32(RT_EVENT_FILE.rawValue) where size >= CBPF_file_event_path_offset():
+            handle(.file(FileRecord(fileEventAt: data, size: size)))
+        case UInt32(RT_EVENT_PROCESS.rawValue) where size >= MemoryLayout<rt_process_event>.size:
+            handle(.process(ProcessRecord(data.load(as: rt_process_event.self))))
+        default:
+            break
+        }
+    }
+}
+
+extension ReadRecord {
+    init(_ event: rt_read_event) {
+        self.init(pid: Int32(bitPattern: event.tgid), threadID: Int32(bitPattern: event.tid),
+                  file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
+                  endNanoseconds: event.end_ns, latencyNanoseconds: event.latency_ns, result: event.result)
+    }
+}
+
+extension ProcessRecord {
+    init(_ event: rt_process_event) {
+        let comm = withUnsafeBytes(of: event.comm) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        self.init(pid: Int32(bitPattern: event.tgid), parentPid: Int32(bitPattern: event.parent_tgid),
+                  cgroupID: event.cgroup_id, comm: comm)
+    }
+}
+
+extension FileRecord {
+    /// Reads the header fields and the path slots in place.
+    init(fileEventAt data: UnsafeRawPointer, size: Int) {
+        let event = data.assumingMemoryBound(to: rt_file_event.self)
+        let pathStart = data + CBPF_file_event_path_offset()
+        let slotSize = Int(RT_NAME_MAX)
+        let slots = min(Int(event.pointee.path_slots), (size - CBPF_file_event_path_offset()) / slotSize)
+        // Empty slots mark crossed mount points.
+        let components = (0..<max(slots, 0)).compactMap { slot -> [UInt8]? in
+            let bytes = UnsafeRawBufferPointer(start: pathStart + slot * slotSize, count: slotSize)
+            let name = bytes.prefix { $0 != 0 }
+            return name.isEmpty ? nil : Array(name)
+        }
+        let flags = event.pointee.flags
+        let complete = flags & UInt32(RT_FILE_PATH_TRUNCATED.rawValue) == 0
+        self.init(id: FileID(device: DeviceNumber(rawValue: event.pointee.dev), inode: event.pointee.inode),
+                  path: FileRecord.path(fromLeafFirstComponents: components, complete: complete),
+                  sizeBytes: event.pointee.size_bytes, isRegular: event.pointee.mode & 0o170000 == 0o100000,
+                  deleted: flags & UInt32(RT_FILE_DELETED.rawValue) != 0)
+    }
+}

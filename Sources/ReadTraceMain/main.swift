@@ -1,0 +1,2 @@
+import ReadTrace
+try smoke()

@@ -1,0 +1,131 @@
+/* readtrace-workload: reads a file in a known pattern, so tests and the benchmark
+ * can compare what readtrace reports with what was really read. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: readtrace-workload --file PATH [--syscall read|pread64|readv|preadv|preadv2]\n"
+	"                          [--chunk BYTES] [--repeat N] [--failing-reads N] [--name COMM] [--wait-stdin]\n"
+	"Reads PATH from start to end of file in chunks of BYTES with one syscall, N times (the\n"
+	"last call of each pass returns 0), then makes the given number of reads with the same\n"
+	"syscall that fail (EBADF, on a write-only descriptor). Prints what it did.\n";
+
+enum syscall_kind { READ, PREAD64, READV, PREADV, PREADV2 };
+static const char *const syscall_names[] = { "read", "pread64", "readv", "preadv", "preadv2" };
+
+static enum syscall_kind kind = READ;
+static size_t chunk = 4096;
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "readtrace-workload: %s%s%s\n%s", what, errno ? ": " : "", errno ? strerror(errno) : "", usage);
+	exit(2);
+}
+
+/* Reads up to `chunk` bytes at `offset`; the vector variants split the chunk in two. */
+static ssize_t read_once(int fd, char *buffer, off_t offset)
+{
+	size_t half = chunk / 2;
+	struct iovec vectors[2] = { { buffer, half }, { buffer + half, chunk - half } };
+
+	switch (kind) {
+	case READ: return read(fd, buffer, chunk);
+	case PREAD64: return pread(fd, buffer, chunk, offset);
+	case READV: return readv(fd, vectors, 2);
+	case PREADV: return preadv(fd, vectors, 2, offset);
+	case PREADV2: return preadv2(fd, vectors, 2, offset, 0);
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = NULL, *name = NULL;
+	long repeat = 1, failing_reads = 0;
+	int wait_stdin = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *flag = argv[i];
+		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(flag, "--wait-stdin") == 0) {
+			wait_stdin = 1;
+			continue;
+		}
+		if (!value)
+			fail("missing value");
+		i++;
+		if (strcmp(flag, "--file") == 0)
+			path = value;
+		else if (strcmp(flag, "--chunk") == 0)
+			chunk = strtoul(value, NULL, 10);
+		else if (strcmp(flag, "--repeat") == 0)
+			repeat = strtol(value, NULL, 10);
+		else if (strcmp(flag, "--failing-reads") == 0)
+			failing_reads = strtol(value, NULL, 10);
+		else if (strcmp(flag, "--name") == 0)
+			name = value;
+		else if (strcmp(flag, "--syscall") == 0) {
+			int found = 0;
+			for (int k = 0; k <= PREADV2; k++)
+				if (strcmp(value, syscall_names[k]) == 0) {
+					kind = k;
+					found = 1;
+				}
+			if (!found)
+				fail("unknown syscall");
+		} else
+			fail("unknown argument");
+	}
+	if (!path || chunk == 0 || repeat < 1 || failing_reads < 0)
+		fail("bad arguments");
+	if (name && prctl(PR_SET_NAME, name) != 0)
+		fail("cannot set name");
+	if (wait_stdin) {
+		char line[64];
+		if (!fgets(line, sizeof(line), stdin))
+			fail("stdin closed");
+	}
+
+	char *buffer = aligned_alloc(4096, (chunk + 4095) / 4096 * 4096);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (!buffer || fd < 0)
+		fail("cannot open file");
+	long long bytes = 0, calls = 0, failed = 0;
+	struct timespec start, end;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (long pass = 0; pass < repeat; pass++) {
+		off_t offset = 0;
+		for (;;) {
+			ssize_t got = read_once(fd, buffer, offset);
+			calls++;
+			if (got < 0)
+				fail("read failed");
+			if (got == 0)
+				break;
+			bytes += got;
+			offset += got;
+		}
+		lseek(fd, 0, SEEK_SET);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	close(fd);
+	if (failing_reads > 0) {
+		int write_only = open(path, O_WRONLY | O_CLOEXEC);
+		if (write_only < 0)
+			fail("cannot open file for writing");
+		for (long i = 0; i < failing_reads; i++)
+			failed += read_once(write_only, buffer, 0) < 0;
+		close(write_only);
+	}
+	long long elapsed = (end.tv_sec - start.tv_sec) * 1000000000LL + (end.tv_nsec - start.tv_nsec);
+	printf("bytes=%lld calls=%lld failed_calls=%lld elapsed_ns=%lld\n", bytes, calls, failed, elapsed);
+	return 0;
+}

@@ -1,0 +1,99 @@
+/* The few kernel types readtrace's BPF programs touch, declared with
+ * preserve_access_index so libbpf relocates every field access against the
+ * running kernel's BTF (CO-RE). Only the fields used are listed; their
+ * order and the absent fields do not matter. */
+#ifndef READTRACE_KERNEL_TYPES_H
+#define READTRACE_KERNEL_TYPES_H
+
+#include <linux/types.h>
+#include <linux/bpf.h> /* uapi: map types and flags */
+
+#define CORE __attribute__((preserve_access_index))
+
+typedef __u32 dev_t;
+typedef __s64 loff_t;
+typedef _Bool bool;
+#define true 1
+#define false 0
+
+#define S_IFMT  00170000
+#define S_IFREG 0100000
+
+typedef struct { int counter; } CORE atomic_t;
+
+struct qstr { const unsigned char *name; } CORE;
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+} CORE;
+
+struct super_block { dev_t s_dev; } CORE;
+
+struct inode {
+	unsigned short i_mode;
+	unsigned long i_ino;
+	unsigned int i_nlink;
+	loff_t i_size;
+	struct super_block *i_sb;
+} CORE;
+
+struct vfsmount { struct dentry *mnt_root; } CORE;
+
+struct mount {
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+} CORE;
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+} CORE;
+
+struct file {
+	struct path f_path;
+	struct inode *f_inode;
+} CORE;
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+} CORE;
+
+struct files_struct { struct fdtable *fdt; } CORE;
+
+struct signal_struct { atomic_t live; } CORE;
+
+struct task_struct {
+	int pid;
+	int tgid;
+	char comm[16];
+	struct task_struct *group_leader;
+	struct task_struct *real_parent;
+	struct files_struct *files;
+	struct signal_struct *signal;
+} CORE;
+
+struct trace_entry {
+	unsigned short type;
+	unsigned char flags;
+	unsigned char preempt_count;
+	int pid;
+};
+
+struct trace_event_raw_sys_enter {
+	struct trace_entry ent;
+	long id;
+	unsigned long args[6];
+} CORE;
+
+struct trace_event_raw_sys_exit {
+	struct trace_entry ent;
+	long id;
+	long ret;
+} CORE;
+
+struct iovec;
+
+#endif

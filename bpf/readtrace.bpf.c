@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* readtrace's kernel side: times every read-family call on a regular file by
+ * a traced process and sends one record per call through a ring buffer.
+ *
+ * Accounting lives in begin_read/end_read; each hook variant (fentry/fexit on
+ * the VFS read functions, or the syscall tracepoints) is a thin wrapper that
+ * only finds the struct file or the return value. Filtering by process, comm
+ * and cgroup happens before any map work. */
+#include "kernel_types.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "readtrace.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Options, set by the loader before load so the verifier prunes what they rule out. */
+const volatile __u32 self_tgid;
+const volatile bool filter_by_tgid;          /* only tgids in traced_tgids */
+const volatile bool follow_forks;            /* children of readtrace and of traced processes are traced */
+const volatile __u32 comm_filter_count;
+const volatile char comm_filters[RT_MAX_COMM_FILTERS][RT_COMM_LEN];
+const volatile __u32 cgroup_filter_levels;   /* 0: no cgroup filter; else deepest filtered level + 1 */
+const volatile bool all_files;               /* also pipes, sockets, ttys, ... */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rt_counters);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced_tgids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} traced_cgroups SEC(".maps");
+
+struct file_key {
+	__u64 inode;
+	__u32 dev;
+	__u32 padding;
+};
+
+struct inflight_read {
+	struct file_key file;
+	__u64 start_ns;
+};
+
+/* Per thread: the read it is inside, from entry to return. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct inflight_read);
+} inflight_reads SEC(".maps");
+
+/* Files and processes already named to user space; evicted ones are named again. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct file_key);
+	__type(value, __u8);
+} announced_files SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} announced_processes SEC(".maps");
+
+/* A file record is built here (too large for the stack), then copied out
+ * only as far as its path reaches. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rt_file_event);
+} file_event_scratch SEC(".maps");
+
+static const __u8 present = 1;
+
+static __always_inline void count_event(bool sent)
+{
+	__u32 zero = 0;
+	struct rt_counters *counter = bpf_map_lookup_elem(&counters, &zero);
+
+	if (!counter)
+		return;
+	if (sent)
+		counter->events_emitted++;
+	else
+		counter->events_lost++;
+}
+
+/* Reserves a ring-buffer record, counting it as emitted or lost on this CPU. */
+static __always_inline void *reserve_event(__u64 size)
+{
+	void *event = bpf_ringbuf_reserve(&events, size, 0);
+
+	count_event(event != NULL);
+	return event;
+}
+
+static __always_inline bool same_comm(const char *comm, const volatile char *wanted)
+{
+	for (int i = 0; i < RT_COMM_LEN; i++) {
+		if (comm[i] != wanted[i])
+			return false;
+		if (comm[i] == '\0')
+			return true;
+	}
+	return true;
+}
+
+/* Matches the process name (the thread group leader's comm, as ps shows it). */
+static __always_inline bool comm_matches(struct task_struct *task)
+{
+	char comm[RT_COMM_LEN] = {};
+
+	BPF_CORE_READ_STR_INTO(&comm, task, group_leader, comm);
+	for (__u32 i = 0; i < RT_MAX_COMM_FILTERS && i < comm_filter_count; i++) {
+		if (same_comm(comm, comm_filters[i]))
+			return true;
+	}
+	return false;
+}
+
+/* True when the current task's cgroup or one of its ancestors is filtered in. */
+static __always_inline bool cgroup_matches(void)
+{
+	for (int level = 0; level < RT_MAX_CGROUP_DEPTH && level < cgroup_filter_levels; level++) {
+		__u64 id = bpf_get_current_ancestor_cgroup_id(level);
+
+		if (!id)
+			break;
+		if (bpf_map_lookup_elem(&traced_cgroups, &id))
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool is_traced(__u32 tgid)
+{
+	if (tgid == self_tgid)
+		return false;
+	if (filter_by_tgid && !bpf_map_lookup_elem(&traced_tgids, &tgid))
+		return false;
+	if (comm_filter_count && !comm_matches((struct task_struct *)bpf_get_current_task()))
+		return false;
+	if (cgroup_filter_levels && !cgroup_matches())
+		return false;
+	return true;
+}
+
+static __always_inline void announce_process(__u32 tgid)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct rt_process_event *event;
+
+	if (bpf_map_lookup_elem(&announced_processes, &tgid))
+		return;
+	event = reserve_event(sizeof(*event));
+	if (!event)
+		return;
+	event->kind = RT_EVENT_PROCESS;
+	event->tgid = tgid;
+	event->parent_tgid = BPF_CORE_READ(task, real_parent, tgid);
+	event->reserved = 0;
+	event->cgroup_id = bpf_get_current_cgroup_id();
+	BPF_CORE_READ_STR_INTO(&event->comm, task, group_leader, comm);
+	bpf_ringbuf_submit(event, 0);
+	bpf_map_update_elem(&announced_processes, &tgid, &present, BPF_ANY);
+}
+
+/* Writes the file's path components leaf first, one slot per step, crossing mount
+ * points up to the root of the reader's mount namespace. Returns the slots used. */
+static __always_inline __u32 write_path(struct rt_file_event *event, struct file *file)
+{
+	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+	struct mount *mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+
+	for (__u32 slot = 0; slot < RT_MAX_PATH_DEPTH; slot++) {
+		struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+
+		event->path[slot][0] = '\0';
+		if (dentry == mnt_root || dentry == parent) {
+			struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+
+			if (dentry != mnt_root || mnt_parent == mnt)
+				return slot;
+			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = mnt_parent;
+			continue;
+		}
+		bpf_probe_read_kernel_str(event->path[slot], RT_NAME_MAX, BPF_CORE_READ(dentry, d_name.name));
+		dentry = parent;
+	}
+	event->flags |= RT_FILE_PATH_TRUNCATED;
+	return RT_MAX_PATH_DEPTH;
+}
+
+static __always_inline void announce_file(struct file *file, struct inode *inode,
+					  struct file_key *key)
+{
+	__u32 zero = 0;
+	struct rt_file_event *event;
+	__u32 slots;
+
+	if (bpf_map_lookup_elem(&announced_files, key))
+		return;
+	event = bpf_map_lookup_elem(&file_event_scratch, &zero);
+	if (!event)
+		return;
+	event->kind = RT_EVENT_FILE;
+	event->dev = key->dev;
+	event->inode = key->inode;
+	event->size_bytes = BPF_CORE_READ(inode, i_size);
+	event->mode = BPF_CORE_READ(inode, i_mode);
+	event->flags = BPF_CORE_READ(inode, i_nlink) == 0 ? RT_FILE_DELETED : 0;
+	event->reserved = 0;
+	slots = write_path(event, file);
+	event->path_slots = slots;
+	if (bpf_ringbuf_output(&events, event, offsetof(struct rt_file_event, path) + slots * RT_NAME_MAX, 0)) {
+		count_event(false);
+		return;
+	}
+	count_event(true);
+	bpf_map_update_elem(&announced_files, key, &present, BPF_ANY);
+}
+
+/* Entry of a read-family call by a traced process: remember which file and when. */
+static __always_inline void begin_read(struct file *file)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct inflight_read read = {};
+	struct inode *inode;
+
+	if (!file)
+		return;
+	inode = BPF_CORE_READ(file, f_inode);
+	if (!inode)
+		return;
+	if (!all_files && (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+		return;
+	read.file.inode = BPF_CORE_READ(inode, i_ino);
+	read.file.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	announce_process(pid_tgid >> 32);
+	announce_file(file, inode, &read.file);
+	read.start_ns = bpf_ktime_get_ns();
+	bpf_map_update_elem(&inflight_reads, &tid, &read, BPF_ANY);
+}
+
+/* Return of a read-family call: one record with the bytes returned or the error. */
+static __always_inline void end_read(long result)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct inflight_read *read = bpf_map_lookup_elem(&inflight_reads, &tid);
+	struct rt_read_event *event;
+
+	if (!read)
+		return;
+	event = reserve_event(sizeof(*event));
+	if (event) {
+		__u64 now = bpf_ktime_get_ns();
+
+		event->kind = RT_EVENT_READ;
+		event->tgid = pid_tgid >> 32;
+		event->tid = tid;
+		event->dev = read->file.dev;
+		event->inode = read->file.inode;
+		event->end_ns = now;
+		event->latency_ns = now - read->start_ns;
+		event->result = result;
+		bpf_ringbuf_submit(event, 0);
+	}
+	bpf_map_delete_elem(&inflight_reads, &tid);
+}
+
+static __always_inline struct file *file_of_fd(unsigned long fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *file = NULL;
+
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	return file;
+}
+
+/* Hook variant "tracepoint": the five read syscalls; the fd names the file. */
+#define TRACE_READ_SYSCALL(name)                                                      \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                   \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx)                       \
+	{                                                                             \
+		if (is_traced(bpf_get_current_pid_tgid() >> 32))                      \
+			begin_read(file_of_fd(ctx->args[0]));                         \
+		return 0;                                                             \
+	}                                                                             \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                    \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx)                         \
+	{                                                                             \
+		end_read(ctx->ret);                                                   \
+		return 0;                                                             \
+	}
+
+TRACE_READ_SYSCALL(read)
+TRACE_READ_SYSCALL(pread64)
+TRACE_READ_SYSCALL(readv)
+TRACE_READ_SYSCALL(preadv)
+TRACE_READ_SYSCALL(preadv2)
+
+/* Hook variant "fentry": the VFS functions those syscalls end in. */
+SEC("fentry/vfs_read")
+int BPF_PROG(fentry_vfs_read, struct file *file)
+{
+	if (is_traced(bpf_get_current_pid_tgid() >> 32))
+		begin_read(file);
+	return 0;
+}
+
+SEC("fexit/vfs_read")
+int BPF_PROG(fexit_vfs_read, struct file *file, char *buf, __u64 count, loff_t *pos, long ret)
+{
+	end_read(ret);
+	return 0;
+}
+
+SEC("fentry/vfs_readv")
+int BPF_PROG(fentry_vfs_readv, struct file *file)
+{
+	if (is_traced(bpf_get_current_pid_tgid() >> 32))
+		begin_read(file);
+	return 0;
+}
+
+SEC("fexit/vfs_readv")
+int BPF_PROG(fexit_vfs_readv, struct file *file, const struct iovec *vec, unsigned long vlen,
+	     loff_t *pos, int flags, long ret)
+{
+	end_read(ret);
+	return 0;
+}
+
+/* With follow_forks, a new process inherits tracing from its parent; readtrace's
+ * own children (the command it runs) are traced from their first instruction. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(follow_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 parent_tgid = BPF_CORE_READ(parent, tgid);
+	__u32 child_tgid = BPF_CORE_READ(child, tgid);
+
+	if (child_tgid == parent_tgid)
+		return 0;
+	if (parent_tgid == self_tgid || bpf_map_lookup_elem(&traced_tgids, &parent_tgid))
+		bpf_map_update_elem(&traced_tgids, &child_tgid, &present, BPF_ANY);
+	return 0;
+}
+
+/* exec changes the name: describe the process again on its next read. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(forget_exec_name)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	bpf_map_delete_elem(&announced_processes, &tgid);
+	return 0;
+}
+
+/* A dead thread group's tgid may be reused: stop tracing it. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(forget_exited, struct task_struct *task)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	bpf_map_delete_elem(&traced_tgids, &tgid);
+	bpf_map_delete_elem(&announced_processes, &tgid);
+	return 0;
+}

@@ -1,0 +1,71 @@
+/* Records and constants shared by the BPF programs and the Swift loader.
+ * Fixed-width fields only, so both sides agree on layout by construction. */
+#ifndef READTRACE_SHARED_H
+#define READTRACE_SHARED_H
+
+#include <linux/types.h>
+
+#define RT_COMM_LEN 16
+#define RT_MAX_COMM_FILTERS 16
+/* A path is sent as one fixed-size slot per component, leaf first. */
+#define RT_NAME_MAX 256
+#define RT_MAX_PATH_DEPTH 64
+#define RT_MAX_CGROUP_DEPTH 32
+
+enum rt_event_kind {
+	RT_EVENT_READ = 1,
+	RT_EVENT_FILE = 2,
+	RT_EVENT_PROCESS = 3,
+};
+
+/* One finished read-family call on a traced file. */
+struct rt_read_event {
+	__u32 kind;
+	__u32 tgid;
+	__u32 tid;
+	__u32 dev;          /* kernel dev_t of the file's superblock: major << 20 | minor */
+	__u64 inode;
+	__u64 end_ns;       /* CLOCK_MONOTONIC at return */
+	__u64 latency_ns;   /* entry to return */
+	__s64 result;       /* bytes returned, or -errno */
+};
+
+enum rt_file_flags {
+	RT_FILE_DELETED = 1 << 0,       /* no links left when first seen */
+	RT_FILE_PATH_TRUNCATED = 1 << 1,
+};
+
+/* Names a file the first time a traced process reads it. Only the first
+ * path_slots slots are sent, so a record is as long as the path is deep. */
+struct rt_file_event {
+	__u32 kind;
+	__u32 dev;
+	__u64 inode;
+	__u64 size_bytes;
+	__u32 mode;
+	__u32 flags;
+	__u32 path_slots;
+	__u32 reserved;
+	/* Slot i holds the i-th component up from the file, NUL-terminated, or is
+	 * empty where the walk crossed a mount point: {"a.engine", "models"} is
+	 * /models/a.engine. A slot per step keeps the walk cheap to verify. */
+	char path[RT_MAX_PATH_DEPTH][RT_NAME_MAX];
+};
+
+/* Describes a process the first time it is seen, and again after exec. */
+struct rt_process_event {
+	__u32 kind;
+	__u32 tgid;
+	__u32 parent_tgid;
+	__u32 reserved;
+	__u64 cgroup_id;
+	char comm[RT_COMM_LEN];
+};
+
+/* Per-CPU counters, summed by user space. */
+struct rt_counters {
+	__u64 events_emitted;
+	__u64 events_lost;   /* ring-buffer reservations that failed */
+};
+
+#endif
