@@ -19,8 +19,8 @@ help:
 	@echo "make check-skeleton  fail when the committed skeleton does not match bpf/"
 	@echo "make bench           measure attach time and read slowdown (scripts/bench)"
 
-quickstart: deps release
-	.build/release/readtrace --duration 10s
+quickstart:
+	scripts/quickstart
 
 deps:
 	scripts/install-deps
@@ -50,9 +50,8 @@ build:
 release:
 	$(SWIFT) build -c release --static-swift-stdlib
 
-test: deps check-skeleton
-	$(SWIFT) build
-	$(SWIFT) test
+test:
+	scripts/test
 
 bench: release
 	scripts/bench

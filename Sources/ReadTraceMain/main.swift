@@ -1,2 +1,3 @@
 import ReadTrace
-try smoke()
+
+ReadTraceCommand.main()

@@ -14,9 +14,11 @@
 static const char usage[] =
 	"usage: readtrace-workload --file PATH [--syscall read|pread64|readv|preadv|preadv2]\n"
 	"                          [--chunk BYTES] [--repeat N] [--failing-reads N] [--name COMM] [--wait-stdin]\n"
+	"                          [--unlink]\n"
 	"Reads PATH from start to end of file in chunks of BYTES with one syscall, N times (the\n"
 	"last call of each pass returns 0), then makes the given number of reads with the same\n"
-	"syscall that fail (EBADF, on a write-only descriptor). Prints what it did.\n";
+	"syscall that fail (EBADF, on a write-only descriptor). --wait-stdin waits for a line on\n"
+	"stdin first; --unlink deletes PATH after opening it. Prints what it did.\n";
 
 enum syscall_kind { READ, PREAD64, READV, PREADV, PREADV2 };
 static const char *const syscall_names[] = { "read", "pread64", "readv", "preadv", "preadv2" };
@@ -50,13 +52,17 @@ int main(int argc, char **argv)
 {
 	const char *path = NULL, *name = NULL;
 	long repeat = 1, failing_reads = 0;
-	int wait_stdin = 0;
+	int wait_stdin = 0, unlink_after_open = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *flag = argv[i];
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(flag, "--wait-stdin") == 0) {
 			wait_stdin = 1;
+			continue;
+		}
+		if (strcmp(flag, "--unlink") == 0) {
+			unlink_after_open = 1;
 			continue;
 		}
 		if (!value)
@@ -84,7 +90,7 @@ int main(int argc, char **argv)
 		} else
 			fail("unknown argument");
 	}
-	if (!path || chunk == 0 || repeat < 1 || failing_reads < 0)
+	if (!path || chunk == 0 || repeat < 1 || failing_reads < 0 || (failing_reads && unlink_after_open))
 		fail("bad arguments");
 	if (name && prctl(PR_SET_NAME, name) != 0)
 		fail("cannot set name");
@@ -98,6 +104,8 @@ int main(int argc, char **argv)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (!buffer || fd < 0)
 		fail("cannot open file");
+	if (unlink_after_open && unlink(path) != 0)
+		fail("cannot unlink file");
 	long long bytes = 0, calls = 0, failed = 0;
 	struct timespec start, end;
 	clock_gettime(CLOCK_MONOTONIC, &start);

@@ -1,0 +1,149 @@
+import ArgumentParser
+import Glibc
+import ReadTraceCore
+import ReadTraceKernel
+
+/// `readtrace`: which process reads which file, how much and how fast.
+public struct ReadTraceCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "readtrace",
+        abstract: "Show which processes read which files, how many bytes and how fast, live.",
+        discussion: """
+            Counts every read(2), pread64(2), readv(2), preadv(2) and preadv2(2) of a regular file
+            with the bytes actually returned and the time the call took, per process and file.
+            Filters (--comm, --pid, --cgroup) are applied in the kernel; several values of one filter
+            match any of them, different filters must all match. Processes that start later and
+            match are traced too. Runs until --duration, Ctrl-C or SIGTERM, then prints a summary.
+
+            Examples:
+              sudo readtrace --comm trtserver
+              sudo readtrace --cgroup /kubepods.slice --path '*.engine' --json load.json
+              sudo readtrace --duration 30s --sort total
+              sudo readtrace --json run.json -- python3 load_model.py
+            """,
+        version: ReadTraceVersion.current
+    )
+
+    @Option(name: .customLong("comm"), help: ArgumentHelp(
+        "Trace processes with this name (repeatable).",
+        discussion: "Matches the kernel's process name (comm): at most 15 characters, as `ps -o comm` shows it; longer names are cut to 15.",
+        valueName: "name"))
+    var comms: [String] = []
+
+    @Option(name: .customLong("pid"), help: ArgumentHelp("Trace this process, all its threads (repeatable).", valueName: "pid"))
+    var pids: [Int32] = []
+
+    @Option(name: .customLong("cgroup"), help: ArgumentHelp(
+        "Trace processes in this cgroup v2 or below it (repeatable).",
+        discussion: "A path inside the cgroup v2 hierarchy (/kubepods.slice) or below its mount point.",
+        valueName: "path"))
+    var cgroups: [String] = []
+
+    @Option(name: .customLong("path"), help: ArgumentHelp(
+        "Show and dump only files whose full path matches this glob (repeatable), e.g. '*.engine'.",
+        valueName: "glob"))
+    var paths: [String] = []
+
+    @Flag(help: "Also count reads of pipes, sockets, ttys and other files that are not regular files.")
+    var allFiles = false
+
+    @Option(help: ArgumentHelp(
+        "Kernel hooks: fentry (fastest; VFS functions), tracepoint (syscall tracepoints) or auto (the fastest that loads).",
+        valueName: "auto|fentry|tracepoint"))
+    var hook: KernelConfiguration.HookChoice = .auto
+
+    @Option(help: ArgumentHelp("Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
+    var interval = TimeSpan(seconds: 1)
+
+    @Option(help: ArgumentHelp("Stop after this long (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
+    var duration: TimeSpan?
+
+    @Option(help: ArgumentHelp("Order rows by \(SortKey.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "key"))
+    var sort: SortKey = .bytes
+
+    @Option(help: ArgumentHelp("Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"))
+    var json: String?
+
+    @Flag(help: "Print nothing on standard output while tracing, nor the summary.")
+    var quiet = false
+
+    @Flag(help: "Show libbpf's log (load and attach details).")
+    var verbose = false
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp(
+        "Run this command and trace it and its descendants; readtrace exits with its status.",
+        valueName: "command"))
+    var command: [String] = []
+
+    public init() {}
+
+    public mutating func validate() throws {
+        if comms.count > KernelConfiguration.maxComms {
+            throw ValidationError("at most \(KernelConfiguration.maxComms) --comm filters are supported")
+        }
+        if let empty = comms.first(where: \.isEmpty) {
+            throw ValidationError("--comm needs a name, got '\(empty)'")
+        }
+        comms = comms.map { String(decoding: $0.utf8.prefix(15), as: UTF8.self) }
+        if let bad = pids.first(where: { $0 <= 0 }) {
+            throw ValidationError("--pid must be a positive process id, got \(bad)")
+        }
+        if interval.nanoseconds < 10_000_000 {
+            throw ValidationError("--interval must be at least 10ms")
+        }
+        if let duration, duration.nanoseconds == 0 {
+            throw ValidationError("--duration must be longer than 0")
+        }
+    }
+
+    public func run() throws {
+        let session = TraceSession(options: options)
+        let status = try session.run()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    var options: TraceOptions {
+        TraceOptions(comms: comms, pids: pids, cgroups: cgroups, paths: paths, allFiles: allFiles,
+                     hook: hook, interval: interval, duration: duration, sort: sort, jsonPath: json,
+                     quiet: quiet, verbose: verbose, command: command)
+    }
+
+    /// Like ParsableCommand.main, but every failure is one line on standard error.
+    public static func main(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Glibc.exit(0)
+        } catch let error as ReadTraceError {
+            fail(error.description, code: 1)
+        } catch let error as KernelError {
+            fail(error.description, code: 1)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode { exit(withError: error) }
+            fail(message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments",
+                 hint: " (see 'readtrace --help')", code: code.rawValue)
+        }
+    }
+
+    private static func fail(_ message: String, hint: String = "", code: Int32) -> Never {
+        var line = message
+        if line.hasPrefix("Error: ") { line.removeFirst("Error: ".count) }
+        StandardStreams.writeError("readtrace: \(line)\(hint)\n")
+        Glibc.exit(code)
+    }
+}
+
+extension KernelConfiguration.HookChoice: ExpressibleByArgument {}
+extension SortKey: ExpressibleByArgument {}
+
+extension TimeSpan: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public var defaultValueDescription: String { description }
+}
+
+/// A user-facing failure: one line, no stack trace.
+public struct ReadTraceError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

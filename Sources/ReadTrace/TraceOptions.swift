@@ -1,0 +1,23 @@
+import ReadTraceCore
+import ReadTraceKernel
+
+/// Everything the user asked for, as validated by the command.
+struct TraceOptions {
+    var comms: [String]
+    var pids: [Int32]
+    var cgroups: [String]
+    var paths: [String]
+    var allFiles: Bool
+    var hook: KernelConfiguration.HookChoice
+    var interval: TimeSpan
+    var duration: TimeSpan?
+    var sort: SortKey
+    var jsonPath: String?
+    var quiet: Bool
+    var verbose: Bool
+    var command: [String]
+
+    var filters: RunMetadata.Filters {
+        RunMetadata.Filters(comms: comms, pids: pids, cgroups: cgroups, paths: paths)
+    }
+}

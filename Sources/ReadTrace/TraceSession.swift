@@ -1,0 +1,146 @@
+import Glibc
+import ReadTraceCore
+import ReadTraceKernel
+
+/// One run: checks, attach, the event loop, and the summary and dump at the end.
+struct TraceSession {
+    let options: TraceOptions
+
+    /// Traces until the duration ends, a signal arrives or the command exits; returns the exit status.
+    func run() throws -> Int32 {
+        let sessionStart = Clock.monotonicNanoseconds()
+        let configuration = try preflight()
+        let signals = try SignalPipe(signals: [SIGINT, SIGTERM] + (options.command.isEmpty ? [] : [SIGCHLD]))
+
+        var tracer: KernelTracer? = try KernelTracer(configuration: configuration)
+        let hook = tracer!.hook
+        let start = Clock.monotonicNanoseconds()
+        let startedAt = Clock.unixSeconds()
+        StandardStreams.writeError("readtrace: tracing with \(hook.rawValue) hooks, attached in \((start - sessionStart) / 1_000_000) ms (\(tracer!.hookExplanation)); Ctrl-C to stop\n")
+
+        let child = try options.command.isEmpty ? nil
+            : ChildProcess(arguments: options.command, user: .invokingSudoUser())
+        var aggregate = TraceAggregate(startNanoseconds: start) { record in
+            ProcessInfo(record: record, cmdline: ProcFS.cmdline(of: record.pid), cgroupPath: ProcFS.cgroupPath(of: record.pid))
+        }
+        let screen = LiveScreen(mode: options.quiet ? .silent : LiveScreen.Mode.forStandardOutput(),
+                                sort: options.sort, pathFilter: PathFilter(options.paths))
+        let loop = EventLoop(descriptors: [tracer!.pollDescriptor, signals.readEnd])
+
+        var exitCode: Int32 = 0
+        var nextRefresh = start + options.interval.nanoseconds
+        var lastRefresh = (time: start, events: UInt64(0))
+        let deadline = options.duration.map { start + $0.nanoseconds }
+        tracing: while true {
+            let now = Clock.monotonicNanoseconds()
+            let wakeAt = min(nextRefresh, deadline ?? .max)
+            try loop.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0)
+            try tracer!.drain { aggregate.record($0) }
+
+            for signal in signals.take() {
+                if signal == SIGCHLD, let status = child?.exitStatus() {
+                    exitCode = status.code
+                    break tracing
+                }
+                if signal == SIGINT || signal == SIGTERM {
+                    exitCode = child.map { stop($0, with: signal) } ?? 0
+                    break tracing
+                }
+            }
+            let afterWait = Clock.monotonicNanoseconds()
+            if let deadline, afterWait >= deadline { break }
+            if afterWait >= nextRefresh {
+                let seconds = Double(afterWait - lastRefresh.time) / 1e9
+                let rate = Double(aggregate.eventsReceived - lastRefresh.events) / max(seconds, 1e-9)
+                screen.refresh(aggregate: &aggregate, intervalSeconds: seconds,
+                               elapsedSeconds: Double(afterWait - start) / 1e9, hook: hook,
+                               counters: try tracer!.counters(), eventsPerSecond: rate)
+                lastRefresh = (afterWait, aggregate.eventsReceived)
+                nextRefresh = max(nextRefresh + options.interval.nanoseconds, afterWait + 1)
+            }
+        }
+
+        // Last records, then detach every probe before reporting.
+        try tracer!.drain { aggregate.record($0) }
+        let counters = try tracer!.counters()
+        tracer = nil
+        let end = Clock.monotonicNanoseconds()
+        screen.close()
+
+        let metadata = RunMetadata(toolVersion: ReadTraceVersion.current, host: ProcFS.host(), hook: hook,
+                                   startedAtUnixSeconds: startedAt, durationSeconds: Double(end - start) / 1e9,
+                                   filters: options.filters, counters: counters)
+        if !options.quiet {
+            StandardStreams.writeOutput(screen.summary(aggregate: aggregate, metadata: metadata))
+        }
+        if let path = options.jsonPath {
+            let document = DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter(options.paths))
+            try AtomicFile.write(try document.encoded(), to: path)
+            StandardStreams.writeError("readtrace: wrote \(path)\n")
+        }
+        if counters.eventsLost > 0 {
+            StandardStreams.writeError("readtrace: \(counters.eventsLost) events were lost (ring buffer full); totals are low by that many reads\n")
+        }
+        return exitCode
+    }
+
+    /// Passes a stop signal on to the command and gives it a moment to exit.
+    private func stop(_ child: ChildProcess, with signal: Int32) -> Int32 {
+        child.signal(signal)
+        for _ in 0..<100 {
+            if let status = child.exitStatus() { return status.code }
+            usleep(10_000)
+        }
+        return 128 + signal
+    }
+
+    /// Everything that can be checked before attaching, each failure one clear line.
+    private func preflight() throws -> KernelConfiguration {
+        if let path = options.jsonPath { try AtomicFile.checkWritable(path: path) }
+        let capSysAdmin = 21, capPerfmon = 38, capBPF = 39
+        guard geteuid() == 0 || ProcFS.hasEffectiveCapability(capSysAdmin)
+            || (ProcFS.hasEffectiveCapability(capBPF) && ProcFS.hasEffectiveCapability(capPerfmon)) else {
+            throw ReadTraceError("readtrace needs root (or CAP_BPF and CAP_PERFMON): run it with sudo")
+        }
+        guard access("/sys/kernel/btf/vmlinux", R_OK) == 0 else {
+            throw ReadTraceError("this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): readtrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y")
+        }
+        if let program = options.command.first, ExecutableSearch.find(program) == nil {
+            throw ReadTraceError("cannot run \(program): no such executable (searched PATH)")
+        }
+        if let missing = options.pids.first(where: { !ProcFS.processExists($0) }) {
+            throw ReadTraceError("--pid \(missing): no such process")
+        }
+        var configuration = KernelConfiguration()
+        if !options.cgroups.isEmpty {
+            guard let hierarchy = CgroupHierarchy.current() else {
+                throw ReadTraceError("--cgroup needs a mounted cgroup v2 hierarchy, and none is mounted")
+            }
+            configuration.cgroups = try options.cgroups.map { path in
+                guard let cgroup = hierarchy.resolve(path) else {
+                    throw ReadTraceError("--cgroup \(path): no such cgroup under \(hierarchy.mountPoint)")
+                }
+                guard cgroup.level < KernelConfiguration.maxCgroupDepth else {
+                    throw ReadTraceError("--cgroup \(path): deeper than \(KernelConfiguration.maxCgroupDepth) levels")
+                }
+                return (cgroup.id, cgroup.level)
+            }
+        }
+        if options.hook != .fentry { TraceFS.mountIfMissing() }
+        configuration.hook = options.hook
+        configuration.pids = options.pids
+        configuration.comms = options.comms
+        configuration.traceChildren = !options.command.isEmpty
+        configuration.allFiles = options.allFiles
+        configuration.verbose = options.verbose
+        return configuration
+    }
+}
+
+enum TraceFS {
+    /// Syscall tracepoints are found through tracefs; mount it where it is expected if nobody has.
+    static func mountIfMissing() {
+        guard access("/sys/kernel/tracing/events", F_OK) != 0, access("/sys/kernel/debug/tracing/events", F_OK) != 0 else { return }
+        _ = mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nil)
+    }
+}

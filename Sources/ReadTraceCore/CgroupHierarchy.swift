@@ -1,0 +1,65 @@
+import Glibc
+
+/// A cgroup named by the user, as the kernel identifies it.
+public struct ResolvedCgroup: Sendable, Equatable {
+    /// Path inside the hierarchy, "/" being the root.
+    public var path: String
+    /// The cgroup v2 id: the inode number of its directory.
+    public var id: UInt64
+    /// Depth below the root (the root is level 0), as bpf_get_current_ancestor_cgroup_id counts.
+    public var level: Int
+}
+
+/// The mounted cgroup v2 hierarchy.
+public struct CgroupHierarchy: Sendable {
+    public let mountPoint: String
+
+    public init(mountPoint: String) { self.mountPoint = mountPoint }
+
+    /// Finds the cgroup2 mount in /proc/self/mountinfo.
+    public static func current() -> CgroupHierarchy? {
+        ProcFS.readText("/proc/self/mountinfo").flatMap(find(inMountInfo:))
+    }
+
+    static func find(inMountInfo text: String) -> CgroupHierarchy? {
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard let separator = fields.firstIndex(of: "-"), separator + 1 < fields.count,
+                  fields[separator + 1] == "cgroup2", fields.count > 4 else { continue }
+            return CgroupHierarchy(mountPoint: unescapeMountInfo(fields[4]))
+        }
+        return nil
+    }
+
+    /// mountinfo writes space, tab, newline and backslash as octal escapes (\040).
+    static func unescapeMountInfo(_ field: Substring) -> String {
+        var bytes: [UInt8] = []
+        var utf8 = Array(field.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "\\"), utf8.count >= 3,
+               let value = UInt8(String(decoding: utf8.prefix(3), as: UTF8.self), radix: 8) {
+                bytes.append(value)
+                utf8 = utf8.dropFirst(3)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Resolves a path inside the hierarchy ("/kubepods.slice/...") or a full filesystem
+    /// path below the mount point; nil when no such cgroup exists.
+    public func resolve(_ userPath: String) -> ResolvedCgroup? {
+        var relative = userPath
+        if relative == mountPoint || relative.hasPrefix(mountPoint + "/") {
+            relative = String(relative.dropFirst(mountPoint.count))
+        }
+        let components = relative.split(separator: "/").filter { $0 != "." }
+        guard !components.contains("..") else { return nil }
+        let normalized = "/" + components.joined(separator: "/")
+        var info = stat()
+        let directory = mountPoint + (normalized == "/" ? "" : normalized)
+        guard stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
+        return ResolvedCgroup(path: normalized, id: UInt64(info.st_ino), level: components.count)
+    }
+}

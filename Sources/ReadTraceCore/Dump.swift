@@ -1,0 +1,251 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Glibc
+
+/// The JSON dump, schema version 1 (schema/readtrace-dump-v1.schema.json). Later versions
+/// add fields and never rename one.
+public struct DumpDocument: Codable, Sendable, Equatable {
+    public static let currentSchemaVersion = 1
+
+    public struct Host: Codable, Sendable, Equatable {
+        public var hostname: String
+        public var kernel: String
+        public var bootID: String
+
+        enum CodingKeys: String, CodingKey {
+            case hostname, kernel
+            case bootID = "boot_id"
+        }
+    }
+
+    public struct Filters: Codable, Sendable, Equatable {
+        public var comm: [String]
+        public var pid: [Int32]
+        public var cgroup: [String]
+        public var path: [String]
+    }
+
+    public struct Process: Codable, Sendable, Equatable {
+        public var pid: Int32
+        public var parentPid: Int32
+        public var comm: String
+        public var cmdline: String?
+        public var cgroup: String?
+
+        enum CodingKeys: String, CodingKey {
+            case pid, comm, cmdline, cgroup
+            case parentPid = "parent_pid"
+        }
+
+        /// Unknown values are written as null, not left out.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(pid, forKey: .pid)
+            try container.encode(parentPid, forKey: .parentPid)
+            try container.encode(comm, forKey: .comm)
+            try container.encode(cmdline, forKey: .cmdline)
+            try container.encode(cgroup, forKey: .cgroup)
+        }
+    }
+
+    public struct File: Codable, Sendable, Equatable {
+        /// The file's place in the order files were first seen, from 1; filtered-out files leave gaps.
+        public var fileID: Int
+        /// The path; U+FFFD stands for bytes that are not UTF-8, and then `pathBase64` holds the exact bytes.
+        public var path: String
+        public var pathBase64: String?
+        public var dev: String
+        public var inode: UInt64
+        public var sizeBytes: UInt64
+        public var deleted: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case path, dev, inode, deleted
+            case fileID = "file_id"
+            case pathBase64 = "path_base64"
+            case sizeBytes = "size_bytes"
+        }
+    }
+
+    public struct Latency: Codable, Sendable, Equatable {
+        public var p50: Double
+        public var p90: Double
+        public var p99: Double
+        public var max: Double
+        public var total: Double
+    }
+
+    public struct TimelineSeries: Codable, Sendable, Equatable {
+        public var bucketSeconds: Double
+        public var readBytes: [UInt64]
+
+        enum CodingKeys: String, CodingKey {
+            case bucketSeconds = "bucket_s"
+            case readBytes = "read_bytes"
+        }
+    }
+
+    public struct Read: Codable, Sendable, Equatable {
+        public var pid: Int32
+        public var fileID: Int
+        public var readCalls: UInt64
+        public var readBytes: UInt64
+        public var errorCalls: UInt64
+        public var firstReadSeconds: Double
+        public var lastReadSeconds: Double
+        public var latencyMicroseconds: Latency
+        public var timeline: TimelineSeries
+
+        enum CodingKeys: String, CodingKey {
+            case pid, timeline
+            case fileID = "file_id"
+            case readCalls = "read_calls"
+            case readBytes = "read_bytes"
+            case errorCalls = "error_calls"
+            case firstReadSeconds = "first_read_s"
+            case lastReadSeconds = "last_read_s"
+            case latencyMicroseconds = "latency_us"
+        }
+    }
+
+    public var schemaVersion: Int
+    public var toolVersion: String
+    public var host: Host
+    public var hook: String
+    public var startedAt: String
+    public var durationSeconds: Double
+    public var filters: Filters
+    public var eventsEmitted: UInt64
+    public var lostEvents: UInt64
+    public var processes: [Process]
+    public var files: [File]
+    public var reads: [Read]
+
+    enum CodingKeys: String, CodingKey {
+        case host, hook, filters, processes, files, reads
+        case schemaVersion = "schema_version"
+        case toolVersion = "tool_version"
+        case startedAt = "started_at"
+        case durationSeconds = "duration_s"
+        case eventsEmitted = "events_emitted"
+        case lostEvents = "lost_events"
+    }
+}
+
+extension DumpDocument {
+    /// The dump of a run: the (process, file) pairs whose file matches `pathFilter`, the files
+    /// they read and the processes that read them.
+    public init(aggregate: TraceAggregate, metadata: RunMetadata, pathFilter: PathFilter) {
+        let start = aggregate.startNanoseconds
+        let durationNanoseconds = UInt64(max(metadata.durationSeconds, 0) * 1e9)
+        let fileIDs = Dictionary(uniqueKeysWithValues: aggregate.fileOrder.enumerated().map { ($1, $0 + 1) })
+        let shown = aggregate.reads.filter { aggregate.isShown($0.key.file, by: pathFilter) }
+
+        reads = shown.map { key, stats in
+            let series = stats.timeline.series(durationNanoseconds: durationNanoseconds)
+            return Read(pid: key.pid, fileID: fileIDs[key.file] ?? 0, readCalls: stats.calls, readBytes: stats.bytes,
+                        errorCalls: stats.errors,
+                        firstReadSeconds: Self.seconds(stats.firstStartNanoseconds, since: start),
+                        lastReadSeconds: Self.seconds(stats.lastEndNanoseconds, since: start),
+                        latencyMicroseconds: Latency(stats.latency),
+                        timeline: TimelineSeries(bucketSeconds: series.bucketSeconds, readBytes: series.bytes))
+        }.sorted { ($1.readBytes, $0.pid, $0.fileID) < ($0.readBytes, $1.pid, $1.fileID) }
+
+        files = Set(shown.keys.map(\.file)).compactMap { id -> File? in
+            guard let number = fileIDs[id] else { return nil }
+            let record = aggregate.files[id] ?? FileRecord(id: id, path: [], sizeBytes: 0, isRegular: true, deleted: false)
+            return File(fileID: number, path: record.displayPath,
+                        pathBase64: record.pathIsUTF8 ? nil : Data(record.path).base64EncodedString(),
+                        dev: id.device.description, inode: id.inode, sizeBytes: record.sizeBytes, deleted: record.deleted)
+        }.sorted { $0.fileID < $1.fileID }
+
+        processes = Set(shown.keys.map(\.pid)).sorted().map { pid in
+            let info = aggregate.processes[pid]
+            return Process(pid: pid, parentPid: info?.record.parentPid ?? 0, comm: info?.record.comm ?? "?",
+                           cmdline: info?.cmdline, cgroup: info?.cgroupPath)
+        }
+
+        schemaVersion = Self.currentSchemaVersion
+        toolVersion = metadata.toolVersion
+        host = Host(hostname: metadata.host.hostname, kernel: metadata.host.kernel, bootID: metadata.host.bootID)
+        hook = metadata.hook.rawValue
+        startedAt = Self.iso8601(unixSeconds: metadata.startedAtUnixSeconds)
+        durationSeconds = Self.rounded(metadata.durationSeconds, decimals: 3)
+        filters = Filters(comm: metadata.filters.comms, pid: metadata.filters.pids,
+                          cgroup: metadata.filters.cgroups, path: metadata.filters.paths)
+        eventsEmitted = metadata.counters.eventsEmitted
+        lostEvents = metadata.counters.eventsLost
+    }
+
+    /// Compact JSON with keys sorted and slashes left alone.
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self)) + [UInt8(ascii: "\n")]
+    }
+
+    public struct DecodingFailure: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// Reads a dump back; refuses corrupt input and other schema versions with one line.
+    public static func decode(_ bytes: [UInt8]) throws -> DumpDocument {
+        struct Version: Decodable {
+            var schema_version: Int
+        }
+        let data = Data(bytes)
+        guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
+            throw DecodingFailure(description: "not a readtrace dump (no schema_version in a JSON object)")
+        }
+        guard version.schema_version == currentSchemaVersion else {
+            throw DecodingFailure(description: "dump has schema version \(version.schema_version); this readtrace reads version \(currentSchemaVersion)")
+        }
+        do {
+            return try JSONDecoder().decode(DumpDocument.self, from: data)
+        } catch {
+            throw DecodingFailure(description: "corrupt readtrace dump: \(error)")
+        }
+    }
+
+    static func seconds(_ nanoseconds: UInt64, since start: UInt64) -> Double {
+        guard nanoseconds != .max, nanoseconds > start else { return 0 }
+        return rounded(Double(nanoseconds - start) / 1e9, decimals: 6)
+    }
+
+    static func rounded(_ value: Double, decimals: Int) -> Double {
+        var factor = 1.0
+        for _ in 0..<decimals { factor *= 10 }
+        return (value * factor).rounded() / factor
+    }
+
+    /// "2026-11-24T22:44:09.123Z".
+    static func iso8601(unixSeconds: Double) -> String {
+        var seconds = time_t(unixSeconds.rounded(.down))
+        let milliseconds = Int((unixSeconds - Double(seconds)) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func padded(_ value: Int32, _ digits: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, digits - text.count)) + text
+        }
+        return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))T"
+            + "\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2)).\(padded(Int32(milliseconds), 3))Z"
+    }
+}
+
+extension DumpDocument.Latency {
+    /// Microseconds with nanosecond precision; all zero when no call succeeded.
+    init(_ histogram: LatencyHistogram) {
+        func microseconds(_ nanoseconds: UInt64) -> Double { DumpDocument.rounded(Double(nanoseconds) / 1e3, decimals: 3) }
+        guard histogram.count > 0 else {
+            self.init(p50: 0, p90: 0, p99: 0, max: 0, total: 0)
+            return
+        }
+        self.init(p50: microseconds(histogram.percentile(0.5)), p90: microseconds(histogram.percentile(0.9)),
+                  p99: microseconds(histogram.percentile(0.99)), max: microseconds(histogram.maxNanoseconds),
+                  total: microseconds(histogram.totalNanoseconds))
+    }
+}

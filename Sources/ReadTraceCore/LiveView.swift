@@ -1,0 +1,46 @@
+/// One screen of the live view: a header with the run's state, then one row per
+/// (process, file), those active in the last interval first.
+public struct LiveView {
+    public var sort: SortKey
+    public var pathFilter: PathFilter
+    public var width: Int
+    public var height: Int
+
+    public init(sort: SortKey, pathFilter: PathFilter, width: Int, height: Int) {
+        self.sort = sort
+        self.pathFilter = pathFilter
+        self.width = width
+        self.height = height
+    }
+
+    public func render(aggregate: TraceAggregate, interval: [ReadKey: IntervalStats], intervalSeconds: Double,
+                       elapsedSeconds: Double, hook: HookKind, counters: KernelCounters,
+                       eventsPerSecond: Double) -> [String] {
+        var header = "readtrace  elapsed \(TextFormat.elapsed(seconds: elapsedSeconds))  hook \(hook.rawValue)"
+            + "  events \(TextFormat.count(eventsPerSecond))/s  lost \(counters.eventsLost)"
+        if counters.eventsLost > 0 { header += "  LOST \(counters.eventsLost) EVENTS (ring buffer full)" }
+
+        let rows = aggregate.reads.compactMap { key, stats -> ReadRow? in
+            guard aggregate.isShown(key.file, by: pathFilter) else { return nil }
+            let recent = interval[key]
+            return ReadRow(key: key, comm: aggregate.comm(of: key.pid), path: aggregate.tablePath(of: key.file),
+                           calls: recent?.calls ?? 0, bytes: recent?.bytes ?? 0, errors: stats.errors,
+                           totalBytes: stats.bytes, latency: recent?.latency ?? stats.latency,
+                           seconds: intervalSeconds, active: recent != nil)
+        }.sorted { ReadRow.areInOrder($0, $1, by: sort) }
+
+        let layout = TableLayout(columns: [.pid, .comm, .reads, .bytes, .rate, .latency("P50", 0.5),
+                                           .latency("P99", 0.99), .total],
+                                 droppable: ["TOTAL", "P50", "COMM", "MB/s"], width: width)
+        var lines = [String(header.prefix(width)), "", layout.header()]
+        let room = max(1, height - lines.count)
+        if rows.count <= room {
+            lines += rows.map(layout.render)
+        } else {
+            lines += rows.prefix(room - 1).map(layout.render)
+            lines.append("… \(rows.count - (room - 1)) more")
+        }
+        if rows.isEmpty { lines.append("(no reads yet)") }
+        return lines
+    }
+}

@@ -1,0 +1,68 @@
+import Glibc
+
+/// Small readers of /proc and /sys. Every one returns nil instead of failing:
+/// the processes they describe may be gone by the time they are asked.
+public enum ProcFS {
+    /// The whole content of a (small, virtual) file.
+    public static func readBytes(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var content: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { return nil }
+            if got == 0 { return content }
+            content.append(contentsOf: chunk[..<got])
+        }
+    }
+
+    public static func readText(_ path: String) -> String? {
+        readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A one-line value such as /proc/sys/kernel/hostname, without its newline.
+    public static func readLine(_ path: String) -> String? {
+        readText(path).map { String($0.prefix { $0 != "\n" }) }
+    }
+
+    public static func host() -> RunMetadata.Host {
+        RunMetadata.Host(hostname: readLine("/proc/sys/kernel/hostname") ?? "unknown",
+                         kernel: readLine("/proc/sys/kernel/osrelease") ?? "unknown",
+                         bootID: readLine("/proc/sys/kernel/random/boot_id") ?? "unknown")
+    }
+
+    public static func processExists(_ pid: Int32) -> Bool {
+        pid > 0 && access("/proc/\(pid)", F_OK) == 0
+    }
+
+    /// The command line with arguments separated by spaces; nil once the process is gone
+    /// (kernel threads have an empty one).
+    public static func cmdline(of pid: Int32) -> String? {
+        guard let bytes = readBytes("/proc/\(pid)/cmdline"), !bytes.isEmpty else { return nil }
+        let arguments = bytes.split(separator: 0, omittingEmptySubsequences: false)
+        let trimmed = arguments.last?.isEmpty == true ? arguments.dropLast() : arguments[...]
+        return trimmed.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+    }
+
+    /// The cgroup v2 path from /proc/PID/cgroup ("0::/kubepods.slice/...").
+    public static func cgroupPath(of pid: Int32) -> String? {
+        guard let text = readText("/proc/\(pid)/cgroup") else { return nil }
+        return cgroupV2Path(fromProcCgroup: text)
+    }
+
+    static func cgroupV2Path(fromProcCgroup text: String) -> String? {
+        text.split(separator: "\n").first { $0.hasPrefix("0::") }.map { String($0.dropFirst(3)) }
+    }
+
+    /// Bit `capability` of the effective capability set.
+    public static func hasEffectiveCapability(_ capability: Int) -> Bool {
+        guard let status = readText("/proc/self/status"),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+              let mask = UInt64(String(line.dropFirst("CapEff:".count).filter { !$0.isWhitespace }), radix: 16)
+        else { return false }
+        return mask & (1 << UInt64(capability)) != 0
+    }
+}

@@ -1,0 +1,42 @@
+/// The table printed when tracing ends: every (process, file) over the whole run.
+public struct SummaryReport {
+    public var sort: SortKey
+    public var pathFilter: PathFilter
+    public var width: Int
+
+    public init(sort: SortKey, pathFilter: PathFilter, width: Int) {
+        self.sort = sort
+        self.pathFilter = pathFilter
+        self.width = width
+    }
+
+    public func render(aggregate: TraceAggregate, metadata: RunMetadata) -> String {
+        var lines = ["readtrace summary: \(TextFormat.elapsed(seconds: metadata.durationSeconds)) traced with "
+            + "\(metadata.hook.rawValue) hooks, \(metadata.counters.eventsEmitted) events, \(metadata.counters.eventsLost) lost"]
+        if metadata.counters.eventsLost > 0 {
+            lines.append("WARNING: \(metadata.counters.eventsLost) events were lost (ring buffer full): the figures below are low")
+        }
+        let rows = aggregate.reads.compactMap { key, stats -> ReadRow? in
+            guard aggregate.isShown(key.file, by: pathFilter) else { return nil }
+            let span = stats.lastEndNanoseconds > stats.firstStartNanoseconds
+                ? Double(stats.lastEndNanoseconds - stats.firstStartNanoseconds) / 1e9 : 0
+            return ReadRow(key: key, comm: aggregate.comm(of: key.pid), path: aggregate.tablePath(of: key.file),
+                           calls: stats.calls, bytes: stats.bytes, errors: stats.errors, totalBytes: stats.bytes,
+                           latency: stats.latency, seconds: span, active: true)
+        }.sorted { ReadRow.areInOrder($0, $1, by: sort) }
+        guard !rows.isEmpty else {
+            lines.append("no reads of regular files matched the filters")
+            return lines.joined(separator: "\n") + "\n"
+        }
+        let layout = TableLayout(columns: [.pid, .comm, .reads, .errors, .bytes, .rate, .latency("P50", 0.5),
+                                           .latency("P90", 0.9), .latency("P99", 0.99), .maximum],
+                                 droppable: ["P90", "MAX", "ERRS", "P50", "COMM", "MB/s"], width: width)
+        lines += [""] + [layout.header()] + rows.map(layout.render)
+        let bytes = rows.reduce(0) { $0 + $1.bytes }
+        let calls = rows.reduce(0) { $0 + $1.calls }
+        lines.append("")
+        lines.append("\(TextFormat.bytes(bytes)) in \(calls) reads of \(Set(rows.map(\.key.file)).count) files "
+            + "by \(Set(rows.map(\.key.pid)).count) processes")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

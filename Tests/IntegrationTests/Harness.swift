@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+
+/// Whether the privileged tests can run here, and whether they must (CI sets READTRACE_REQUIRE_BPF=1,
+/// which turns "unavailable" into failures instead of skips).
+enum BPFAvailability {
+    static let required = ProcessInfo.processInfo.environment["READTRACE_REQUIRE_BPF"] == "1"
+
+    static let unavailableReason: String? = {
+        if geteuid() != 0 { return "not running as root" }
+        if !FileManager.default.fileExists(atPath: "/sys/kernel/btf/vmlinux") { return "the kernel has no BTF" }
+        return nil
+    }()
+
+    static var shouldRun: Bool { unavailableReason == nil || required }
+    static var skipComment: Comment { Comment(rawValue: "BPF tests skipped: \(unavailableReason ?? "")") }
+}
+
+enum Paths {
+    /// The repository root, from this file's location.
+    static let repository: String = {
+        var path = #filePath
+        for _ in 0..<3 { path = (path as NSString).deletingLastPathComponent }
+        return path
+    }()
+
+    /// Where swift build put the executables: beside the test bundle.
+    static let products: String = {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = (executable as NSString).deletingLastPathComponent
+        while !FileManager.default.fileExists(atPath: directory + "/readtrace"), directory != "/" {
+            directory = (directory as NSString).deletingLastPathComponent
+        }
+        return directory
+    }()
+
+    static var readtrace: String { products + "/readtrace" }
+    static var workload: String { products + "/readtrace-workload" }
+    static var schema: String { repository + "/schema/readtrace-dump-v1.schema.json" }
+}
+
+/// A scratch directory removed when the test ends.
+final class ScratchDirectory {
+    let path: String
+
+    init() throws {
+        path = "/var/tmp/readtrace-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// Creates a file of `size` bytes with varied content and returns its path.
+    func file(_ name: String, size: Int) throws -> String {
+        let filePath = path + "/" + name
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        try Data(bytes).write(to: URL(fileURLWithPath: filePath))
+        return filePath
+    }
+}
+
+/// Output of a finished process.
+struct Finished {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+}
+
+/// A process whose output goes to files, so it can be read while it runs.
+final class RunningProcess {
+    let process = Process()
+    private let outputPath: String
+    private let errorPath: String
+    private let input = Pipe()
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+        let base = "/var/tmp/readtrace-test-output-\(UUID().uuidString.prefix(8))"
+        outputPath = base + ".out"
+        errorPath = base + ".err"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        process.standardInput = input
+        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
+        process.standardError = FileHandle(forWritingAtPath: errorPath)
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(atPath: outputPath)
+        try? FileManager.default.removeItem(atPath: errorPath)
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var standardError: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
+    var standardOutput: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+    func sendLine() { input.fileHandleForWriting.write(Data("go\n".utf8)) }
+
+    /// Waits (polling) until `condition` holds or the process exits; false on timeout or exit.
+    func wait(upTo seconds: Double = 20, until condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            if !process.isRunning { return condition() }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    @discardableResult
+    func finish(timeout seconds: Double = 60) -> Finished {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+        return Finished(status: process.terminationStatus, standardOutput: standardOutput, standardError: standardError)
+    }
+}
+
+/// A readtrace run writing a JSON dump.
+final class Trace {
+    let running: RunningProcess
+    let dumpPath: String
+
+    /// Starts readtrace with `arguments` plus --json and waits until it says it is tracing.
+    init(_ arguments: [String], in scratch: ScratchDirectory) throws {
+        dumpPath = scratch.path + "/dump-\(UUID().uuidString.prefix(8)).json"
+        running = try RunningProcess(Paths.readtrace, ["--json", dumpPath] + arguments)
+        let attached = running.wait { self.running.standardError.contains("tracing with") }
+        try #require(attached, "readtrace did not start tracing: \(running.standardError)")
+    }
+
+    /// Stops readtrace with `signal` and returns its dump (checked against the schema).
+    func stop(with signal: Int32 = SIGINT) throws -> Dump {
+        kill(running.pid, signal)
+        let finished = running.finish()
+        try #require(finished.status == 0, "readtrace exited with \(finished.status): \(finished.standardError)")
+        return try Dump(path: dumpPath)
+    }
+}
+
+/// A parsed dump, read with JSONSerialization (independently of readtrace's own model).
+struct Dump {
+    let root: [String: Any]
+
+    init(path: String) throws {
+        try SchemaValidation.check(path)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    var reads: [[String: Any]] { root["reads"] as? [[String: Any]] ?? [] }
+    var files: [[String: Any]] { root["files"] as? [[String: Any]] ?? [] }
+    var processes: [[String: Any]] { root["processes"] as? [[String: Any]] ?? [] }
+
+    func file(path: String) -> [String: Any]? {
+        files.first { $0["path"] as? String == path }
+    }
+
+    /// The reads entry of `pid` for the file at `path`.
+    func read(pid: Int32, path: String) -> [String: Any]? {
+        guard let id = file(path: path)?["file_id"] as? Int else { return nil }
+        return reads.first { $0["pid"] as? Int == Int(pid) && $0["file_id"] as? Int == id }
+    }
+
+    /// Every pid with a reads entry for the file at `path`.
+    func readers(of path: String) -> Set<Int> {
+        guard let id = file(path: path)?["file_id"] as? Int else { return [] }
+        return Set(reads.filter { $0["file_id"] as? Int == id }.compactMap { $0["pid"] as? Int })
+    }
+}
+
+enum SchemaValidation {
+    /// Runs scripts/validate-dump; a dump that does not match the schema fails the test.
+    static func check(_ dumpPath: String) throws {
+        let validator = try RunningProcess(Paths.repository + "/scripts/validate-dump", [Paths.schema, dumpPath])
+        let result = validator.finish()
+        #expect(result.status == 0, "dump does not match the schema: \(result.standardOutput) \(result.standardError)")
+    }
+}
+
+/// Runs the workload to completion and returns its pid and output.
+@discardableResult
+func runWorkload(_ arguments: [String]) throws -> (pid: Int32, output: String) {
+    let workload = try RunningProcess(Paths.workload, arguments)
+    let finished = workload.finish()
+    try #require(finished.status == 0, "workload failed: \(finished.standardError)")
+    return (workload.pid, finished.standardOutput)
+}
+
+extension Dictionary where Key == String, Value == Any {
+    func int(_ key: String) -> Int? { self[key] as? Int }
+}

@@ -1,0 +1,100 @@
+import Testing
+@testable import ReadTraceCore
+
+@Suite("Aggregating kernel events")
+struct AggregationTests {
+    static let file = FileID(device: DeviceNumber(major: 7, minor: 0), inode: 12)
+    static let start: UInt64 = 1_000_000_000
+
+    static func read(pid: Int32 = 10, file: FileID = file, endingAt end: UInt64, latency: UInt64 = 1_000, result: Int64) -> KernelEvent {
+        .read(ReadRecord(pid: pid, threadID: pid, file: file, endNanoseconds: end, latencyNanoseconds: latency, result: result))
+    }
+
+    @Test("bytes, calls and errors are kept apart per process and file")
+    func perProcessAndFile() {
+        var aggregate = TraceAggregate(startNanoseconds: Self.start)
+        let other = FileID(device: DeviceNumber(major: 254, minor: 0), inode: 99)
+        aggregate.record(.process(ProcessRecord(pid: 10, parentPid: 1, cgroupID: 5, comm: "trtserver")))
+        aggregate.record(.file(FileRecord(id: Self.file, path: Array("/m/a.engine".utf8), sizeBytes: 8192, isRegular: true, deleted: false)))
+        aggregate.record(Self.read(endingAt: Self.start + 10, result: 4096))
+        aggregate.record(Self.read(endingAt: Self.start + 20, result: 4096))
+        aggregate.record(Self.read(endingAt: Self.start + 30, result: 0))
+        aggregate.record(Self.read(endingAt: Self.start + 40, result: -9))
+        aggregate.record(Self.read(pid: 11, endingAt: Self.start + 50, result: 100))
+        aggregate.record(Self.read(file: other, endingAt: Self.start + 60, result: 7))
+
+        let stats = aggregate.reads[ReadKey(pid: 10, file: Self.file)]
+        #expect(stats?.calls == 3)
+        #expect(stats?.bytes == 8192)
+        #expect(stats?.errors == 1)
+        #expect(stats?.latency.count == 3, "failed calls have no latency sample")
+        #expect(aggregate.reads[ReadKey(pid: 11, file: Self.file)]?.bytes == 100)
+        #expect(aggregate.reads[ReadKey(pid: 10, file: other)]?.bytes == 7)
+        #expect(aggregate.fileOrder == [Self.file, other], "files are numbered in the order first seen")
+        #expect(aggregate.processes[10]?.record.comm == "trtserver")
+        #expect(aggregate.processes[11]?.record.comm == "?", "a process whose description was lost is still listed")
+        #expect(aggregate.eventsReceived == 8)
+    }
+
+    @Test("first and last read times span from the first call's start to the last call's end")
+    func span() {
+        var aggregate = TraceAggregate(startNanoseconds: Self.start)
+        aggregate.record(Self.read(endingAt: Self.start + 5_000, latency: 2_000, result: 1))
+        aggregate.record(Self.read(endingAt: Self.start + 9_000, latency: 500, result: 1))
+        let stats = aggregate.reads[ReadKey(pid: 10, file: Self.file)]
+        #expect(stats?.firstStartNanoseconds == Self.start + 3_000)
+        #expect(stats?.lastEndNanoseconds == Self.start + 9_000)
+    }
+
+    @Test("the interval holds only what arrived since it was last taken")
+    func intervals() {
+        var aggregate = TraceAggregate(startNanoseconds: Self.start)
+        aggregate.record(Self.read(endingAt: Self.start + 1, result: 10))
+        let first = aggregate.takeInterval()
+        aggregate.record(Self.read(endingAt: Self.start + 2, result: 5))
+        aggregate.record(Self.read(endingAt: Self.start + 3, result: -4))
+        let second = aggregate.takeInterval()
+        #expect(first[ReadKey(pid: 10, file: Self.file)]?.bytes == 10)
+        #expect(second[ReadKey(pid: 10, file: Self.file)]?.bytes == 5)
+        #expect(second[ReadKey(pid: 10, file: Self.file)]?.calls == 1)
+        #expect(aggregate.takeInterval().isEmpty)
+        #expect(aggregate.reads[ReadKey(pid: 10, file: Self.file)]?.bytes == 15)
+    }
+
+    @Test("a process described again after exec takes its new name")
+    func execRenames() {
+        var aggregate = TraceAggregate(startNanoseconds: Self.start)
+        aggregate.record(.process(ProcessRecord(pid: 10, parentPid: 1, cgroupID: 1, comm: "bash")))
+        aggregate.record(.process(ProcessRecord(pid: 10, parentPid: 1, cgroupID: 1, comm: "trtserver")))
+        #expect(aggregate.processes[10]?.record.comm == "trtserver")
+    }
+}
+
+@Suite("Identifying files")
+struct FileIdentityTests {
+    @Test("device numbers split like the kernel's dev_t")
+    func deviceNumbers() {
+        let device = DeviceNumber(rawValue: 7 << 20 | 3)
+        #expect(device.major == 7 && device.minor == 3)
+        #expect(device.description == "7:3")
+        #expect(DeviceNumber(major: 259, minor: 1).rawValue == 259 << 20 | 1)
+    }
+
+    @Test("leaf-first components join into a full path")
+    func pathJoining() {
+        let components = ["a.engine", "resnet", "models"].map { Array($0.utf8) }
+        #expect(FileRecord.path(fromLeafFirstComponents: components, complete: true) == Array("/models/resnet/a.engine".utf8))
+        #expect(FileRecord.path(fromLeafFirstComponents: components, complete: false) == Array("…/models/resnet/a.engine".utf8))
+        #expect(FileRecord.path(fromLeafFirstComponents: [], complete: true) == Array("/".utf8))
+    }
+
+    @Test("--path globs match full paths, with * crossing directories")
+    func pathGlobs() {
+        let filter = PathFilter(["*.engine", "/data/*.safetensors"])
+        #expect(filter.matches(Array("/models/deep/dir/a.engine".utf8)))
+        #expect(filter.matches(Array("/data/x/model.safetensors".utf8)))
+        #expect(!filter.matches(Array("/models/a.engine.bak".utf8)))
+        #expect(PathFilter([]).matches(Array("/anything".utf8)))
+        #expect(!filter.matches([0xFF, 0xFE]), "paths that are not UTF-8 are matched as bytes, not crashed on")
+    }
+}
