@@ -65,6 +65,11 @@ struct files_struct { struct fdtable *fdt; } CORE;
 
 struct signal_struct { atomic_t live; } CORE;
 
+struct mm_struct {
+	unsigned long arg_start;
+	unsigned long arg_end;
+} CORE;
+
 struct task_struct {
 	int pid;
 	int tgid;
@@ -73,6 +78,7 @@ struct task_struct {
 	struct task_struct *real_parent;
 	struct files_struct *files;
 	struct signal_struct *signal;
+	struct mm_struct *mm;
 } CORE;
 
 struct trace_entry {

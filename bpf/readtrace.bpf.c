@@ -171,6 +171,8 @@ static __always_inline void announce_process(__u32 tgid)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	struct rt_process_event *event;
+	unsigned long arg_start, arg_end;
+	__u64 copied;
 
 	if (bpf_map_lookup_elem(&announced_processes, &tgid))
 		return;
@@ -180,9 +182,17 @@ static __always_inline void announce_process(__u32 tgid)
 	event->kind = RT_EVENT_PROCESS;
 	event->tgid = tgid;
 	event->parent_tgid = BPF_CORE_READ(task, real_parent, tgid);
-	event->reserved = 0;
 	event->cgroup_id = bpf_get_current_cgroup_id();
 	BPF_CORE_READ_STR_INTO(&event->comm, task, group_leader, comm);
+	arg_start = BPF_CORE_READ(task, mm, arg_start);
+	arg_end = BPF_CORE_READ(task, mm, arg_end);
+	event->cmdline_full_bytes = arg_end > arg_start ? arg_end - arg_start : 0;
+	copied = event->cmdline_full_bytes;
+	if (copied > RT_CMDLINE_MAX)
+		copied = RT_CMDLINE_MAX;
+	if (copied && bpf_probe_read_user(event->cmdline, copied, (void *)arg_start))
+		copied = 0;
+	event->cmdline_bytes = copied;
 	bpf_ringbuf_submit(event, 0);
 	bpf_map_update_elem(&announced_processes, &tgid, &present, BPF_ANY);
 }

@@ -11,6 +11,7 @@
 #define RT_NAME_MAX 256
 #define RT_MAX_PATH_DEPTH 64
 #define RT_MAX_CGROUP_DEPTH 32
+#define RT_CMDLINE_MAX 256
 
 enum rt_event_kind {
 	RT_EVENT_READ = 1,
@@ -52,14 +53,18 @@ struct rt_file_event {
 	char path[RT_MAX_PATH_DEPTH][RT_NAME_MAX];
 };
 
-/* Describes a process the first time it is seen, and again after exec. */
+/* Describes a process the first time it is seen, and again after exec. The
+ * command line is copied then, in the process's own context, so it survives
+ * processes that exit before user space could read /proc. */
 struct rt_process_event {
 	__u32 kind;
 	__u32 tgid;
 	__u32 parent_tgid;
-	__u32 reserved;
-	__u64 cgroup_id;
+	__u32 cmdline_bytes;     /* copied into cmdline: NUL-separated arguments */
+	__u64 cgroup_id;         /* cgroup v2 id: the inode number of its directory */
+	__u64 cmdline_full_bytes; /* the whole command line's length */
 	char comm[RT_COMM_LEN];
+	char cmdline[RT_CMDLINE_MAX];
 };
 
 /* Per-CPU counters, summed by user space. */

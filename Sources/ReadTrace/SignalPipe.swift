@@ -31,6 +31,11 @@ final class SignalPipe {
             sigemptyset(&action.sa_mask)
             sigaction(signal, &action, nil)
         }
+        // A parent may have started readtrace with these signals blocked (a blocked mask is inherited).
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for signal in signals { sigaddset(&handled, signal) }
+        sigprocmask(SIG_UNBLOCK, &handled, nil)
         // A closed output pipe must not kill readtrace before the dump is written.
         Glibc.signal(SIGPIPE, SIG_IGN)
     }

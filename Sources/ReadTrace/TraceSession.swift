@@ -20,8 +20,11 @@ struct TraceSession {
 
         let child = try options.command.isEmpty ? nil
             : ChildProcess(arguments: options.command, user: .invokingSudoUser())
+        let cgroupNames = CgroupHierarchy.current().map(CgroupNames.init)
         var aggregate = TraceAggregate(startNanoseconds: start) { record in
-            ProcessInfo(record: record, cmdline: ProcFS.cmdline(of: record.pid), cgroupPath: ProcFS.cgroupPath(of: record.pid))
+            // The kernel's copy of the command line survives the process; /proc has it whole.
+            let cmdline = record.cmdlineComplete ? record.cmdline : ProcFS.cmdline(of: record.pid) ?? record.cmdline.map { $0 + "…" }
+            return ProcessInfo(record: record, cmdline: cmdline, cgroupPath: cgroupNames?.path(of: record.cgroupID))
         }
         let screen = LiveScreen(mode: options.quiet ? .silent : LiveScreen.Mode.forStandardOutput(),
                                 sort: options.sort, pathFilter: PathFilter(options.paths))

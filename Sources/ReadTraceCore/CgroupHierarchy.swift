@@ -63,3 +63,34 @@ public struct CgroupHierarchy: Sendable {
         return ResolvedCgroup(path: normalized, id: UInt64(info.st_ino), level: components.count)
     }
 }
+
+/// Names cgroup v2 ids (directory inode numbers) by finding their directories; remembers
+/// every directory seen, and looks again only for ids it does not know yet.
+public final class CgroupNames: @unchecked Sendable {
+    private let hierarchy: CgroupHierarchy
+    private var pathsByID: [UInt64: String] = [:]
+
+    public init(hierarchy: CgroupHierarchy) { self.hierarchy = hierarchy }
+
+    /// The path inside the hierarchy ("/" for the root); nil when no cgroup has this id (any more).
+    public func path(of id: UInt64) -> String? {
+        if let known = pathsByID[id] { return known }
+        pathsByID = [:]
+        scan(relativePath: "")
+        return pathsByID[id]
+    }
+
+    private func scan(relativePath: String) {
+        let directoryPath = hierarchy.mountPoint + relativePath
+        var info = stat()
+        guard stat(directoryPath, &info) == 0 else { return }
+        pathsByID[UInt64(info.st_ino)] = relativePath.isEmpty ? "/" : relativePath
+        guard let directory = opendir(directoryPath) else { return }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { scan(relativePath: relativePath + "/" + name) }
+        }
+    }
+}

@@ -156,7 +156,7 @@ extension DumpDocument {
 
         files = Set(shown.keys.map(\.file)).compactMap { id -> File? in
             guard let number = fileIDs[id] else { return nil }
-            let record = aggregate.files[id] ?? FileRecord(id: id, path: [], sizeBytes: 0, isRegular: true, deleted: false)
+            let record = aggregate.files[id] ?? .unnamed(id)
             return File(fileID: number, path: record.displayPath,
                         pathBase64: record.pathIsUTF8 ? nil : Data(record.path).base64EncodedString(),
                         dev: id.device.description, inode: id.inode, sizeBytes: record.sizeBytes, deleted: record.deleted)

@@ -41,20 +41,7 @@ public enum ProcFS {
     /// The command line with arguments separated by spaces; nil once the process is gone
     /// (kernel threads have an empty one).
     public static func cmdline(of pid: Int32) -> String? {
-        guard let bytes = readBytes("/proc/\(pid)/cmdline"), !bytes.isEmpty else { return nil }
-        let arguments = bytes.split(separator: 0, omittingEmptySubsequences: false)
-        let trimmed = arguments.last?.isEmpty == true ? arguments.dropLast() : arguments[...]
-        return trimmed.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
-    }
-
-    /// The cgroup v2 path from /proc/PID/cgroup ("0::/kubepods.slice/...").
-    public static func cgroupPath(of pid: Int32) -> String? {
-        guard let text = readText("/proc/\(pid)/cgroup") else { return nil }
-        return cgroupV2Path(fromProcCgroup: text)
-    }
-
-    static func cgroupV2Path(fromProcCgroup text: String) -> String? {
-        text.split(separator: "\n").first { $0.hasPrefix("0::") }.map { String($0.dropFirst(3)) }
+        readBytes("/proc/\(pid)/cmdline").flatMap(ProcessRecord.cmdline(fromNulSeparated:))
     }
 
     /// Bit `capability` of the effective capability set.

@@ -103,7 +103,7 @@ extension TraceAggregate {
     func comm(of pid: Int32) -> String { processes[pid]?.record.comm ?? "?" }
 
     func tablePath(of file: FileID) -> String {
-        files[file]?.tablePath ?? "[inode \(file.inode) on \(file.device)]"
+        (files[file] ?? .unnamed(file)).tablePath
     }
 
     func isShown(_ file: FileID, by filter: PathFilter) -> Bool {

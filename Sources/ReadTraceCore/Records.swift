@@ -43,21 +43,40 @@ public struct ReadRecord: Sendable {
     }
 }
 
+/// What kind of file an inode is, from the type bits of its mode.
+public enum FileKind: Sendable, Equatable {
+    case regular, directory, characterDevice, blockDevice, pipe, socket, symbolicLink, other
+
+    public init(mode: UInt32) {
+        self = switch mode & 0o170000 {
+        case 0o100000: .regular
+        case 0o040000: .directory
+        case 0o020000: .characterDevice
+        case 0o060000: .blockDevice
+        case 0o010000: .pipe
+        case 0o140000: .socket
+        case 0o120000: .symbolicLink
+        default: .other
+        }
+    }
+}
+
 /// A file named by the kernel the first time a traced process read it.
 public struct FileRecord: Sendable, Equatable {
     public var id: FileID
-    /// The full path as raw bytes: Linux paths need not be UTF-8.
+    /// The full path as raw bytes: Linux paths need not be UTF-8. Empty for files
+    /// with no name in any directory (pipes, sockets, anonymous inodes).
     public var path: [UInt8]
     public var sizeBytes: UInt64
-    public var isRegular: Bool
+    public var kind: FileKind
     /// The file had no links left (deleted while open) when first seen.
     public var deleted: Bool
 
-    public init(id: FileID, path: [UInt8], sizeBytes: UInt64, isRegular: Bool, deleted: Bool) {
+    public init(id: FileID, path: [UInt8], sizeBytes: UInt64, kind: FileKind, deleted: Bool) {
         self.id = id
         self.path = path
         self.sizeBytes = sizeBytes
-        self.isRegular = isRegular
+        self.kind = kind
         self.deleted = deleted
     }
 
@@ -80,12 +99,27 @@ public struct ProcessRecord: Sendable, Equatable {
     public var parentPid: Int32
     public var cgroupID: UInt64
     public var comm: String
+    /// The command line as the kernel copied it (arguments joined by spaces), nil if it could not;
+    /// `cmdlineComplete` is false when it was cut short.
+    public var cmdline: String?
+    public var cmdlineComplete: Bool
 
-    public init(pid: Int32, parentPid: Int32, cgroupID: UInt64, comm: String) {
+    public init(pid: Int32, parentPid: Int32, cgroupID: UInt64, comm: String, cmdline: String? = nil,
+                cmdlineComplete: Bool = true) {
         self.pid = pid
         self.parentPid = parentPid
         self.cgroupID = cgroupID
         self.comm = comm
+        self.cmdline = cmdline
+        self.cmdlineComplete = cmdlineComplete
+    }
+
+    /// Joins NUL-separated arguments (as in /proc/PID/cmdline) with spaces.
+    public static func cmdline(fromNulSeparated bytes: some Collection<UInt8>) -> String? {
+        let arguments = bytes.split(separator: 0, omittingEmptySubsequences: false)
+        let trimmed = arguments.last?.isEmpty == true ? arguments.dropLast() : arguments[...]
+        guard !trimmed.isEmpty else { return nil }
+        return trimmed.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
     }
 }
 

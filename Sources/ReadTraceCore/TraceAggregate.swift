@@ -88,7 +88,7 @@ public struct TraceAggregate: Sendable {
             processes[read.pid] = describe(ProcessRecord(pid: read.pid, parentPid: 0, cgroupID: 0, comm: "?"))
         }
         if files[read.file] == nil {
-            files[read.file] = FileRecord(id: read.file, path: [], sizeBytes: 0, isRegular: true, deleted: false)
+            files[read.file] = .unnamed(read.file)
             fileOrder.append(read.file)
         }
         let start = read.endNanoseconds &- read.latencyNanoseconds

@@ -193,7 +193,7 @@ private final class EventSink {
         case UInt32(RT_EVENT_FILE.rawValue) where size >= CBPF_file_event_path_offset():
             handle(.file(FileRecord(fileEventAt: data, size: size)))
         case UInt32(RT_EVENT_PROCESS.rawValue) where size >= MemoryLayout<rt_process_event>.size:
-            handle(.process(ProcessRecord(data.load(as: rt_process_event.self))))
+            handle(.process(ProcessRecord(processEventAt: data)))
         default:
             break
         }
@@ -209,10 +209,14 @@ extension ReadRecord {
 }
 
 extension ProcessRecord {
-    init(_ event: rt_process_event) {
-        let comm = withUnsafeBytes(of: event.comm) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        self.init(pid: Int32(bitPattern: event.tgid), parentPid: Int32(bitPattern: event.parent_tgid),
-                  cgroupID: event.cgroup_id, comm: comm)
+    init(processEventAt data: UnsafeRawPointer) {
+        let event = data.assumingMemoryBound(to: rt_process_event.self)
+        let comm = withUnsafeBytes(of: event.pointee.comm) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let copied = min(Int(event.pointee.cmdline_bytes), Int(RT_CMDLINE_MAX))
+        let cmdline = UnsafeRawBufferPointer(start: data + CBPF_process_event_cmdline_offset(), count: copied)
+        self.init(pid: Int32(bitPattern: event.pointee.tgid), parentPid: Int32(bitPattern: event.pointee.parent_tgid),
+                  cgroupID: event.pointee.cgroup_id, comm: comm, cmdline: ProcessRecord.cmdline(fromNulSeparated: cmdline),
+                  cmdlineComplete: event.pointee.cmdline_full_bytes <= UInt64(copied))
     }
 }
 
@@ -231,9 +235,12 @@ extension FileRecord {
         }
         let flags = event.pointee.flags
         let complete = flags & UInt32(RT_FILE_PATH_TRUNCATED.rawValue) == 0
+        let kind = FileKind(mode: event.pointee.mode)
+        // Pipes and sockets live in pseudo filesystems with no path to walk.
+        let named = !components.isEmpty || kind == .directory
         self.init(id: FileID(device: DeviceNumber(rawValue: event.pointee.dev), inode: event.pointee.inode),
-                  path: FileRecord.path(fromLeafFirstComponents: components, complete: complete),
-                  sizeBytes: event.pointee.size_bytes, isRegular: event.pointee.mode & 0o170000 == 0o100000,
+                  path: named ? FileRecord.path(fromLeafFirstComponents: components, complete: complete) : [],
+                  sizeBytes: event.pointee.size_bytes, kind: kind,
                   deleted: flags & UInt32(RT_FILE_DELETED.rawValue) != 0)
     }
 }

@@ -15,7 +15,7 @@ struct AggregationTests {
         var aggregate = TraceAggregate(startNanoseconds: Self.start)
         let other = FileID(device: DeviceNumber(major: 254, minor: 0), inode: 99)
         aggregate.record(.process(ProcessRecord(pid: 10, parentPid: 1, cgroupID: 5, comm: "trtserver")))
-        aggregate.record(.file(FileRecord(id: Self.file, path: Array("/m/a.engine".utf8), sizeBytes: 8192, isRegular: true, deleted: false)))
+        aggregate.record(.file(FileRecord(id: Self.file, path: Array("/m/a.engine".utf8), sizeBytes: 8192, kind: .regular, deleted: false)))
         aggregate.record(Self.read(endingAt: Self.start + 10, result: 4096))
         aggregate.record(Self.read(endingAt: Self.start + 20, result: 4096))
         aggregate.record(Self.read(endingAt: Self.start + 30, result: 0))

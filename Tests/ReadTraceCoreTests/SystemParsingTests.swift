@@ -28,11 +28,20 @@ struct SystemParsingTests {
         #expect(hierarchy.resolve("/self/cmdline") == nil, "files are not cgroups")
     }
 
-    @Test("the v2 line of /proc/PID/cgroup gives the path")
-    func procCgroup() {
-        let text = "12:cpu:/user.slice\n0::/kubepods.slice/pod1/cri-containerd-ab.scope\n"
-        #expect(ProcFS.cgroupV2Path(fromProcCgroup: text) == "/kubepods.slice/pod1/cri-containerd-ab.scope")
-        #expect(ProcFS.cgroupV2Path(fromProcCgroup: "1:name=systemd:/\n") == nil)
+    @Test("command lines join their arguments with spaces")
+    func commandLines() {
+        #expect(ProcessRecord.cmdline(fromNulSeparated: Array("python3\0-m\0load\0".utf8)) == "python3 -m load")
+        #expect(ProcessRecord.cmdline(fromNulSeparated: Array("a\0\0b\0".utf8)) == "a  b", "empty arguments are kept")
+        #expect(ProcessRecord.cmdline(fromNulSeparated: [UInt8]()) == nil)
+    }
+
+    @Test("cgroup ids are named by finding the directory with that inode")
+    func cgroupNames() throws {
+        let names = CgroupNames(hierarchy: CgroupHierarchy(mountPoint: "/proc/self"))
+        var info = stat()
+        try #require(stat("/proc/self/fd", &info) == 0)
+        #expect(names.path(of: UInt64(info.st_ino)) == "/fd")
+        #expect(names.path(of: 0) == nil)
     }
 
     @Test("this process's command line and host facts are read from /proc")
@@ -59,6 +68,9 @@ struct SystemParsingTests {
         #expect(ExecutableSearch.find("sh", path: "/nonexistent:/bin") == "/bin/sh")
         #expect(ExecutableSearch.find("/bin/sh") == "/bin/sh")
         #expect(ExecutableSearch.find("no-such-program-here", path: "/bin:/usr/bin") == nil)
-        #expect(ExecutableSearch.find("/etc/hostname") == nil, "not executable")
+        let plainFile = "/tmp/readtrace-not-executable-\(getpid())"
+        close(open(plainFile, O_CREAT | O_WRONLY, 0o644))
+        defer { unlink(plainFile) }
+        #expect(ExecutableSearch.find(plainFile) == nil, "not executable")
     }
 }
