@@ -22,6 +22,9 @@ const volatile __u32 comm_filter_count;
 const volatile char comm_filters[RT_MAX_COMM_FILTERS][RT_COMM_LEN];
 const volatile __u32 cgroup_filter_levels;   /* 0: no cgroup filter; else deepest filtered level + 1 */
 const volatile bool all_files;               /* also pipes, sockets, ttys, ... */
+/* Records wake the reader only once this much is waiting; it also drains on a timer.
+ * A wake-up per record would cost more than the record. */
+const volatile __u64 wakeup_threshold_bytes = 1 << 20;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -105,6 +108,12 @@ static __always_inline void count_event(bool sent)
 		counter->events_emitted++;
 	else
 		counter->events_lost++;
+}
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_threshold_bytes ? BPF_RB_FORCE_WAKEUP
+										    : BPF_RB_NO_WAKEUP;
 }
 
 /* Reserves a ring-buffer record, counting it as emitted or lost on this CPU. */
@@ -193,7 +202,7 @@ static __always_inline void announce_process(__u32 tgid)
 	if (copied && bpf_probe_read_user(event->cmdline, copied, (void *)arg_start))
 		copied = 0;
 	event->cmdline_bytes = copied;
-	bpf_ringbuf_submit(event, 0);
+	bpf_ringbuf_submit(event, wakeup_flags());
 	bpf_map_update_elem(&announced_processes, &tgid, &present, BPF_ANY);
 }
 
@@ -247,7 +256,8 @@ static __always_inline void announce_file(struct file *file, struct inode *inode
 	event->reserved = 0;
 	slots = write_path(event, file);
 	event->path_slots = slots;
-	if (bpf_ringbuf_output(&events, event, offsetof(struct rt_file_event, path) + slots * RT_NAME_MAX, 0)) {
+	if (bpf_ringbuf_output(&events, event, offsetof(struct rt_file_event, path) + slots * RT_NAME_MAX,
+			       wakeup_flags())) {
 		count_event(false);
 		return;
 	}
@@ -300,7 +310,7 @@ static __always_inline void end_read(long result)
 		event->end_ns = now;
 		event->latency_ns = now - read->start_ns;
 		event->result = result;
-		bpf_ringbuf_submit(event, 0);
+		bpf_ringbuf_submit(event, wakeup_flags());
 	}
 	bpf_map_delete_elem(&inflight_reads, &tid);
 }

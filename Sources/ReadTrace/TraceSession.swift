@@ -36,7 +36,7 @@ struct TraceSession {
         let deadline = options.duration.map { start + $0.nanoseconds }
         tracing: while true {
             let now = Clock.monotonicNanoseconds()
-            let wakeAt = min(nextRefresh, deadline ?? .max)
+            let wakeAt = min(nextRefresh, deadline ?? .max, now + KernelTracer.drainIntervalNanoseconds)
             try loop.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0)
             try tracer!.drain { aggregate.record($0) }
 

@@ -130,6 +130,7 @@ public final class KernelTracer {
         bpf_program__set_autoload(programs.follow_fork, configuration.traceChildren)
         bpf_program__set_autoload(programs.forget_exited, rodata.pointee.filter_by_tgid)
 
+        rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
         let result = bpf_map__set_max_entries(skeleton.pointee.maps.events, UInt32(configuration.ringBufferBytes))
         guard result == 0 else { throw KernelError(step: "size ring buffer", errno: -result) }
     }
@@ -150,7 +151,11 @@ public final class KernelTracer {
         guard result == 0 else { throw KernelError(step: what, errno: -result) }
     }
 
-    /// The ring buffer's epoll descriptor: readable when records are waiting.
+    /// How often the ring buffer must be drained: the kernel wakes readers only once an
+    /// eighth of it is full, so a quiet trickle of records waits for this timer.
+    public static let drainIntervalNanoseconds: UInt64 = 100_000_000
+
+    /// The ring buffer's epoll descriptor: readable when an eighth of the buffer is waiting.
     public var pollDescriptor: Int32 { ring_buffer__epoll_fd(ringBuffer) }
 
     /// Hands every waiting record to `handle`, in order; returns how many there were.
