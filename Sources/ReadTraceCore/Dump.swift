@@ -223,8 +223,9 @@ extension DumpDocument {
 
     /// "2026-11-24T22:44:09.123Z".
     static func iso8601(unixSeconds: Double) -> String {
-        var seconds = time_t(unixSeconds.rounded(.down))
-        let milliseconds = Int((unixSeconds - Double(seconds)) * 1000)
+        let totalMilliseconds = Int64((unixSeconds * 1000).rounded())
+        var seconds = time_t(totalMilliseconds / 1000)
+        let milliseconds = Int(totalMilliseconds % 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func padded(_ value: Int32, _ digits: Int) -> String {

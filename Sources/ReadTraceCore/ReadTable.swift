@@ -57,7 +57,7 @@ struct Column: Sendable {
 }
 
 /// Lays rows out in columns within a width; the FILE column takes what is left and
-/// long paths lose their middle.
+/// long paths lose the middle of their directories.
 struct TableLayout {
     static let minimumFileWidth = 12
 
@@ -90,7 +90,7 @@ struct TableLayout {
             text += (column.title == "COMM" ? fitted + padding : padding + fitted) + " "
         }
         let room = max(0, width - text.count)
-        return String((text + TextFormat.elideMiddle(file, toWidth: room)).prefix(width))
+        return String((text + TextFormat.elidePath(file, toWidth: room)).prefix(width))
     }
 }
 

@@ -44,6 +44,16 @@ public enum TextFormat {
         return String(text.prefix(head)) + "…" + String(text.suffix(kept - head))
     }
 
+    /// Like `elideMiddle`, but keeps the file name whole when it fits: "/models/…/resnet50.engine".
+    public static func elidePath(_ path: String, toWidth width: Int) -> String {
+        guard path.count > width else { return path }
+        guard let slash = path.lastIndex(of: "/") else { return elideMiddle(path, toWidth: width) }
+        let name = path[slash...]
+        let head = width - name.count - 1
+        guard head >= 1 else { return elideMiddle(path, toWidth: width) }
+        return String(path.prefix(head)) + "…" + name
+    }
+
     /// A number with at most three significant digits before the unit: "1.5", "12.3", "123".
     static func threeDigits(_ value: Double) -> String {
         value < 100 ? fixed(value, decimals: 1) : fixed(value, decimals: 0)

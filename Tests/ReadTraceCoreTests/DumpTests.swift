@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+@testable import ReadTraceCore
+
+@Suite("JSON dump")
+struct DumpTests {
+    static let start: UInt64 = 1_000_000_000
+    static let engine = FileID(device: DeviceNumber(major: 7, minor: 0), inode: 12)
+    static let oddName = FileID(device: DeviceNumber(major: 7, minor: 0), inode: 13)
+    static let notes = FileID(device: DeviceNumber(major: 254, minor: 0), inode: 14)
+    static let oddBytes: [UInt8] = Array("/models/caf".utf8) + [0xE9] + Array(".bin".utf8)   // Latin-1, not UTF-8
+
+    static func metadata(paths: [String] = []) -> RunMetadata {
+        RunMetadata(toolVersion: "0.1.0", host: .init(hostname: "node", kernel: "6.18", bootID: "00000000-0000-0000-0000-000000000000"),
+                    hook: .tracepoint, startedAtUnixSeconds: 1_764_024_249.123, durationSeconds: 2.5,
+                    filters: .init(comms: ["trtserver"], paths: paths), counters: KernelCounters(eventsEmitted: 9, eventsLost: 1))
+    }
+
+    static func aggregate() -> TraceAggregate {
+        var aggregate = TraceAggregate(startNanoseconds: start) { ProcessInfo(record: $0, cmdline: $0.cmdline, cgroupPath: "/pods/a") }
+        aggregate.record(.process(ProcessRecord(pid: 42, parentPid: 1, cgroupID: 7, comm: "trtserver", cmdline: "trtserver --models /models")))
+        aggregate.record(.file(FileRecord(id: engine, path: Array("/models/a.engine".utf8), sizeBytes: 8192, kind: .regular, deleted: false)))
+        aggregate.record(.file(FileRecord(id: oddName, path: oddBytes, sizeBytes: 10, kind: .regular, deleted: true)))
+        aggregate.record(.file(FileRecord(id: notes, path: Array("/etc/notes.txt".utf8), sizeBytes: 3, kind: .regular, deleted: false)))
+        for (end, result) in [(150_000_000, 4096), (1_250_000_000, 4096), (1_260_000_000, 0), (1_270_000_000, -9)] as [(UInt64, Int64)] {
+            aggregate.record(.read(ReadRecord(pid: 42, threadID: 43, file: engine, endNanoseconds: start + end,
+                                              latencyNanoseconds: 2_500, result: result)))
+        }
+        aggregate.record(.read(ReadRecord(pid: 42, threadID: 42, file: oddName, endNanoseconds: start + 100, latencyNanoseconds: 10, result: 10)))
+        aggregate.record(.read(ReadRecord(pid: 77, threadID: 77, file: notes, endNanoseconds: start + 200, latencyNanoseconds: 10, result: 3)))
+        return aggregate
+    }
+
+    @Test("reads, files and processes carry the run's numbers")
+    func numbers() throws {
+        let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]))
+        let read = try #require(dump.reads.first { $0.fileID == 1 })
+        #expect(read.pid == 42 && read.readCalls == 3 && read.readBytes == 8192 && read.errorCalls == 1)
+        #expect(read.firstReadSeconds == 0.149998, "the first call started 2.5 us before it ended at 0.15 s")
+        #expect(read.lastReadSeconds == 1.27, "the failed call's end still counts as the last read")
+        #expect(read.latencyMicroseconds.max == 2.5 && read.latencyMicroseconds.total == 7.5)
+        #expect(read.timeline.bucketSeconds == 0.1)
+        #expect(read.timeline.readBytes.count == 25)
+        #expect(read.timeline.readBytes[1] == 4096 && read.timeline.readBytes[12] == 4096)
+        #expect(dump.reads.map(\.readBytes) == [8192, 10, 3], "largest first")
+        #expect(dump.files.map(\.fileID) == [1, 2, 3])
+        #expect(dump.processes.map(\.pid) == [42, 77])
+        #expect(dump.processes[0].cmdline == "trtserver --models /models" && dump.processes[0].cgroup == "/pods/a")
+        #expect(dump.processes[1].comm == "?" && dump.processes[1].cmdline == nil)
+        #expect(dump.startedAt == "2025-11-24T22:44:09.123Z")
+        #expect(dump.lostEvents == 1 && dump.eventsEmitted == 9)
+    }
+
+    @Test("unknown command lines are written as null, not left out")
+    func nullsAreWritten() throws {
+        let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]))
+        let text = String(decoding: try dump.encoded(), as: UTF8.self)
+        #expect(text.contains(#""cmdline":null"#))
+        #expect(text.contains(#""path":"/models/a.engine""#), "slashes are not escaped")
+    }
+
+    @Test("a path that is not UTF-8 keeps its exact bytes in path_base64")
+    func nonUTF8Paths() throws {
+        let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]))
+        let odd = try #require(dump.files.first { $0.inode == 13 })
+        #expect(odd.path == "/models/caf\u{FFFD}.bin")
+        #expect(Data(base64Encoded: try #require(odd.pathBase64)).map(Array.init) == Self.oddBytes)
+        #expect(odd.deleted)
+        #expect(dump.files.first { $0.inode == 12 }?.pathBase64 == nil)
+    }
+
+    @Test("--path keeps only matching files, their reads and their readers; ids stay stable")
+    func pathFilter() {
+        let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(paths: ["*.txt"]), pathFilter: PathFilter(["*.txt"]))
+        #expect(dump.files.map(\.fileID) == [3])
+        #expect(dump.reads.map(\.pid) == [77])
+        #expect(dump.processes.map(\.pid) == [77])
+        #expect(dump.filters.path == ["*.txt"])
+    }
+
+    @Test("a dump reads back to the same document")
+    func roundTrip() throws {
+        let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]))
+        #expect(try DumpDocument.decode(try dump.encoded()) == dump)
+    }
+
+    @Test("corrupt dumps and other schema versions are refused with one line", arguments: [
+        "", "{", "[1,2]", #"{"schema_version": 2}"#, #"{"schema_version": 1}"#,
+    ])
+    func corruptDumps(text: String) {
+        #expect {
+            _ = try DumpDocument.decode(Array(text.utf8))
+        } throws: { error in
+            let message = "\(error)"
+            return !message.isEmpty && !message.contains("\n")
+        }
+    }
+
+    @Test("the encoded dump matches the JSON Schema")
+    func matchesSchema() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dumpURL = FileManager.default.temporaryDirectory.appendingPathComponent("readtrace-dump-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: dumpURL) }
+        let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]))
+        try AtomicFile.write(try dump.encoded(), to: dumpURL.path)
+        let validator = Process()
+        validator.executableURL = repository.appendingPathComponent("scripts/validate-dump")
+        validator.arguments = [repository.appendingPathComponent("schema/readtrace-dump-v1.schema.json").path, dumpURL.path]
+        try validator.run()
+        validator.waitUntilExit()
+        #expect(validator.terminationStatus == 0)
+    }
+}
+
+@Suite("Writing files atomically")
+struct AtomicFileTests {
+    @Test("the content lands whole and no temporary file is left")
+    func writes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("readtrace-atomic-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("out.json").path
+        try AtomicFile.write(Array("old".utf8), to: target)
+        try AtomicFile.write(Array("new content".utf8), to: target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new content")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.json"])
+    }
+
+    @Test("a missing directory is named in the error")
+    func missingDirectory() {
+        #expect {
+            try AtomicFile.checkWritable(path: "/nonexistent-readtrace-dir/out.json")
+        } throws: { "\($0)" == "cannot write /nonexistent-readtrace-dir/out.json: directory /nonexistent-readtrace-dir does not exist" }
+    }
+
+    @Test("a directory that refuses new files is reported, even to root")
+    func unwritableDirectory() {
+        // /proc accepts no new files whoever asks.
+        #expect(throws: AtomicFile.Failure.self) { try AtomicFile.checkWritable(path: "/proc/readtrace-out.json") }
+        #expect(throws: AtomicFile.Failure.self) { try AtomicFile.write([1], to: "/proc/readtrace-out.json") }
+    }
+
+    @Test("a directory as the target is refused")
+    func directoryTarget() {
+        #expect(throws: AtomicFile.Failure.self) { try AtomicFile.checkWritable(path: "/tmp") }
+    }
+}
