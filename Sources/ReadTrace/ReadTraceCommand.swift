@@ -64,6 +64,11 @@ public struct ReadTraceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"))
     var json: String?
 
+    @Option(name: .customLong("buffer-size"), help: ArgumentHelp(
+        "Size of the kernel's ring buffer: a power of two from 4K to 1G.",
+        discussion: "Records that find it full are counted as lost and reported.", valueName: "size"))
+    var bufferSize = ByteCount(bytes: 16 << 20)
+
     @Flag(help: "Print nothing on standard output while tracing, nor the summary.")
     var quiet = false
 
@@ -91,6 +96,10 @@ public struct ReadTraceCommand: ParsableCommand {
         if interval.nanoseconds < 10_000_000 {
             throw ValidationError("--interval must be at least 10ms")
         }
+        let size = bufferSize.bytes
+        if size < 4096 || size > 1 << 30 || size & (size - 1) != 0 {
+            throw ValidationError("--buffer-size must be a power of two from 4K to 1G, got \(bufferSize)")
+        }
         if let duration, duration.nanoseconds == 0 {
             throw ValidationError("--duration must be longer than 0")
         }
@@ -104,7 +113,7 @@ public struct ReadTraceCommand: ParsableCommand {
 
     var options: TraceOptions {
         TraceOptions(comms: comms, pids: pids, cgroups: cgroups, paths: paths, allFiles: allFiles,
-                     hook: hook, interval: interval, duration: duration, sort: sort, jsonPath: json,
+                     hook: hook, interval: interval, duration: duration, sort: sort, bufferSize: bufferSize, jsonPath: json,
                      quiet: quiet, verbose: verbose, command: command)
     }
 
@@ -136,6 +145,11 @@ public struct ReadTraceCommand: ParsableCommand {
 
 extension KernelConfiguration.HookChoice: ExpressibleByArgument {}
 extension SortKey: ExpressibleByArgument {}
+
+extension ByteCount: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public var defaultValueDescription: String { description }
+}
 
 extension TimeSpan: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }

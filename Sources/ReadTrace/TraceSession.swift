@@ -16,7 +16,8 @@ struct TraceSession {
         let hook = tracer!.hook
         let start = Clock.monotonicNanoseconds()
         let startedAt = Clock.unixSeconds()
-        StandardStreams.writeError("readtrace: tracing with \(hook.rawValue) hooks, attached in \((start - sessionStart) / 1_000_000) ms (\(tracer!.hookExplanation)); Ctrl-C to stop\n")
+        let refusals = tracer!.refusedHooks.map { " (\($0))" }.joined()
+        StandardStreams.writeError("readtrace: tracing with \(hook.rawValue) hooks\(refusals), attached in \((start - sessionStart) / 1_000_000) ms; Ctrl-C to stop\n")
 
         let child = try options.command.isEmpty ? nil
             : ChildProcess(arguments: options.command, user: .invokingSudoUser())
@@ -135,6 +136,7 @@ struct TraceSession {
         configuration.comms = options.comms
         configuration.traceChildren = !options.command.isEmpty
         configuration.allFiles = options.allFiles
+        configuration.ringBufferBytes = options.bufferSize.bytes
         configuration.verbose = options.verbose
         return configuration
     }

@@ -35,8 +35,9 @@ public struct SummaryReport {
         let bytes = rows.reduce(0) { $0 + $1.bytes }
         let calls = rows.reduce(0) { $0 + $1.calls }
         lines.append("")
-        lines.append("\(TextFormat.bytes(bytes)) in \(calls) reads of \(Set(rows.map(\.key.file)).count) files "
-            + "by \(Set(rows.map(\.key.pid)).count) processes")
+        let files = Set(rows.map(\.key.file)).count, processes = Set(rows.map(\.key.pid)).count
+        lines.append("\(TextFormat.bytes(bytes)) in \(calls) reads of \(files) file\(files == 1 ? "" : "s") "
+            + "by \(processes) process\(processes == 1 ? "" : "es")")
         return lines.joined(separator: "\n") + "\n"
     }
 }

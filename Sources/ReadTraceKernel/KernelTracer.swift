@@ -29,8 +29,8 @@ public struct KernelConfiguration: Sendable {
 /// Detaches everything when released.
 public final class KernelTracer {
     public let hook: HookKind
-    /// Why this hook was chosen, for the user: which variants were refused and how.
-    public let hookExplanation: String
+    /// Which faster variants the kernel refused and why; empty when the first choice loaded.
+    public let refusedHooks: [String]
     private let skeleton: UnsafeMutablePointer<readtrace>
     private var ringBuffer: OpaquePointer?
     private let sink = EventSink()
@@ -55,13 +55,13 @@ public final class KernelTracer {
                 break
             } catch let error as KernelError {
                 if candidate == candidates.last { throw error }
-                refusals.append("\(candidate.rawValue) refused (\(error))")
+                refusals.append("\(candidate.rawValue) was refused: \(error)")
             }
         }
         guard let (skeleton, hook) = loaded else { preconditionFailure("no hook candidates") }
         self.skeleton = skeleton
         self.hook = hook
-        hookExplanation = (refusals + ["using \(hook.rawValue)"]).joined(separator: "; ")
+        refusedHooks = refusals
 
         let context = Unmanaged.passUnretained(sink).toOpaque()
         ringBuffer = ring_buffer__new(bpf_map__fd(skeleton.pointee.maps.events), { context, data, size in

@@ -2,6 +2,7 @@
  * can compare what readtrace reports with what was really read. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,12 @@
 static const char usage[] =
 	"usage: readtrace-workload --file PATH [--syscall read|pread64|readv|preadv|preadv2]\n"
 	"                          [--chunk BYTES] [--repeat N] [--failing-reads N] [--name COMM] [--wait-stdin]\n"
-	"                          [--unlink]\n"
+	"                          [--unlink] [--threads N]\n"
 	"Reads PATH from start to end of file in chunks of BYTES with one syscall, N times (the\n"
 	"last call of each pass returns 0), then makes the given number of reads with the same\n"
 	"syscall that fail (EBADF, on a write-only descriptor). --wait-stdin waits for a line on\n"
-	"stdin first; --unlink deletes PATH after opening it. Prints what it did.\n";
+	"stdin first; --unlink deletes PATH after opening it; --threads makes N threads each do\n"
+	"the passes (one descriptor each). Prints what it did, summed over threads.\n";
 
 enum syscall_kind { READ, PREAD64, READV, PREADV, PREADV2 };
 static const char *const syscall_names[] = { "read", "pread64", "readv", "preadv", "preadv2" };
@@ -48,10 +50,42 @@ static ssize_t read_once(int fd, char *buffer, off_t offset)
 	return -1;
 }
 
+/* One reader: its own descriptor and buffer, `repeat` passes over the whole file. */
+struct reader {
+	int fd;
+	long repeat;
+	long long bytes, calls;
+};
+
+static void *read_passes(void *argument)
+{
+	struct reader *reader = argument;
+	char *buffer = aligned_alloc(4096, (chunk + 4095) / 4096 * 4096);
+
+	if (!buffer)
+		fail("out of memory");
+	for (long pass = 0; pass < reader->repeat; pass++) {
+		off_t offset = 0;
+		for (;;) {
+			ssize_t got = read_once(reader->fd, buffer, offset);
+			reader->calls++;
+			if (got < 0)
+				fail("read failed");
+			if (got == 0)
+				break;
+			reader->bytes += got;
+			offset += got;
+		}
+		lseek(reader->fd, 0, SEEK_SET);
+	}
+	free(buffer);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = NULL, *name = NULL;
-	long repeat = 1, failing_reads = 0;
+	long repeat = 1, failing_reads = 0, threads = 1;
 	int wait_stdin = 0, unlink_after_open = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -76,6 +110,8 @@ int main(int argc, char **argv)
 			repeat = strtol(value, NULL, 10);
 		else if (strcmp(flag, "--failing-reads") == 0)
 			failing_reads = strtol(value, NULL, 10);
+		else if (strcmp(flag, "--threads") == 0)
+			threads = strtol(value, NULL, 10);
 		else if (strcmp(flag, "--name") == 0)
 			name = value;
 		else if (strcmp(flag, "--syscall") == 0) {
@@ -90,7 +126,8 @@ int main(int argc, char **argv)
 		} else
 			fail("unknown argument");
 	}
-	if (!path || chunk == 0 || repeat < 1 || failing_reads < 0 || (failing_reads && unlink_after_open))
+	if (!path || chunk == 0 || repeat < 1 || failing_reads < 0 || (failing_reads && unlink_after_open) ||
+	    threads < 1 || threads > 64)
 		fail("bad arguments");
 	if (name && prctl(PR_SET_NAME, name) != 0)
 		fail("cannot set name");
@@ -100,31 +137,35 @@ int main(int argc, char **argv)
 			fail("stdin closed");
 	}
 
-	char *buffer = aligned_alloc(4096, (chunk + 4095) / 4096 * 4096);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (!buffer || fd < 0)
-		fail("cannot open file");
+	struct reader readers[64] = { 0 };
+	pthread_t ids[64];
+	for (long i = 0; i < threads; i++) {
+		readers[i].fd = open(path, O_RDONLY | O_CLOEXEC);
+		readers[i].repeat = repeat;
+		if (readers[i].fd < 0)
+			fail("cannot open file");
+	}
 	if (unlink_after_open && unlink(path) != 0)
 		fail("cannot unlink file");
-	long long bytes = 0, calls = 0, failed = 0;
 	struct timespec start, end;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (long pass = 0; pass < repeat; pass++) {
-		off_t offset = 0;
-		for (;;) {
-			ssize_t got = read_once(fd, buffer, offset);
-			calls++;
-			if (got < 0)
-				fail("read failed");
-			if (got == 0)
-				break;
-			bytes += got;
-			offset += got;
-		}
-		lseek(fd, 0, SEEK_SET);
-	}
+	if (threads == 1)
+		read_passes(&readers[0]);
+	for (long i = 0; threads > 1 && i < threads; i++)
+		if (pthread_create(&ids[i], NULL, read_passes, &readers[i]) != 0)
+			fail("cannot start thread");
+	for (long i = 0; threads > 1 && i < threads; i++)
+		pthread_join(ids[i], NULL);
 	clock_gettime(CLOCK_MONOTONIC, &end);
-	close(fd);
+	long long bytes = 0, calls = 0, failed = 0;
+	for (long i = 0; i < threads; i++) {
+		bytes += readers[i].bytes;
+		calls += readers[i].calls;
+		close(readers[i].fd);
+	}
+	char *buffer = aligned_alloc(4096, (chunk + 4095) / 4096 * 4096);
+	if (!buffer)
+		fail("out of memory");
 	if (failing_reads > 0) {
 		int write_only = open(path, O_WRONLY | O_CLOEXEC);
 		if (write_only < 0)

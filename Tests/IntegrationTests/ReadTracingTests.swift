@@ -198,3 +198,76 @@ func attachedReadtracePrograms() throws -> Int {
         listing.components(separatedBy: $0).count - 1
     }.reduce(0, +)
 }
+
+@Suite("Tracing edge cases with the real BPF programs", .serialized,
+       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+struct TracingEdgeCaseTests {
+    @Test("--pid counts the reads of every thread of the process")
+    func threadsOfAPid() throws {
+        let scratch = try ScratchDirectory()
+        let file = try scratch.file("shared.bin", size: 100_000)
+        let reader = try RunningProcess(Paths.workload, ["--file", file, "--chunk", "4096", "--threads", "4", "--wait-stdin"])
+        let trace = try Trace(["--pid", "\(reader.pid)"], in: scratch)
+        reader.sendLine()
+        #expect(reader.finish().status == 0)
+        let dump = try trace.stop()
+        let entry = try #require(dump.read(pid: reader.pid, path: file))
+        #expect(entry.int("read_bytes") == 4 * 100_000)
+        #expect(entry.int("read_calls") == 4 * (100_000 / 4096 + 1 + 1))
+    }
+
+    @Test("under sudo the command runs as the invoking user")
+    func commandRunsAsSudoUser() throws {
+        let scratch = try ScratchDirectory()
+        chmod(scratch.path, 0o777)
+        let identity = scratch.path + "/identity"
+        let dumpPath = scratch.path + "/sudo.json"
+        var environment = ProcessInfo.processInfo.environment
+        environment["SUDO_UID"] = "65534"
+        environment["SUDO_GID"] = "65534"
+        let readtrace = try RunningProcess(Paths.readtrace, ["--quiet", "--json", dumpPath, "--", "/bin/sh", "-c",
+                                                             "id -u > \(identity); id -g >> \(identity)"],
+                                           environment: environment)
+        #expect(readtrace.finish().status == 0, "\(readtrace.standardError)")
+        #expect(try String(contentsOfFile: identity, encoding: .utf8) == "65534\n65534\n")
+        let dump = try Dump(path: dumpPath)
+        #expect(FileManager.default.fileExists(atPath: dumpPath) && dump.root["schema_version"] as? Int == 1)
+    }
+
+    @Test("a path that is not UTF-8 is dumped as valid JSON with its exact bytes in path_base64")
+    func nonUTF8Path() throws {
+        let scratch = try ScratchDirectory()
+        let dumpPath = scratch.path + "/latin1.json"
+        // The shell makes the name: \351 is é in Latin-1, an invalid byte in UTF-8.
+        let script = "name=$(printf '\(scratch.path)/caf\\351.bin'); head -c 5000 /dev/zero > \"$name\"; cat \"$name\" > /dev/null"
+        let readtrace = try RunningProcess(Paths.readtrace, ["--quiet", "--json", dumpPath, "--path", "*.bin",
+                                                             "--", "/bin/sh", "-c", script])
+        #expect(readtrace.finish().status == 0, "\(readtrace.standardError)")
+        let dump = try Dump(path: dumpPath)
+        let file = try #require(dump.files.first)
+        #expect(file["path"] as? String == scratch.path + "/caf\u{FFFD}.bin")
+        let encoded = try #require(file["path_base64"] as? String)
+        let exact = try #require(Data(base64Encoded: encoded))
+        #expect(exact == Data((scratch.path + "/caf").utf8) + Data([0xE9]) + Data(".bin".utf8))
+        #expect(dump.reads.first?.int("read_bytes") == 5000)
+    }
+
+    @Test("records that find the ring buffer full are counted as lost and reported everywhere")
+    func lostEventsAreReported() throws {
+        let scratch = try ScratchDirectory()
+        let file = try scratch.file("tiny-reads.bin", size: 40_000)
+        let dumpPath = scratch.path + "/lost.json"
+        let readtrace = try RunningProcess(Paths.readtrace, ["--json", dumpPath, "--buffer-size", "4K",
+                                                             "--", Paths.workload, "--file", file, "--chunk", "1"])
+        let finished = readtrace.finish()
+        #expect(finished.status == 0, "\(finished.standardError)")
+        let dump = try Dump(path: dumpPath)
+        let lost = try #require(dump.root["lost_events"] as? Int)
+        let counted = dump.reads.compactMap { $0.int("read_calls") }.reduce(0, +)
+        let made = 40_000 + 1
+        #expect(lost > 0, "40001 one-byte reads cannot fit a 4 KiB ring buffer drained every 100 ms")
+        #expect(counted < made && counted + lost >= made, "every read is either counted or lost: \(counted) + \(lost)")
+        #expect(finished.standardOutput.contains("WARNING: \(lost) events were lost"))
+        #expect(finished.standardError.contains("\(lost) events were lost"))
+    }
+}
