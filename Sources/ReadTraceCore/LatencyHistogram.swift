@@ -5,8 +5,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     static let subBucketBits = 4
     static let subBucketCount = 1 << subBucketBits
 
-    private var firstIndex = 0
-    private var counts: [UInt32] = []
+    private var buckets = SparseCounters<UInt32>()
     public private(set) var count: UInt64 = 0
     public private(set) var totalNanoseconds: UInt64 = 0
     public private(set) var minNanoseconds: UInt64 = .max
@@ -15,9 +14,7 @@ public struct LatencyHistogram: Sendable, Equatable {
     public init() {}
 
     public mutating func record(_ nanoseconds: UInt64) {
-        let index = Self.bucketIndex(of: nanoseconds)
-        makeRoom(forBucket: index)
-        counts[index - firstIndex] &+= 1
+        buckets.add(1, at: Self.bucketIndex(of: nanoseconds))
         count += 1
         totalNanoseconds &+= nanoseconds
         minNanoseconds = min(minNanoseconds, nanoseconds)
@@ -26,27 +23,11 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     public mutating func merge(_ other: LatencyHistogram) {
         guard other.count > 0 else { return }
-        makeRoom(forBucket: other.firstIndex)
-        makeRoom(forBucket: other.firstIndex + other.counts.count - 1)
-        for (offset, bucketCount) in other.counts.enumerated() {
-            counts[other.firstIndex + offset - firstIndex] &+= bucketCount
-        }
+        for index in other.buckets.indices { buckets.add(other.buckets[index], at: index) }
         count += other.count
         totalNanoseconds &+= other.totalNanoseconds
         minNanoseconds = min(minNanoseconds, other.minNanoseconds)
         maxNanoseconds = max(maxNanoseconds, other.maxNanoseconds)
-    }
-
-    private mutating func makeRoom(forBucket index: Int) {
-        if counts.isEmpty {
-            firstIndex = index
-            counts = [0]
-        } else if index < firstIndex {
-            counts.insert(contentsOf: repeatElement(0, count: firstIndex - index), at: 0)
-            firstIndex = index
-        } else if index >= firstIndex + counts.count {
-            counts.append(contentsOf: repeatElement(0, count: index - firstIndex - counts.count + 1))
-        }
     }
 
     /// The value at or below which `fraction` (0...1) of the recorded durations lie:
@@ -55,10 +36,10 @@ public struct LatencyHistogram: Sendable, Equatable {
         guard count > 0 else { return 0 }
         let rank = max(1, UInt64((fraction * Double(count)).rounded(.up)))
         var seen: UInt64 = 0
-        for (offset, bucketCount) in counts.enumerated() {
-            seen += UInt64(bucketCount)
+        for index in buckets.indices {
+            seen += UInt64(buckets[index])
             if seen >= rank {
-                let value = Self.representative(ofBucket: firstIndex + offset)
+                let value = Self.representative(ofBucket: index)
                 return min(max(value, minNanoseconds), maxNanoseconds)
             }
         }
