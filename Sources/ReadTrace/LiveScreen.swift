@@ -22,24 +22,26 @@ final class LiveScreen {
     private let mode: Mode
     private let sort: SortKey
     private let pathFilter: PathFilter
+    private let devices: DeviceSelection
     private var open = false
 
-    init(mode: Mode, sort: SortKey, pathFilter: PathFilter) {
+    init(mode: Mode, sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection) {
         self.mode = mode
         self.sort = sort
         self.pathFilter = pathFilter
+        self.devices = devices
     }
 
     func refresh(aggregate: inout TraceAggregate, intervalSeconds: Double, elapsedSeconds: Double,
-                 hook: HookKind, counters: KernelCounters, eventsPerSecond: Double) {
+                 hook: HookKind, counters: KernelCounters, eventsPerSecond: Double, deviceHistory: DeviceHistory) {
         let interval = aggregate.takeInterval()
         guard mode != .silent else { return }
         let size = terminalSize()
-        let view = LiveView(sort: sort, pathFilter: pathFilter, width: size.columns,
+        let view = LiveView(sort: sort, pathFilter: pathFilter, devices: devices, width: size.columns,
                             height: mode == .terminal ? size.rows : 1 + 1 + 1 + 20)
         let lines = view.render(aggregate: aggregate, interval: interval, intervalSeconds: intervalSeconds,
                                 elapsedSeconds: elapsedSeconds, hook: hook, counters: counters,
-                                eventsPerSecond: eventsPerSecond)
+                                eventsPerSecond: eventsPerSecond, deviceHistory: deviceHistory)
         switch mode {
         case .terminal:
             if !open {
@@ -61,9 +63,9 @@ final class LiveScreen {
         open = false
     }
 
-    func summary(aggregate: TraceAggregate, metadata: RunMetadata) -> String {
-        SummaryReport(sort: sort, pathFilter: pathFilter, width: terminalSize().columns)
-            .render(aggregate: aggregate, metadata: metadata)
+    func summary(aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory) -> String {
+        SummaryReport(sort: sort, pathFilter: pathFilter, devices: devices, width: terminalSize().columns)
+            .render(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory)
     }
 
     /// The terminal's size, or 160×50 when output is not a terminal.

@@ -64,6 +64,11 @@ public struct ReadTraceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"))
     var json: String?
 
+    @Option(help: ArgumentHelp(
+        "Devices shown (from /proc/diskstats, as iostat -x computes them): auto (those holding the traced files), all (those with IO), or a comma-separated list of names.",
+        valueName: "auto|all|names"))
+    var devices = DeviceSelection.auto
+
     @Option(name: .customLong("buffer-size"), help: ArgumentHelp(
         "Size of the kernel's ring buffer: a power of two from 4K to 1G.",
         discussion: "Records that find it full are counted as lost and reported.", valueName: "size"))
@@ -113,7 +118,7 @@ public struct ReadTraceCommand: ParsableCommand {
 
     var options: TraceOptions {
         TraceOptions(comms: comms, pids: pids, cgroups: cgroups, paths: paths, allFiles: allFiles,
-                     hook: hook, interval: interval, duration: duration, sort: sort, bufferSize: bufferSize, jsonPath: json,
+                     hook: hook, interval: interval, duration: duration, sort: sort, devices: devices, bufferSize: bufferSize, jsonPath: json,
                      quiet: quiet, verbose: verbose, command: command)
     }
 
@@ -145,6 +150,11 @@ public struct ReadTraceCommand: ParsableCommand {
 
 extension KernelConfiguration.HookChoice: ExpressibleByArgument {}
 extension SortKey: ExpressibleByArgument {}
+
+extension DeviceSelection: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public var defaultValueDescription: String { "auto" }
+}
 
 extension ByteCount: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }

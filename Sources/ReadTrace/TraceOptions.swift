@@ -12,6 +12,7 @@ struct TraceOptions {
     var interval: TimeSpan
     var duration: TimeSpan?
     var sort: SortKey
+    var devices: DeviceSelection
     var bufferSize: ByteCount
     var jsonPath: String?
     var quiet: Bool

@@ -27,8 +27,10 @@ struct TraceSession {
             let cmdline = record.cmdlineComplete ? record.cmdline : ProcFS.cmdline(of: record.pid) ?? record.cmdline.map { $0 + "…" }
             return ProcessInfo(record: record, cmdline: cmdline, cgroupPath: cgroupNames?.path(of: record.cgroupID))
         }
+        var deviceHistory = DeviceHistory(startNanoseconds: start)
+        deviceHistory.record(DiskStats.read())
         let screen = LiveScreen(mode: options.quiet ? .silent : LiveScreen.Mode.forStandardOutput(),
-                                sort: options.sort, pathFilter: PathFilter(options.paths))
+                                sort: options.sort, pathFilter: PathFilter(options.paths), devices: options.devices)
         let loop = EventLoop(descriptors: [tracer!.pollDescriptor, signals.readEnd])
 
         var exitCode: Int32 = 0
@@ -56,9 +58,10 @@ struct TraceSession {
             if afterWait >= nextRefresh {
                 let seconds = Double(afterWait - lastRefresh.time) / 1e9
                 let rate = Double(aggregate.eventsReceived - lastRefresh.events) / max(seconds, 1e-9)
+                deviceHistory.record(DiskStats.read())
                 screen.refresh(aggregate: &aggregate, intervalSeconds: seconds,
                                elapsedSeconds: Double(afterWait - start) / 1e9, hook: hook,
-                               counters: try tracer!.counters(), eventsPerSecond: rate)
+                               counters: try tracer!.counters(), eventsPerSecond: rate, deviceHistory: deviceHistory)
                 lastRefresh = (afterWait, aggregate.eventsReceived)
                 nextRefresh = max(nextRefresh + options.interval.nanoseconds, afterWait + 1)
             }
@@ -69,16 +72,19 @@ struct TraceSession {
         let counters = try tracer!.counters()
         tracer = nil
         let end = Clock.monotonicNanoseconds()
+        deviceHistory.record(DiskStats.read())
         screen.close()
 
         let metadata = RunMetadata(toolVersion: ReadTraceVersion.current, host: ProcFS.host(), hook: hook,
                                    startedAtUnixSeconds: startedAt, durationSeconds: Double(end - start) / 1e9,
                                    filters: options.filters, counters: counters)
         if !options.quiet {
-            StandardStreams.writeOutput(screen.summary(aggregate: aggregate, metadata: metadata))
+            StandardStreams.writeOutput(screen.summary(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory))
         }
         if let path = options.jsonPath {
-            let document = DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter(options.paths))
+            let topology = BlockDeviceTopology.read(names: deviceHistory.devices.map(\.name))
+            let document = DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter(options.paths),
+                                        deviceHistory: deviceHistory, topology: topology)
             try AtomicFile.write(try document.encoded(), to: path)
             StandardStreams.writeError("readtrace: wrote \(path)\n")
         }

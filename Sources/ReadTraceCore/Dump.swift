@@ -61,13 +61,87 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var inode: UInt64
         public var sizeBytes: UInt64
         public var deleted: Bool
+        /// The block device holding the file, as /proc/diskstats names it; null for filesystems
+        /// without one (tmpfs, overlay, network filesystems).
+        public var deviceName: String?
+        /// The whole disk: `deviceName` itself, or the disk a partition is on.
+        public var diskName: String?
 
         enum CodingKeys: String, CodingKey {
             case path, dev, inode, deleted
             case fileID = "file_id"
             case pathBase64 = "path_base64"
             case sizeBytes = "size_bytes"
+            case deviceName = "device_name"
+            case diskName = "disk_name"
         }
+
+        /// Unknown devices are written as null, not left out; path_base64 only when needed.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(fileID, forKey: .fileID)
+            try container.encode(path, forKey: .path)
+            try container.encodeIfPresent(pathBase64, forKey: .pathBase64)
+            try container.encode(dev, forKey: .dev)
+            try container.encode(inode, forKey: .inode)
+            try container.encode(sizeBytes, forKey: .sizeBytes)
+            try container.encode(deleted, forKey: .deleted)
+            try container.encode(deviceName, forKey: .deviceName)
+            try container.encode(diskName, forKey: .diskName)
+        }
+    }
+
+    /// A block device's activity from /proc/diskstats, computed as iostat -x does.
+    public struct Device: Codable, Sendable, Equatable {
+        public struct Sample: Codable, Sendable, Equatable {
+            public var seconds: Double
+            public var readIOPS: Double
+            public var writeIOPS: Double
+            public var readMiBPerSecond: Double
+            public var writeMiBPerSecond: Double
+            public var readAwaitMilliseconds: Double
+            public var writeAwaitMilliseconds: Double
+            public var queueDepth: Double
+            public var utilizationPercent: Double
+
+            enum CodingKeys: String, CodingKey {
+                case seconds = "t_s"
+                case readIOPS = "read_iops"
+                case writeIOPS = "write_iops"
+                case readMiBPerSecond = "read_mib_s"
+                case writeMiBPerSecond = "write_mib_s"
+                case readAwaitMilliseconds = "read_await_ms"
+                case writeAwaitMilliseconds = "write_await_ms"
+                case queueDepth = "queue_depth"
+                case utilizationPercent = "util_pct"
+            }
+        }
+
+        public struct Totals: Codable, Sendable, Equatable {
+            public var readIOs: UInt64
+            public var readBytes: UInt64
+            public var writeIOs: UInt64
+            public var writeBytes: UInt64
+            public var readAwaitMilliseconds: Double
+            public var writeAwaitMilliseconds: Double
+            public var utilizationPercent: Double
+
+            enum CodingKeys: String, CodingKey {
+                case readIOs = "read_ios"
+                case readBytes = "read_bytes"
+                case writeIOs = "write_ios"
+                case writeBytes = "write_bytes"
+                case readAwaitMilliseconds = "read_await_ms"
+                case writeAwaitMilliseconds = "write_await_ms"
+                case utilizationPercent = "util_pct"
+            }
+        }
+
+        public var name: String
+        public var dev: String
+        public var disk: String
+        public var samples: [Sample]
+        public var totals: Totals
     }
 
     public struct Latency: Codable, Sendable, Equatable {
@@ -123,9 +197,14 @@ public struct DumpDocument: Codable, Sendable, Equatable {
     public var processes: [Process]
     public var files: [File]
     public var reads: [Read]
+    /// Devices that did IO during the run or hold a file in `files`.
+    public var devices: [Device]
+    /// /proc/diskstats lines that matched no known layout, skipped.
+    public var diskstatsSkippedLines: Int
 
     enum CodingKeys: String, CodingKey {
-        case host, hook, filters, processes, files, reads
+        case host, hook, filters, processes, files, reads, devices
+        case diskstatsSkippedLines = "diskstats_skipped_lines"
         case schemaVersion = "schema_version"
         case toolVersion = "tool_version"
         case startedAt = "started_at"
@@ -138,7 +217,8 @@ public struct DumpDocument: Codable, Sendable, Equatable {
 extension DumpDocument {
     /// The dump of a run: the (process, file) pairs whose file matches `pathFilter`, the files
     /// they read and the processes that read them.
-    public init(aggregate: TraceAggregate, metadata: RunMetadata, pathFilter: PathFilter) {
+    public init(aggregate: TraceAggregate, metadata: RunMetadata, pathFilter: PathFilter,
+                deviceHistory: DeviceHistory? = nil, topology: BlockDeviceTopology = BlockDeviceTopology()) {
         let start = aggregate.startNanoseconds
         let durationNanoseconds = UInt64(max(metadata.durationSeconds, 0) * 1e9)
         let fileIDs = Dictionary(uniqueKeysWithValues: aggregate.fileOrder.enumerated().map { ($1, $0 + 1) })
@@ -157,10 +237,25 @@ extension DumpDocument {
         files = Set(shown.keys.map(\.file)).compactMap { id -> File? in
             guard let number = fileIDs[id] else { return nil }
             let record = aggregate.files[id] ?? .unnamed(id)
+            let deviceName = deviceHistory?.device(numbered: id.device)?.name
             return File(fileID: number, path: record.displayPath,
                         pathBase64: record.pathIsUTF8 ? nil : Data(record.path).base64EncodedString(),
-                        dev: id.device.description, inode: id.inode, sizeBytes: record.sizeBytes, deleted: record.deleted)
+                        dev: id.device.description, inode: id.inode, sizeBytes: record.sizeBytes, deleted: record.deleted,
+                        deviceName: deviceName, diskName: deviceName.map(topology.disk(of:)))
         }.sorted { $0.fileID < $1.fileID }
+
+        let fileDevices = Set(files.compactMap(\.deviceName))
+        devices = (deviceHistory?.devices ?? []).filter { $0.totals.hadIO || fileDevices.contains($0.name) }.map { device in
+            let totals = device.totals
+            return Device(name: device.name, dev: device.device.description, disk: topology.disk(of: device.name),
+                          samples: device.samples.map(Device.Sample.init),
+                          totals: Device.Totals(readIOs: totals.readIOs, readBytes: totals.readBytes, writeIOs: totals.writeIOs,
+                                                writeBytes: totals.writeBytes,
+                                                readAwaitMilliseconds: Self.rounded(totals.readAwaitMilliseconds, decimals: 3),
+                                                writeAwaitMilliseconds: Self.rounded(totals.writeAwaitMilliseconds, decimals: 3),
+                                                utilizationPercent: Self.rounded(totals.utilizationPercent, decimals: 3)))
+        }
+        diskstatsSkippedLines = deviceHistory?.skippedLines ?? 0
 
         processes = Set(shown.keys.map(\.pid)).sorted().map { pid in
             let info = aggregate.processes[pid]
@@ -234,6 +329,18 @@ extension DumpDocument {
         }
         return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))T"
             + "\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2)).\(padded(Int32(milliseconds), 3))Z"
+    }
+}
+
+extension DumpDocument.Device.Sample {
+    init(_ sample: DeviceSample) {
+        func rounded(_ value: Double) -> Double { DumpDocument.rounded(value, decimals: 3) }
+        let rates = sample.rates
+        self.init(seconds: rounded(sample.seconds), readIOPS: rounded(rates.readIOsPerSecond),
+                  writeIOPS: rounded(rates.writeIOsPerSecond), readMiBPerSecond: rounded(rates.readMiBPerSecond),
+                  writeMiBPerSecond: rounded(rates.writeMiBPerSecond), readAwaitMilliseconds: rounded(rates.readAwaitMilliseconds),
+                  writeAwaitMilliseconds: rounded(rates.writeAwaitMilliseconds), queueDepth: rounded(rates.queueDepth),
+                  utilizationPercent: rounded(rates.utilizationPercent))
     }
 }
 

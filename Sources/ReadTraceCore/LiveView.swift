@@ -3,19 +3,21 @@
 public struct LiveView {
     public var sort: SortKey
     public var pathFilter: PathFilter
+    public var devices: DeviceSelection
     public var width: Int
     public var height: Int
 
-    public init(sort: SortKey, pathFilter: PathFilter, width: Int, height: Int) {
+    public init(sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection = .auto, width: Int, height: Int) {
         self.sort = sort
         self.pathFilter = pathFilter
+        self.devices = devices
         self.width = width
         self.height = height
     }
 
     public func render(aggregate: TraceAggregate, interval: [ReadKey: IntervalStats], intervalSeconds: Double,
                        elapsedSeconds: Double, hook: HookKind, counters: KernelCounters,
-                       eventsPerSecond: Double) -> [String] {
+                       eventsPerSecond: Double, deviceHistory: DeviceHistory? = nil) -> [String] {
         var header = "readtrace  elapsed \(TextFormat.elapsed(seconds: elapsedSeconds))  hook \(hook.rawValue)"
             + "  events \(TextFormat.count(eventsPerSecond))/s  lost \(counters.eventsLost)"
         if counters.eventsLost > 0 { header += "  LOST \(counters.eventsLost) EVENTS (ring buffer full)" }
@@ -32,7 +34,13 @@ public struct LiveView {
         let layout = TableLayout(columns: [.pid, .comm, .reads, .bytes, .rate, .latency("P50", 0.5),
                                            .latency("P99", 0.99), .total],
                                  droppable: ["TOTAL", "P50", "COMM", "MB/s"], width: width)
-        var lines = [String(header.prefix(width)), "", layout.header()]
+        let shownDevices = deviceHistory.map {
+            $0.devices(devices, holding: aggregate.fileDevices(shownBy: pathFilter), latestOnly: true).map { ($0.name, $0.latest) }
+        } ?? []
+        var lines = [String(header.prefix(width)), ""]
+        let deviceLines = DeviceTable.lines(shownDevices, width: width)
+        if !deviceLines.isEmpty { lines += deviceLines + [""] }
+        lines.append(layout.header())
         let room = max(1, height - lines.count)
         if rows.count <= room {
             lines += rows.map(layout.render)

@@ -2,15 +2,17 @@
 public struct SummaryReport {
     public var sort: SortKey
     public var pathFilter: PathFilter
+    public var devices: DeviceSelection
     public var width: Int
 
-    public init(sort: SortKey, pathFilter: PathFilter, width: Int) {
+    public init(sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection = .auto, width: Int) {
         self.sort = sort
         self.pathFilter = pathFilter
+        self.devices = devices
         self.width = width
     }
 
-    public func render(aggregate: TraceAggregate, metadata: RunMetadata) -> String {
+    public func render(aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory? = nil) -> String {
         var lines = ["readtrace summary: \(TextFormat.elapsed(seconds: metadata.durationSeconds)) traced with "
             + "\(metadata.hook.rawValue) hooks, \(metadata.counters.eventsEmitted) events, \(metadata.counters.eventsLost) lost"]
         if metadata.counters.eventsLost > 0 {
@@ -31,6 +33,11 @@ public struct SummaryReport {
         let layout = TableLayout(columns: [.pid, .comm, .reads, .errors, .bytes, .rate, .latency("P50", 0.5),
                                            .latency("P90", 0.9), .latency("P99", 0.99), .maximum],
                                  droppable: ["P90", "MAX", "ERRS", "P50", "COMM", "MB/s"], width: width)
+        if let deviceHistory {
+            let shown = deviceHistory.devices(devices, holding: aggregate.fileDevices(shownBy: pathFilter), latestOnly: false)
+            let deviceLines = DeviceTable.lines(shown.map { ($0.name, $0.totals) }, width: width)
+            if !deviceLines.isEmpty { lines += [""] + deviceLines }
+        }
         lines += [""] + [layout.header()] + rows.map(layout.render)
         let bytes = rows.reduce(0) { $0 + $1.bytes }
         let calls = rows.reduce(0) { $0 + $1.calls }

@@ -80,8 +80,11 @@ final class RunningProcess {
         for path in [outputPath, errorPath] where !FileManager.default.createFile(atPath: path, contents: nil) {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        // The test runner's threads block signals, and a child inherits the mask: start every
+        // program through a trampoline that clears it, as a shell would have started it.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
+                             executable] + arguments
         if let environment { process.environment = environment }
         process.standardInput = input
         process.standardOutput = FileHandle(forWritingAtPath: outputPath)
@@ -197,4 +200,26 @@ func runWorkload(_ arguments: [String]) throws -> (pid: Int32, output: String) {
 
 extension Dictionary where Key == String, Value == Any {
     func int(_ key: String) -> Int? { self[key] as? Int }
+}
+
+/// A loop device over a sparse file in a scratch directory, detached at the end.
+final class LoopDevice {
+    let path: String
+    var name: String { (path as NSString).lastPathComponent }
+
+    init(sizeMiB: Int, in scratch: ScratchDirectory) throws {
+        let backing = scratch.path + "/loop.img"
+        try #require(FileManager.default.createFile(atPath: backing, contents: nil))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: backing))
+        try handle.truncate(atOffset: UInt64(sizeMiB) << 20)
+        try handle.close()
+        let losetup = try RunningProcess("/sbin/losetup", ["--find", "--show", backing])
+        let result = losetup.finish()
+        try #require(result.status == 0, "losetup failed: \(result.standardError)")
+        path = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    deinit {
+        _ = try? RunningProcess("/sbin/losetup", ["--detach", path]).finish()
+    }
 }

@@ -51,6 +51,26 @@ struct DumpTests {
         #expect(dump.lostEvents == 1 && dump.eventsEmitted == 9)
     }
 
+    @Test("devices carry per-interval samples and run totals; files name their device and disk")
+    func devices() throws {
+        var history = DeviceHistory(startNanoseconds: Self.start)
+        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0\n8 1 sda1 0 0 0 0 0 0 0 0 0 0 0", at: Self.start))
+        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 100 0 204800 50 0 0 0 0 0 500 900\n8 1 sda1 0 0 0 0 0 0 0 0 0 0 0",
+                                         at: Self.start + 1_000_000_000))
+        let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]),
+                                deviceHistory: history, topology: BlockDeviceTopology(diskOfPartition: ["sda1": "sda"]))
+        #expect(dump.devices.map(\.name) == ["loop0"], "sda1 did no IO and holds no traced file")
+        let sample = try #require(dump.devices.first?.samples.first)
+        #expect(sample.seconds == 1 && sample.readIOPS == 100 && sample.readMiBPerSecond == 100)
+        #expect(sample.readAwaitMilliseconds == 0.5 && sample.queueDepth == 0.9 && sample.utilizationPercent == 50)
+        #expect(dump.devices.first?.totals.readBytes == 204800 * 512)
+        #expect(dump.files.first { $0.inode == 12 }?.deviceName == "loop0")
+        #expect(dump.files.first { $0.inode == 12 }?.diskName == "loop0")
+        #expect(dump.files.first { $0.inode == 14 }?.deviceName == nil, "254:0 is not in this diskstats")
+        let text = String(decoding: try dump.encoded(), as: UTF8.self)
+        #expect(text.contains(#""device_name":null"#))
+    }
+
     @Test("unknown command lines are written as null, not left out")
     func nullsAreWritten() throws {
         let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]))
@@ -101,7 +121,11 @@ struct DumpTests {
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let dumpURL = FileManager.default.temporaryDirectory.appendingPathComponent("readtrace-dump-\(getpid()).json")
         defer { try? FileManager.default.removeItem(at: dumpURL) }
-        let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]))
+        var history = DeviceHistory(startNanoseconds: Self.start)
+        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0", at: Self.start))
+        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 10 0 80 5 0 0 0 0 0 5 5", at: Self.start + 500_000_000))
+        let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]), deviceHistory: history)
+        #expect(!dump.devices.isEmpty && dump.files.contains { $0.deviceName != nil }, "the schema sees every kind of field")
         try AtomicFile.write(try dump.encoded(), to: dumpURL.path)
         let validator = Process()
         validator.executableURL = repository.appendingPathComponent("scripts/validate-dump")

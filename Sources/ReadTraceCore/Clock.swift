@@ -1,10 +1,10 @@
 import Glibc
 
-enum Clock {
+public enum Clock {
     /// CLOCK_MONOTONIC, the clock bpf_ktime_get_ns reads.
-    static func monotonicNanoseconds() -> UInt64 { read(CLOCK_MONOTONIC) }
+    public static func monotonicNanoseconds() -> UInt64 { read(CLOCK_MONOTONIC) }
 
-    static func unixSeconds() -> Double { Double(read(CLOCK_REALTIME)) / 1e9 }
+    public static func unixSeconds() -> Double { Double(read(CLOCK_REALTIME)) / 1e9 }
 
     private static func read(_ clock: clockid_t) -> UInt64 {
         var now = timespec()

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+@Suite("Device context from /proc/diskstats", .serialized,
+       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+struct DeviceContextTests {
+    /// iostat -x report lines for one device: column name → values, one per report.
+    static func iostatColumns(_ output: String, device: String) -> [String: [Double]] {
+        var header: [Substring] = []
+        var columns: [String: [Double]] = [:]
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.first == "Device" || fields.first == "Device:" { header = fields }
+            guard fields.first.map(String.init) == device, fields.count == header.count else { continue }
+            for (name, value) in zip(header.dropFirst(), fields.dropFirst()) {
+                columns[String(name), default: []].append(Double(value.replacingOccurrences(of: ",", with: ".")) ?? .nan)
+            }
+        }
+        return columns
+    }
+
+    static func middleMean(_ values: [Double]) -> Double {
+        let middle = values.dropFirst().dropLast()
+        return middle.reduce(0, +) / Double(max(middle.count, 1))
+    }
+
+    @Test("r/s, rMB/s and %util agree with iostat -x over the same seconds of a steady read")
+    func agreesWithIostat() throws {
+        let scratch = try ScratchDirectory()
+        let loop = try LoopDevice(sizeMiB: 128, in: scratch)
+        let load = try RunningProcess("/usr/bin/timeout", ["12", "/bin/sh", "-c",
+            "while :; do dd if=\(loop.path) of=/dev/null bs=128k iflag=direct 2>/dev/null; done"])
+        defer { load.finish(timeout: 20) }
+        usleep(1_000_000)
+
+        let dumpPath = scratch.path + "/devices.json"
+        let iostat = try RunningProcess("/usr/bin/iostat", ["-d", "-x", "-m", "-y", "1", "6", loop.name],
+                                        environment: ["LC_ALL": "C", "S_TIME_FORMAT": "ISO"])
+        let readtrace = try RunningProcess(Paths.readtrace, ["--devices", loop.name, "--interval", "1s", "--duration", "6s",
+                                                             "--comm", "rt-nobody", "--quiet", "--json", dumpPath])
+        let iostatResult = iostat.finish(timeout: 30)
+        let readtraceResult = readtrace.finish(timeout: 30)
+        try #require(iostatResult.status == 0, "iostat: \(iostatResult.standardError)")
+        try #require(readtraceResult.status == 0, "readtrace: \(readtraceResult.standardError)")
+
+        let expected = Self.iostatColumns(iostatResult.standardOutput, device: loop.name)
+        let dump = try Dump(path: dumpPath)
+        let devices = try #require(dump.root["devices"] as? [[String: Any]])
+        let device = try #require(devices.first { $0["name"] as? String == loop.name })
+        let samples = try #require(device["samples"] as? [[String: Any]])
+        try #require(samples.count >= 5 && (expected["r/s"]?.count ?? 0) >= 5, "\(samples.count) samples, iostat: \(iostatResult.standardOutput)")
+
+        for (ours, theirs) in [("read_iops", "r/s"), ("read_mib_s", "rMB/s"), ("util_pct", "%util")] {
+            let readtraceMean = Self.middleMean(samples.compactMap { $0[ours] as? Double })
+            let iostatMean = Self.middleMean(try #require(expected[theirs]))
+            #expect(iostatMean > 1, "the load must be visible to iostat: \(theirs) = \(iostatMean)")
+            #expect(abs(readtraceMean - iostatMean) <= max(0.05 * iostatMean, 1),
+                    "\(ours) \(readtraceMean) vs iostat \(theirs) \(iostatMean)")
+        }
+    }
+
+    @Test("a file on a loop device names that device in the dump")
+    func filesNameTheirDevice() throws {
+        let scratch = try ScratchDirectory()
+        let loop = try LoopDevice(sizeMiB: 64, in: scratch)
+        let mountPoint = scratch.path + "/mnt"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        #expect(try RunningProcess("/sbin/mkfs.ext4", ["-q", loop.path]).finish().status == 0)
+        #expect(try RunningProcess("/bin/mount", [loop.path, mountPoint]).finish().status == 0)
+        defer { _ = try? RunningProcess("/bin/umount", [mountPoint]).finish() }
+        let file = mountPoint + "/model.engine"
+        try Data(repeating: 7, count: 1 << 20).write(to: URL(fileURLWithPath: file))
+
+        let trace = try Trace(["--comm", "rt-device"], in: scratch)
+        let reader = try runWorkload(["--file", file, "--chunk", "65536", "--name", "rt-device"])
+        let dump = try trace.stop()
+        #expect(dump.read(pid: reader.pid, path: file)?.int("read_bytes") == 1 << 20)
+        let entry = try #require(dump.file(path: file))
+        #expect(entry["device_name"] as? String == loop.name)
+        #expect(entry["disk_name"] as? String == loop.name)
+        let devices = dump.root["devices"] as? [[String: Any]] ?? []
+        #expect(devices.contains { $0["name"] as? String == loop.name }, "the device holding a traced file is in the dump")
+    }
+}
