@@ -59,14 +59,15 @@ struct DeviceContextTests {
         }
     }
 
-    @Test("a file on a loop device names that device in the dump")
-    func filesNameTheirDevice() throws {
+    @Test("a file on a partition names the partition and its disk", arguments: [false, true])
+    func filesNameTheirDevice(partitioned: Bool) throws {
         let scratch = try ScratchDirectory()
-        let loop = try LoopDevice(sizeMiB: 64, in: scratch)
+        let loop = try LoopDevice(sizeMiB: 64, in: scratch, partitioned: partitioned)
+        let device = partitioned ? loop.path + "p1" : loop.path
         let mountPoint = scratch.path + "/mnt"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        #expect(try RunningProcess("/sbin/mkfs.ext4", ["-q", loop.path]).finish().status == 0)
-        #expect(try RunningProcess("/bin/mount", [loop.path, mountPoint]).finish().status == 0)
+        #expect(try RunningProcess("/sbin/mkfs.ext4", ["-q", device]).finish().status == 0)
+        #expect(try RunningProcess("/bin/mount", [device, mountPoint]).finish().status == 0)
         defer { _ = try? RunningProcess("/bin/umount", [mountPoint]).finish() }
         let file = mountPoint + "/model.engine"
         try Data(repeating: 7, count: 1 << 20).write(to: URL(fileURLWithPath: file))
@@ -76,9 +77,11 @@ struct DeviceContextTests {
         let dump = try trace.stop()
         #expect(dump.read(pid: reader.pid, path: file)?.int("read_bytes") == 1 << 20)
         let entry = try #require(dump.file(path: file))
-        #expect(entry["device_name"] as? String == loop.name)
+        let deviceName = (device as NSString).lastPathComponent
+        #expect(entry["device_name"] as? String == deviceName)
         #expect(entry["disk_name"] as? String == loop.name)
         let devices = dump.root["devices"] as? [[String: Any]] ?? []
-        #expect(devices.contains { $0["name"] as? String == loop.name }, "the device holding a traced file is in the dump")
+        let listed = devices.first { $0["name"] as? String == deviceName }
+        #expect(listed?["disk"] as? String == loop.name, "the device holding a traced file is in the dump, with its disk")
     }
 }

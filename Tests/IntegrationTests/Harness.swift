@@ -207,16 +207,26 @@ final class LoopDevice {
     let path: String
     var name: String { (path as NSString).lastPathComponent }
 
-    init(sizeMiB: Int, in scratch: ScratchDirectory) throws {
+    /// With `partitioned`, the device gets a partition table with one partition (`path` + "p1").
+    init(sizeMiB: Int, in scratch: ScratchDirectory, partitioned: Bool = false) throws {
         let backing = scratch.path + "/loop.img"
         try #require(FileManager.default.createFile(atPath: backing, contents: nil))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: backing))
         try handle.truncate(atOffset: UInt64(sizeMiB) << 20)
         try handle.close()
-        let losetup = try RunningProcess("/sbin/losetup", ["--find", "--show", backing])
+        if partitioned {
+            let sfdisk = try RunningProcess("/bin/sh", ["-c", "echo 'start=2048, type=83' | /sbin/sfdisk -q \(backing)"])
+            try #require(sfdisk.finish().status == 0, "sfdisk failed: \(sfdisk.standardError)")
+        }
+        let losetup = try RunningProcess("/sbin/losetup", ["--find", "--show"] + (partitioned ? ["--partscan"] : []) + [backing])
         let result = losetup.finish()
         try #require(result.status == 0, "losetup failed: \(result.standardError)")
         path = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        if partitioned {
+            // Kernels built without the MBR parser do not scan it: add the partition by hand.
+            _ = try RunningProcess("/usr/bin/partx", ["--add", path]).finish()
+            try #require(FileManager.default.fileExists(atPath: path + "p1"), "no partition device \(path)p1")
+        }
     }
 
     deinit {
