@@ -71,12 +71,13 @@ struct {
 	__type(value, struct inflight_read);
 } inflight_reads SEC(".maps");
 
-/* Files and processes already named to user space; evicted ones are named again. */
+/* Files and processes already named to user space (files with the flags sent);
+ * evicted ones are named again. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, struct file_key);
-	__type(value, __u8);
+	__type(value, __u32);
 } announced_files SEC(".maps");
 
 struct {
@@ -238,11 +239,14 @@ static __always_inline __u32 write_path(struct rt_file_event *event, struct file
 static __always_inline void announce_file(struct file *file, struct inode *inode,
 					  struct file_key *key)
 {
+	bool deleted = BPF_CORE_READ(inode, i_nlink) == 0;
+	__u32 *sent = bpf_map_lookup_elem(&announced_files, key);
 	__u32 zero = 0;
 	struct rt_file_event *event;
 	__u32 slots;
 
-	if (bpf_map_lookup_elem(&announced_files, key))
+	/* Named already, unless it was deleted since: then named again, marked deleted. */
+	if (sent && (!deleted || (*sent & RT_FILE_DELETED)))
 		return;
 	event = bpf_map_lookup_elem(&file_event_scratch, &zero);
 	if (!event)
@@ -252,7 +256,7 @@ static __always_inline void announce_file(struct file *file, struct inode *inode
 	event->inode = key->inode;
 	event->size_bytes = BPF_CORE_READ(inode, i_size);
 	event->mode = BPF_CORE_READ(inode, i_mode);
-	event->flags = BPF_CORE_READ(inode, i_nlink) == 0 ? RT_FILE_DELETED : 0;
+	event->flags = deleted ? RT_FILE_DELETED : 0;
 	event->reserved = 0;
 	slots = write_path(event, file);
 	event->path_slots = slots;
@@ -262,7 +266,7 @@ static __always_inline void announce_file(struct file *file, struct inode *inode
 		return;
 	}
 	count_event(true);
-	bpf_map_update_elem(&announced_files, key, &present, BPF_ANY);
+	bpf_map_update_elem(&announced_files, key, &event->flags, BPF_ANY);
 }
 
 /* Entry of a read-family call by a traced process: remember which file and when. */

@@ -32,11 +32,12 @@ struct rt_read_event {
 };
 
 enum rt_file_flags {
-	RT_FILE_DELETED = 1 << 0,       /* no links left when first seen */
+	RT_FILE_DELETED = 1 << 0,       /* no links left: deleted while open */
 	RT_FILE_PATH_TRUNCATED = 1 << 1,
 };
 
-/* Names a file the first time a traced process reads it. Only the first
+/* Names a file the first time a traced process reads it, and again if a read finds
+ * it deleted since. Only the first
  * path_slots slots are sent, so a record is as long as the path is deep. */
 struct rt_file_event {
 	__u32 kind;

@@ -15,11 +15,12 @@
 static const char usage[] =
 	"usage: readtrace-workload --file PATH [--syscall read|pread64|readv|preadv|preadv2]\n"
 	"                          [--chunk BYTES] [--repeat N] [--failing-reads N] [--name COMM] [--wait-stdin]\n"
-	"                          [--unlink] [--threads N]\n"
+	"                          [--unlink | --unlink-midway] [--threads N]\n"
 	"Reads PATH from start to end of file in chunks of BYTES with one syscall, N times (the\n"
 	"last call of each pass returns 0), then makes the given number of reads with the same\n"
 	"syscall that fail (EBADF, on a write-only descriptor). --wait-stdin waits for a line on\n"
-	"stdin first; --unlink deletes PATH after opening it; --threads makes N threads each do\n"
+	"stdin first; --unlink deletes PATH after opening it, --unlink-midway after the first\n"
+	"pass (single thread); --threads makes N threads each do\n"
 	"the passes (one descriptor each). Prints what it did, summed over threads.\n";
 
 enum syscall_kind { READ, PREAD64, READV, PREADV, PREADV2 };
@@ -54,6 +55,7 @@ static ssize_t read_once(int fd, char *buffer, off_t offset)
 struct reader {
 	int fd;
 	long repeat;
+	const char *unlink_after_first_pass;
 	long long bytes, calls;
 };
 
@@ -77,6 +79,8 @@ static void *read_passes(void *argument)
 			offset += got;
 		}
 		lseek(reader->fd, 0, SEEK_SET);
+		if (pass == 0 && reader->unlink_after_first_pass && unlink(reader->unlink_after_first_pass) != 0)
+			fail("cannot unlink file");
 	}
 	free(buffer);
 	return NULL;
@@ -87,6 +91,7 @@ int main(int argc, char **argv)
 	const char *path = NULL, *name = NULL;
 	long repeat = 1, failing_reads = 0, threads = 1;
 	int wait_stdin = 0, unlink_after_open = 0;
+	int unlink_midway = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *flag = argv[i];
@@ -97,6 +102,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(flag, "--unlink") == 0) {
 			unlink_after_open = 1;
+			continue;
+		}
+		if (strcmp(flag, "--unlink-midway") == 0) {
+			unlink_midway = 1;
 			continue;
 		}
 		if (!value)
@@ -126,8 +135,9 @@ int main(int argc, char **argv)
 		} else
 			fail("unknown argument");
 	}
-	if (!path || chunk == 0 || repeat < 1 || failing_reads < 0 || (failing_reads && unlink_after_open) ||
-	    threads < 1 || threads > 64)
+	int unlinks = unlink_after_open || unlink_midway;
+	if (!path || chunk == 0 || repeat < 1 || failing_reads < 0 || (failing_reads && unlinks) ||
+	    (unlink_after_open && unlink_midway) || threads < 1 || threads > 64 || (unlink_midway && threads > 1))
 		fail("bad arguments");
 	if (name && prctl(PR_SET_NAME, name) != 0)
 		fail("cannot set name");
@@ -142,6 +152,7 @@ int main(int argc, char **argv)
 	for (long i = 0; i < threads; i++) {
 		readers[i].fd = open(path, O_RDONLY | O_CLOEXEC);
 		readers[i].repeat = repeat;
+		readers[i].unlink_after_first_pass = unlink_midway ? path : NULL;
 		if (readers[i].fd < 0)
 			fail("cannot open file");
 	}

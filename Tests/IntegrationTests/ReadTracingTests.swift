@@ -125,17 +125,18 @@ struct ReadTracingTests {
         #expect(output.contains("readtrace summary:") && output.contains("/term.bin"))
     }
 
-    @Test("a file deleted while open keeps its full path and is marked deleted")
-    func deletedFile() throws {
+    @Test("a file deleted while open keeps its full path and is marked deleted, before or after its first read",
+          arguments: ["--unlink", "--unlink-midway"])
+    func deletedFile(when: String) throws {
         let scratch = try ScratchDirectory()
         let file = try scratch.file("deleted.engine", size: 40_000)
         let trace = try Trace(["--comm", "rt-deleted"], in: scratch)
-        let reader = try runWorkload(["--file", file, "--chunk", "4096", "--unlink", "--name", "rt-deleted"])
+        let reader = try runWorkload(["--file", file, "--chunk", "4096", "--repeat", "2", when, "--name", "rt-deleted"])
         let dump = try trace.stop()
         #expect(!FileManager.default.fileExists(atPath: file))
         let entry = try #require(dump.file(path: file))
         #expect(entry["deleted"] as? Bool == true)
-        #expect(dump.read(pid: reader.pid, path: file)?.int("read_bytes") == 40_000)
+        #expect(dump.read(pid: reader.pid, path: file)?.int("read_bytes") == 80_000)
     }
 
     @Test("--path shows and dumps only matching files")
