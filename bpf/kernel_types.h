@@ -102,4 +102,12 @@ struct trace_event_raw_sys_exit {
 
 struct iovec;
 
+/* What BPF_KPROBE reads arguments from: the x86-64 layout, under the user-space
+ * register names bpf_tracing.h expects. Not relocated (the kernel names differ):
+ * the BPF object is built per architecture. */
+struct pt_regs {
+	unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi;
+	unsigned long orig_rax, rip, cs, eflags, rsp, ss;
+};
+
 #endif

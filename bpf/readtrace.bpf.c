@@ -2,9 +2,9 @@
 /* readtrace's kernel side: times every read-family call on a regular file by
  * a traced process and sends one record per call through a ring buffer.
  *
- * Accounting lives in begin_read/end_read; each hook variant (fentry/fexit on
- * the VFS read functions, or the syscall tracepoints) is a thin wrapper that
- * only finds the struct file or the return value. Filtering by process, comm
+ * Accounting lives in begin_read/end_read; each hook variant (fentry/fexit or
+ * kprobe/kretprobe on the VFS read functions, or the syscall tracepoints) is a
+ * thin wrapper that only finds the struct file or the return value. Filtering by process, comm
  * and cgroup happens before any map work. */
 #include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
@@ -382,6 +382,37 @@ int BPF_PROG(fentry_vfs_readv, struct file *file)
 SEC("fexit/vfs_readv")
 int BPF_PROG(fexit_vfs_readv, struct file *file, const struct iovec *vec, unsigned long vlen,
 	     loff_t *pos, int flags, long ret)
+{
+	end_read(ret);
+	return 0;
+}
+
+/* Hook variant "kprobe": the same functions, for kernels that refuse fentry but have kprobes. */
+SEC("kprobe/vfs_read")
+int BPF_KPROBE(kprobe_vfs_read, struct file *file)
+{
+	if (is_traced(bpf_get_current_pid_tgid() >> 32))
+		begin_read(file);
+	return 0;
+}
+
+SEC("kretprobe/vfs_read")
+int BPF_KRETPROBE(kretprobe_vfs_read, long ret)
+{
+	end_read(ret);
+	return 0;
+}
+
+SEC("kprobe/vfs_readv")
+int BPF_KPROBE(kprobe_vfs_readv, struct file *file)
+{
+	if (is_traced(bpf_get_current_pid_tgid() >> 32))
+		begin_read(file);
+	return 0;
+}
+
+SEC("kretprobe/vfs_readv")
+int BPF_KRETPROBE(kretprobe_vfs_readv, long ret)
 {
 	end_read(ret);
 	return 0;

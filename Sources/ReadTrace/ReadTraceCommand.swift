@@ -48,8 +48,8 @@ public struct ReadTraceCommand: ParsableCommand {
     var allFiles = false
 
     @Option(help: ArgumentHelp(
-        "Kernel hooks: fentry (fastest; VFS functions), tracepoint (syscall tracepoints) or auto (the fastest that loads).",
-        valueName: "auto|fentry|tracepoint"))
+        "Kernel hooks: fentry (fastest) or kprobe on the VFS read functions, tracepoint (syscall tracepoints), or auto (the fastest that loads).",
+        valueName: "auto|fentry|kprobe|tracepoint"))
     var hook: KernelConfiguration.HookChoice = .auto
 
     @Option(help: ArgumentHelp("Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))

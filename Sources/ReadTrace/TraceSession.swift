@@ -16,7 +16,7 @@ struct TraceSession {
         let hook = tracer!.hook
         let start = Clock.monotonicNanoseconds()
         let startedAt = Clock.unixSeconds()
-        let refusals = tracer!.refusedHooks.map { " (\($0))" }.joined()
+        let refusals = tracer!.refusedHooks.isEmpty ? "" : " (\(tracer!.refusedHooks.joined(separator: "; ")))"
         StandardStreams.writeError("readtrace: tracing with \(hook.rawValue) hooks\(refusals), attached in \((start - sessionStart) / 1_000_000) ms; Ctrl-C to stop\n")
 
         let child = try options.command.isEmpty ? nil
@@ -136,7 +136,7 @@ struct TraceSession {
                 return (cgroup.id, cgroup.level)
             }
         }
-        if options.hook != .fentry { TraceFS.mountIfMissing() }
+        if options.hook == .auto || options.hook == .tracepoint { TraceFS.mountIfMissing() }
         configuration.hook = options.hook
         configuration.pids = options.pids
         configuration.comms = options.comms

@@ -145,5 +145,6 @@ public struct KernelCounters: Sendable, Equatable {
 /// Which kernel hooks deliver the reads.
 public enum HookKind: String, Sendable, CaseIterable {
     case fentry
+    case kprobe
     case tracepoint
 }

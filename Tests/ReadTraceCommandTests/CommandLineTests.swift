@@ -44,7 +44,7 @@ struct CommandLineTests {
 
     @Test("bad values are refused with a message naming the flag", arguments: [
         ["--duration", "soon"], ["--duration", "-5s"], ["--duration", "0"], ["--interval", "1ms"],
-        ["--hook", "kprobe"], ["--sort", "size"], ["--pid", "0"], ["--pid", "abc"], ["--bogus"],
+        ["--hook", "uprobe"], ["--sort", "size"], ["--pid", "0"], ["--pid", "abc"], ["--bogus"],
     ])
     func badValues(arguments: [String]) {
         #expect(throws: (any Error).self) { try ReadTraceCommand.parse(arguments) }
@@ -68,7 +68,7 @@ struct CommandLineTests {
     func help() {
         let help = ReadTraceCommand.helpMessage(columns: 200)
         #expect(help.contains("15 characters"))
-        #expect(help.contains("auto|fentry|tracepoint"))
+        #expect(help.contains("auto|fentry|kprobe|tracepoint"))
         #expect(help.contains("sudo readtrace --comm trtserver"))
         #expect(help.contains("--json"))
     }
