@@ -86,6 +86,8 @@ struct TraceSession {
             let document = DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter(options.paths),
                                         deviceHistory: deviceHistory, topology: topology)
             try AtomicFile.write(try document.encoded(), to: path)
+            // Under sudo the dump belongs to the user who asked for it.
+            if let user = ChildProcess.User.invokingSudoUser() { _ = chown(path, user.uid, user.gid) }
             StandardStreams.writeError("readtrace: wrote \(path)\n")
         }
         if counters.eventsLost > 0 {

@@ -221,7 +221,7 @@ struct TracingEdgeCaseTests {
         #expect(entry.int("read_calls") == 4 * (100_000 / 4096 + 1 + 1))
     }
 
-    @Test("under sudo the command runs as the invoking user")
+    @Test("under sudo the command runs as the invoking user, who also owns the dump")
     func commandRunsAsSudoUser() throws {
         let scratch = try ScratchDirectory()
         chmod(scratch.path, 0o777)
@@ -236,7 +236,9 @@ struct TracingEdgeCaseTests {
         #expect(readtrace.finish().status == 0, "\(readtrace.standardError)")
         #expect(try String(contentsOfFile: identity, encoding: .utf8) == "65534\n65534\n")
         let dump = try Dump(path: dumpPath)
-        #expect(FileManager.default.fileExists(atPath: dumpPath) && dump.root["schema_version"] as? Int == 1)
+        #expect(dump.root["schema_version"] as? Int == 1)
+        let owner = try FileManager.default.attributesOfItem(atPath: dumpPath)[.ownerAccountID] as? NSNumber
+        #expect(owner?.intValue == 65534, "the dump belongs to the user who ran sudo")
     }
 
     @Test("a path that is not UTF-8 is dumped as valid JSON with its exact bytes in path_base64")
