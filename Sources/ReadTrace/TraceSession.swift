@@ -6,18 +6,38 @@ import ReadTraceKernel
 struct TraceSession {
     let options: TraceOptions
 
-    /// Traces until the duration ends, a signal arrives or the command exits; returns the exit status.
+    /// Traces until the duration ends, a signal arrives or the command exits, then reports;
+    /// returns the exit status.
     func run() throws -> Int32 {
         let sessionStart = Clock.monotonicNanoseconds()
         let configuration = try preflight()
         let signals = try SignalPipe(signals: [SIGINT, SIGTERM] + (options.command.isEmpty ? [] : [SIGCHLD]))
+        let screen = LiveScreen(mode: options.quiet ? .silent : LiveScreen.Mode.forStandardOutput(),
+                                sort: options.sort, pathFilter: PathFilter(options.paths), devices: options.devices)
+        let traced = Result { try trace(configuration, signals: signals, screen: screen, since: sessionStart) }
+        screen.close()  // whatever happened, the terminal gets its normal screen back
+        let outcome = try traced.get()
+        try report(outcome, screen: screen)
+        return outcome.exitCode
+    }
 
-        var tracer: KernelTracer? = try KernelTracer(configuration: configuration)
-        let hook = tracer!.hook
+    /// What a finished trace leaves behind, every probe detached.
+    private struct Outcome {
+        var aggregate: TraceAggregate
+        var deviceHistory: DeviceHistory
+        var metadata: RunMetadata
+        var exitCode: Int32
+    }
+
+    /// Attaches, runs the event loop, drains the last records; the probes go with the tracer
+    /// when this returns (or throws).
+    private func trace(_ configuration: KernelConfiguration, signals: SignalPipe, screen: LiveScreen,
+                       since sessionStart: UInt64) throws -> Outcome {
+        let tracer = try KernelTracer(configuration: configuration)
         let start = Clock.monotonicNanoseconds()
         let startedAt = Clock.unixSeconds()
-        let refusals = tracer!.refusedHooks.isEmpty ? "" : " (\(tracer!.refusedHooks.joined(separator: "; ")))"
-        StandardStreams.writeError("readtrace: tracing with \(hook.rawValue) hooks\(refusals), attached in \((start - sessionStart) / 1_000_000) ms; Ctrl-C to stop\n")
+        let refusals = tracer.refusedHooks.isEmpty ? "" : " (\(tracer.refusedHooks.joined(separator: "; ")))"
+        StandardStreams.writeError("readtrace: tracing with \(tracer.hook.rawValue) hooks\(refusals), attached in \((start - sessionStart) / 1_000_000) ms; Ctrl-C to stop\n")
 
         let child = try options.command.isEmpty ? nil
             : ChildProcess(arguments: options.command, user: .invokingSudoUser())
@@ -29,9 +49,7 @@ struct TraceSession {
         }
         var deviceHistory = DeviceHistory(startNanoseconds: start)
         deviceHistory.record(DiskStats.read())
-        let screen = LiveScreen(mode: options.quiet ? .silent : LiveScreen.Mode.forStandardOutput(),
-                                sort: options.sort, pathFilter: PathFilter(options.paths), devices: options.devices)
-        let loop = EventLoop(descriptors: [tracer!.pollDescriptor, signals.readEnd])
+        let loop = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
 
         var exitCode: Int32 = 0
         var nextRefresh = start + options.interval.nanoseconds
@@ -41,7 +59,7 @@ struct TraceSession {
             let now = Clock.monotonicNanoseconds()
             let wakeAt = min(nextRefresh, deadline ?? .max, now + KernelTracer.drainIntervalNanoseconds)
             try loop.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0)
-            try tracer!.drain { aggregate.record($0) }
+            try tracer.drain { aggregate.record($0) }
 
             for signal in signals.take() {
                 if signal == SIGCHLD, let status = child?.exitStatus() {
@@ -60,40 +78,43 @@ struct TraceSession {
                 let rate = Double(aggregate.eventsReceived - lastRefresh.events) / max(seconds, 1e-9)
                 deviceHistory.record(DiskStats.read())
                 screen.refresh(aggregate: &aggregate, intervalSeconds: seconds,
-                               elapsedSeconds: Double(afterWait - start) / 1e9, hook: hook,
-                               counters: try tracer!.counters(), eventsPerSecond: rate, deviceHistory: deviceHistory)
+                               elapsedSeconds: Double(afterWait - start) / 1e9, hook: tracer.hook,
+                               counters: try tracer.counters(), eventsPerSecond: rate, deviceHistory: deviceHistory)
                 lastRefresh = (afterWait, aggregate.eventsReceived)
                 nextRefresh = max(nextRefresh + options.interval.nanoseconds, afterWait + 1)
             }
         }
 
-        // Last records, then detach every probe before reporting.
-        try tracer!.drain { aggregate.record($0) }
-        let counters = try tracer!.counters()
-        tracer = nil
+        try tracer.drain { aggregate.record($0) }
+        let counters = try tracer.counters()
         let end = Clock.monotonicNanoseconds()
         deviceHistory.record(DiskStats.read())
-        screen.close()
-
-        let metadata = RunMetadata(toolVersion: ReadTraceVersion.current, host: ProcFS.host(), hook: hook,
+        let metadata = RunMetadata(toolVersion: ReadTraceVersion.current, host: ProcFS.host(), hook: tracer.hook,
                                    startedAtUnixSeconds: startedAt, durationSeconds: Double(end - start) / 1e9,
                                    filters: options.filters, counters: counters)
+        return Outcome(aggregate: aggregate, deviceHistory: deviceHistory, metadata: metadata, exitCode: exitCode)
+    }
+
+    /// The summary, the dump and the lost-events warning.
+    private func report(_ outcome: Outcome, screen: LiveScreen) throws {
         if !options.quiet {
-            StandardStreams.writeOutput(screen.summary(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory))
+            StandardStreams.writeOutput(screen.summary(aggregate: outcome.aggregate, metadata: outcome.metadata,
+                                                       deviceHistory: outcome.deviceHistory))
         }
         if let path = options.jsonPath {
-            let topology = BlockDeviceTopology.read(names: deviceHistory.devices.map(\.name))
-            let document = DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter(options.paths),
-                                        deviceHistory: deviceHistory, topology: topology)
+            let topology = BlockDeviceTopology.read(names: outcome.deviceHistory.devices.map(\.name))
+            let document = DumpDocument(aggregate: outcome.aggregate, metadata: outcome.metadata,
+                                        pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
+                                        topology: topology)
             try AtomicFile.write(try document.encoded(), to: path)
             // Under sudo the dump belongs to the user who asked for it.
             if let user = ChildProcess.User.invokingSudoUser() { _ = chown(path, user.uid, user.gid) }
             StandardStreams.writeError("readtrace: wrote \(path)\n")
         }
-        if counters.eventsLost > 0 {
-            StandardStreams.writeError("readtrace: \(counters.eventsLost) events were lost (ring buffer full); totals are low by that many reads\n")
+        let lost = outcome.metadata.counters.eventsLost
+        if lost > 0 {
+            StandardStreams.writeError("readtrace: \(lost) events were lost (ring buffer full); totals are low by that many reads\n")
         }
-        return exitCode
     }
 
     /// Passes a stop signal on to the command and gives it a moment to exit.
