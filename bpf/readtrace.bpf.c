@@ -1,17 +1,18 @@
-// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* readtrace's kernel side: times every read-family call on a regular file by
  * a traced process and sends one record per call through a ring buffer.
  *
  * Accounting lives in begin_read/end_read; each hook variant (fentry/fexit or
  * kprobe/kretprobe on the VFS read functions, or the syscall tracepoints) is a
- * thin wrapper that only finds the struct file or the return value. Filtering by process, comm
- * and cgroup happens before any map work. */
+ * thin wrapper that only finds the struct file or the return value. Filtering
+ * by process, comm and cgroup happens before any map work. */
 #include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "readtrace.h"
 
+/* GPL-compatible, as the probe-read helpers require. */
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Options, set by the loader before load so the verifier prunes what they rule out. */
