@@ -1,4 +1,5 @@
 import Foundation
+import ReadTraceCore
 import Testing
 
 @Suite("Device context from /proc/diskstats", .serialized,
@@ -53,6 +54,7 @@ struct DeviceContextTests {
         for (ours, theirs) in [("read_iops", "r/s"), ("read_mib_s", "rMB/s"), ("util_pct", "%util")] {
             let readtraceMean = Self.middleMean(samples.compactMap { $0[ours] as? Double })
             let iostatMean = Self.middleMean(try #require(expected[theirs]))
+            print("readtrace \(ours) \(TextFormat.fixed(readtraceMean, decimals: 2)) vs iostat \(theirs) \(TextFormat.fixed(iostatMean, decimals: 2))")
             #expect(iostatMean > 1, "the load must be visible to iostat: \(theirs) = \(iostatMean)")
             #expect(abs(readtraceMean - iostatMean) <= max(0.05 * iostatMean, 1),
                     "\(ours) \(readtraceMean) vs iostat \(theirs) \(iostatMean)")
