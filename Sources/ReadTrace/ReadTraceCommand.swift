@@ -81,7 +81,7 @@ public struct ReadTraceCommand: ParsableCommand {
     var verbose = false
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp(
-        "Run this command and trace it and its descendants; readtrace exits with its status.",
+        "Run this command and trace it and its descendants; readtrace exits with its status. The command keeps the terminal: no live view, the summary at the end.",
         valueName: "command"))
     var command: [String] = []
 

@@ -12,8 +12,10 @@ struct TraceSession {
         let sessionStart = Clock.monotonicNanoseconds()
         let configuration = try preflight()
         let signals = try SignalPipe(signals: [SIGINT, SIGTERM] + (options.command.isEmpty ? [] : [SIGCHLD]))
-        let screen = LiveScreen(mode: options.quiet ? .silent : LiveScreen.Mode.forStandardOutput(),
-                                sort: options.sort, pathFilter: PathFilter(options.paths), devices: options.devices)
+        // A command run with -- keeps the terminal to itself: no live view, only the summary.
+        let liveMode: LiveScreen.Mode = options.quiet || !options.command.isEmpty ? .silent : .forStandardOutput()
+        let screen = LiveScreen(mode: liveMode, sort: options.sort, pathFilter: PathFilter(options.paths),
+                                devices: options.devices)
         let traced = Result { try trace(configuration, signals: signals, screen: screen, since: sessionStart) }
         screen.close()  // whatever happened, the terminal gets its normal screen back
         let outcome = try traced.get()
