@@ -15,7 +15,7 @@ BPF_OUT     ?= .build/bpf
 .PHONY: help quickstart deps bpf-objects skeleton check-skeleton build release test bench clean-bpf
 
 help:
-	@echo "make quickstart      install dependencies, build a release binary, trace every file read for 10 s"
+	@echo "make quickstart      install dependencies, build a release binary, trace a stand-in trtserver loading a model"
 	@echo "make test            run the whole test suite (as root: the BPF integration tests need it)"
 	@echo "make skeleton        rebuild $(SKELETON) from bpf/"
 	@echo "make check-skeleton  fail when the committed skeleton does not match bpf/"
