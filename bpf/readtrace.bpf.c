@@ -59,18 +59,22 @@ struct file_key {
 	__u32 padding;
 };
 
-struct inflight_read {
+/* Per traced thread: the file of its latest read, and when that read started
+ * (0 once it returned). Kept between reads, so a thread reading one file again
+ * skips naming it; removed when the thread exits or execs. */
+struct thread_read {
 	struct file_key file;
 	__u64 start_ns;
+	__u32 file_flags_sent;   /* RT_FILE_* flags user space has for this file */
+	__u32 padding;
 };
 
-/* Per thread: the read it is inside, from entry to return. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32);
-	__type(value, struct inflight_read);
-} inflight_reads SEC(".maps");
+	__type(value, struct thread_read);
+} thread_reads SEC(".maps");
 
 /* Files and processes already named to user space (files with the flags sent);
  * evicted ones are named again. */
@@ -237,21 +241,21 @@ static __always_inline __u32 write_path(struct rt_file_event *event, struct file
 	return RT_MAX_PATH_DEPTH;
 }
 
-static __always_inline void announce_file(struct file *file, struct inode *inode,
-					  struct file_key *key)
+/* Names the file to user space unless it already has it with the same deleted
+ * state; returns the flags user space now has for it, 0 if the record was lost. */
+static __always_inline __u32 announce_file(struct file *file, struct inode *inode,
+					   struct file_key *key, bool deleted)
 {
-	bool deleted = BPF_CORE_READ(inode, i_nlink) == 0;
 	__u32 *sent = bpf_map_lookup_elem(&announced_files, key);
 	__u32 zero = 0;
 	struct rt_file_event *event;
 	__u32 slots;
 
-	/* Named already, unless it was deleted since: then named again, marked deleted. */
 	if (sent && (!deleted || (*sent & RT_FILE_DELETED)))
-		return;
+		return *sent;
 	event = bpf_map_lookup_elem(&file_event_scratch, &zero);
 	if (!event)
-		return;
+		return 0;
 	event->kind = RT_EVENT_FILE;
 	event->dev = key->dev;
 	event->inode = key->inode;
@@ -264,19 +268,29 @@ static __always_inline void announce_file(struct file *file, struct inode *inode
 	if (bpf_ringbuf_output(&events, event, offsetof(struct rt_file_event, path) + slots * RT_NAME_MAX,
 			       wakeup_flags())) {
 		count_event(false);
-		return;
+		return 0;
 	}
 	count_event(true);
 	bpf_map_update_elem(&announced_files, key, &event->flags, BPF_ANY);
+	return event->flags;
 }
 
-/* Entry of a read-family call by a traced process: remember which file and when. */
+static __always_inline bool same_file(const struct file_key *a, const struct file_key *b)
+{
+	return a->inode == b->inode && a->dev == b->dev;
+}
+
+/* Entry of a read-family call by a traced process: remember which file and when.
+ * The process and the file are named to user space when this thread's previous read
+ * was of another file, or the file has been deleted since it was named. */
 static __always_inline void begin_read(struct file *file)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
-	struct inflight_read read = {};
+	struct file_key key = {};
+	struct thread_read *state;
 	struct inode *inode;
+	bool deleted;
 
 	if (!file)
 		return;
@@ -285,12 +299,30 @@ static __always_inline void begin_read(struct file *file)
 		return;
 	if (!all_files && (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
 		return;
-	read.file.inode = BPF_CORE_READ(inode, i_ino);
-	read.file.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	announce_process(pid_tgid >> 32);
-	announce_file(file, inode, &read.file);
-	read.start_ns = bpf_ktime_get_ns();
-	bpf_map_update_elem(&inflight_reads, &tid, &read, BPF_ANY);
+	key.inode = BPF_CORE_READ(inode, i_ino);
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	deleted = BPF_CORE_READ(inode, i_nlink) == 0;
+	state = bpf_map_lookup_elem(&thread_reads, &tid);
+	if (!state || !same_file(&state->file, &key) || (deleted && !(state->file_flags_sent & RT_FILE_DELETED))) {
+		struct thread_read fresh = { .file = key };
+
+		announce_process(pid_tgid >> 32);
+		fresh.file_flags_sent = announce_file(file, inode, &key, deleted);
+		if (!state) {
+			if (bpf_map_update_elem(&thread_reads, &tid, &fresh, BPF_NOEXIST) &&
+			    bpf_map_update_elem(&thread_reads, &tid, &fresh, BPF_ANY)) {
+				count_event(false); /* no room to follow this thread: its read is lost */
+				return;
+			}
+			state = bpf_map_lookup_elem(&thread_reads, &tid);
+			if (!state)
+				return;
+		} else {
+			state->file = fresh.file;
+			state->file_flags_sent = fresh.file_flags_sent;
+		}
+	}
+	state->start_ns = bpf_ktime_get_ns();
 }
 
 /* Return of a read-family call: one record with the bytes returned or the error. */
@@ -298,26 +330,26 @@ static __always_inline void end_read(long result)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
-	struct inflight_read *read = bpf_map_lookup_elem(&inflight_reads, &tid);
+	struct thread_read *state = bpf_map_lookup_elem(&thread_reads, &tid);
 	struct rt_read_event *event;
+	__u64 now;
 
-	if (!read)
+	if (!state || !state->start_ns)
 		return;
+	now = bpf_ktime_get_ns();
 	event = reserve_event(sizeof(*event));
 	if (event) {
-		__u64 now = bpf_ktime_get_ns();
-
 		event->kind = RT_EVENT_READ;
 		event->tgid = pid_tgid >> 32;
 		event->tid = tid;
-		event->dev = read->file.dev;
-		event->inode = read->file.inode;
+		event->dev = state->file.dev;
+		event->inode = state->file.inode;
 		event->end_ns = now;
-		event->latency_ns = now - read->start_ns;
+		event->latency_ns = now - state->start_ns;
 		event->result = result;
 		bpf_ringbuf_submit(event, wakeup_flags());
 	}
-	bpf_map_delete_elem(&inflight_reads, &tid);
+	state->start_ns = 0;
 }
 
 static __always_inline struct file *file_of_fd(unsigned long fd)
@@ -438,21 +470,27 @@ int BPF_PROG(follow_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(forget_exec_name)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 
 	bpf_map_delete_elem(&announced_processes, &tgid);
+	bpf_map_delete_elem(&thread_reads, &tid);
 	return 0;
 }
 
-/* A dead thread group's tgid may be reused: stop tracing it. */
+/* An exited thread's state goes; a dead thread group's tgid may be reused, so it
+ * stops being traced. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(forget_exited, struct task_struct *task)
 {
+	__u32 tid = BPF_CORE_READ(task, pid);
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 
+	bpf_map_delete_elem(&thread_reads, &tid);
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
-	bpf_map_delete_elem(&traced_tgids, &tgid);
 	bpf_map_delete_elem(&announced_processes, &tgid);
+	if (filter_by_tgid)
+		bpf_map_delete_elem(&traced_tgids, &tgid);
 	return 0;
 }

@@ -9,7 +9,7 @@
 #define RT_MAX_COMM_FILTERS 16
 /* A path is sent as one fixed-size slot per component, leaf first. */
 #define RT_NAME_MAX 256
-#define RT_MAX_PATH_DEPTH 64
+#define RT_MAX_PATH_DEPTH 32
 #define RT_MAX_CGROUP_DEPTH 32
 #define RT_CMDLINE_MAX 256
 

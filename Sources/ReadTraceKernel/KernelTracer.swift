@@ -53,6 +53,10 @@ public final class KernelTracer {
         var refusals: [String] = []
         var loaded: (UnsafeMutablePointer<readtrace>, HookKind)?
         for candidate in candidates {
+            if configuration.hook == .auto, candidate == .kprobe, !Self.kernelHasKprobes {
+                refusals.append("kprobe was skipped: this kernel has no kprobes")
+                continue
+            }
             do {
                 loaded = (try Self.load(configuration, hook: candidate), candidate)
                 break
@@ -81,6 +85,14 @@ public final class KernelTracer {
     deinit {
         ring_buffer__free(ringBuffer)
         readtrace__destroy(skeleton)
+    }
+
+    /// libbpf creates kprobes through the kprobe PMU, or tracefs's kprobe_events on older
+    /// kernels; with neither (CONFIG_KPROBES off) a kprobe can load but never attach.
+    private static var kernelHasKprobes: Bool {
+        let interfaces = ["/sys/bus/event_source/devices/kprobe/type", "/sys/kernel/tracing/kprobe_events",
+                          "/sys/kernel/debug/tracing/kprobe_events"]
+        return interfaces.contains { (path: String) in access(path, F_OK) == 0 }
     }
 
     /// Opens, configures, loads and attaches one hook variant; destroys it on failure.
@@ -134,7 +146,6 @@ public final class KernelTracer {
             for program in variantPrograms { bpf_program__set_autoload(program, variant == hook) }
         }
         bpf_program__set_autoload(programs.follow_fork, configuration.traceChildren)
-        bpf_program__set_autoload(programs.forget_exited, rodata.pointee.filter_by_tgid)
 
         rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
         let result = bpf_map__set_max_entries(skeleton.pointee.maps.events, UInt32(configuration.ringBufferBytes))
