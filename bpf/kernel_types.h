@@ -94,6 +94,11 @@ struct trace_event_raw_sys_enter {
 	unsigned long args[6];
 } CORE;
 
+struct trace_event_raw_mm_filemap_op_page_cache {
+	struct trace_entry ent;
+	unsigned char order;   /* folio order; older kernels lack it (one page) */
+} CORE;
+
 struct trace_event_raw_sys_exit {
 	struct trace_entry ent;
 	long id;

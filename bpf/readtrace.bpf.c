@@ -23,6 +23,7 @@ const volatile __u32 comm_filter_count;
 const volatile char comm_filters[RT_MAX_COMM_FILTERS][RT_COMM_LEN];
 const volatile __u32 cgroup_filter_levels;   /* 0: no cgroup filter; else deepest filtered level + 1 */
 const volatile bool all_files;               /* also pipes, sockets, ttys, ... */
+const volatile __u32 page_size = 4096;
 /* Records wake the reader only once this much is waiting; it also drains on a timer.
  * A wake-up per record would cost more than the record. */
 const volatile __u64 wakeup_threshold_bytes = 1 << 20;
@@ -65,6 +66,7 @@ struct file_key {
 struct thread_read {
 	struct file_key file;
 	__u64 start_ns;
+	__u64 cache_miss_bytes;  /* page-cache additions during the read in progress */
 	__u32 file_flags_sent;   /* RT_FILE_* flags user space has for this file */
 	__u32 padding;
 };
@@ -322,6 +324,7 @@ static __always_inline void begin_read(struct file *file)
 			state->file_flags_sent = fresh.file_flags_sent;
 		}
 	}
+	state->cache_miss_bytes = 0;
 	state->start_ns = bpf_ktime_get_ns();
 }
 
@@ -347,6 +350,7 @@ static __always_inline void end_read(long result)
 		event->end_ns = now;
 		event->latency_ns = now - state->start_ns;
 		event->result = result;
+		event->cache_miss_bytes = state->cache_miss_bytes;
 		bpf_ringbuf_submit(event, wakeup_flags());
 	}
 	state->start_ns = 0;
@@ -448,6 +452,25 @@ SEC("kretprobe/vfs_readv")
 int BPF_KRETPROBE(kretprobe_vfs_readv, long ret)
 {
 	end_read(ret);
+	return 0;
+}
+
+/* Page-cache misses: folios a traced thread adds to the page cache while inside a read,
+ * for the read itself or for the readahead it triggers, were read from the device for
+ * that read. They count on the read's (process, file) entry, also when the folio belongs
+ * to the file under an overlay. */
+SEC("tracepoint/filemap/mm_filemap_add_to_page_cache")
+int count_cache_miss(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct thread_read *state = bpf_map_lookup_elem(&thread_reads, &tid);
+	__u64 pages = 1;
+
+	if (!state || !state->start_ns)
+		return 0;
+	if (bpf_core_field_exists(ctx->order))
+		pages <<= ctx->order & 31;
+	state->cache_miss_bytes += pages * page_size;
 	return 0;
 }
 

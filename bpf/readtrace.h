@@ -29,6 +29,7 @@ struct rt_read_event {
 	__u64 end_ns;       /* CLOCK_MONOTONIC at return */
 	__u64 latency_ns;   /* entry to return */
 	__s64 result;       /* bytes returned, or -errno */
+	__u64 cache_miss_bytes; /* added to the page cache while the call ran: read from the device */
 };
 
 enum rt_file_flags {

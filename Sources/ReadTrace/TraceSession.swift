@@ -161,7 +161,7 @@ struct TraceSession {
                 return (cgroup.id, cgroup.level)
             }
         }
-        if options.hook == .auto || options.hook == .tracepoint { TraceFS.mountIfMissing() }
+        TraceFS.mountIfMissing()
         configuration.hook = options.hook
         configuration.pids = options.pids
         configuration.comms = options.comms
@@ -174,7 +174,8 @@ struct TraceSession {
 }
 
 enum TraceFS {
-    /// Syscall tracepoints are found through tracefs; mount it where it is expected if nobody has.
+    /// Tracepoints (the syscall ones, and the page-cache one every hook uses) are found through
+    /// tracefs; mount it where it is expected if nobody has.
     static func mountIfMissing() {
         guard access("/sys/kernel/tracing/events", F_OK) != 0, access("/sys/kernel/debug/tracing/events", F_OK) != 0 else { return }
         _ = mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nil)

@@ -168,6 +168,8 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var readCalls: UInt64
         public var readBytes: UInt64
         public var errorCalls: UInt64
+        /// Bytes these reads (and their readahead) brought into the page cache.
+        public var cacheMissBytes: UInt64
         public var firstReadSeconds: Double
         public var lastReadSeconds: Double
         public var latencyMicroseconds: Latency
@@ -179,6 +181,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             case readCalls = "read_calls"
             case readBytes = "read_bytes"
             case errorCalls = "error_calls"
+            case cacheMissBytes = "cache_miss_bytes"
             case firstReadSeconds = "first_read_s"
             case lastReadSeconds = "last_read_s"
             case latencyMicroseconds = "latency_us"
@@ -227,7 +230,7 @@ extension DumpDocument {
         reads = shown.map { key, stats in
             let series = stats.timeline.series(durationNanoseconds: durationNanoseconds)
             return Read(pid: key.pid, fileID: fileIDs[key.file] ?? 0, readCalls: stats.calls, readBytes: stats.bytes,
-                        errorCalls: stats.errors,
+                        errorCalls: stats.errors, cacheMissBytes: stats.cacheMissBytes,
                         firstReadSeconds: Self.seconds(stats.firstStartNanoseconds, since: start),
                         lastReadSeconds: Self.seconds(stats.lastEndNanoseconds, since: start),
                         latencyMicroseconds: Latency(stats.latency),

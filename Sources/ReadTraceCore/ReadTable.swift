@@ -6,6 +6,7 @@ struct ReadRow: Sendable {
     var calls: UInt64
     var bytes: UInt64
     var errors: UInt64
+    var cacheMissBytes: UInt64
     var totalBytes: UInt64
     var latency: LatencyHistogram
     /// Seconds the figures cover, for MB/s; 0 when unknown.
@@ -46,6 +47,8 @@ struct Column: Sendable {
         $0.active ? TextFormat.megabytesPerSecond(bytes: $0.bytes, seconds: $0.seconds) : "-"
     }
     static let total = Column(title: "TOTAL", width: 6) { TextFormat.bytes($0.totalBytes) }
+    /// Bytes that had to come from the device: added to the page cache by these reads.
+    static let cacheMiss = Column(title: "MISS", width: 6) { $0.active ? TextFormat.bytes($0.cacheMissBytes) : "-" }
 
     static func latency(_ title: String, _ fraction: Double) -> Column {
         Column(title: title, width: 7) { $0.latency.count > 0 ? TextFormat.duration(nanoseconds: $0.latency.percentile(fraction)) : "-" }

@@ -16,6 +16,8 @@ public struct ReadStats: Sendable, Equatable {
     public var bytes: UInt64 = 0
     /// Calls that failed; their latency and bytes are not counted.
     public var errors: UInt64 = 0
+    /// Bytes the calls (and the readahead they triggered) had to bring into the page cache.
+    public var cacheMissBytes: UInt64 = 0
     public var firstStartNanoseconds: UInt64 = .max
     public var lastEndNanoseconds: UInt64 = 0
     /// Latency of the calls that returned a byte count.
@@ -29,6 +31,7 @@ public struct ReadStats: Sendable, Equatable {
 public struct IntervalStats: Sendable, Equatable {
     public var calls: UInt64 = 0
     public var bytes: UInt64 = 0
+    public var cacheMissBytes: UInt64 = 0
     public var latency = LatencyHistogram()
 
     public init() {}
@@ -94,6 +97,7 @@ public struct TraceAggregate: Sendable {
         let start = read.endNanoseconds &- read.latencyNanoseconds
         reads[key, default: ReadStats()].apply(read, start: start, since: startNanoseconds)
         var intervalStats = interval[key, default: IntervalStats()]
+        intervalStats.cacheMissBytes += read.cacheMissBytes
         if read.result >= 0 {
             intervalStats.calls += 1
             intervalStats.bytes += UInt64(read.result)
@@ -118,6 +122,7 @@ extension ReadStats {
     fileprivate mutating func apply(_ read: ReadRecord, start: UInt64, since runStart: UInt64) {
         firstStartNanoseconds = min(firstStartNanoseconds, start)
         lastEndNanoseconds = max(lastEndNanoseconds, read.endNanoseconds)
+        cacheMissBytes += read.cacheMissBytes
         guard read.result >= 0 else {
             errors += 1
             return

@@ -111,7 +111,7 @@ public final class KernelTracer {
             let attachResult = readtrace__attach(skeleton)
             guard attachResult == 0 else {
                 throw KernelError(step: "attach \(hook.rawValue) programs", errno: -attachResult,
-                                  hint: -attachResult == ENOENT && hook == .tracepoint ? "is tracefs mounted at /sys/kernel/tracing?" : nil)
+                                  hint: -attachResult == ENOENT ? "is tracefs mounted at /sys/kernel/tracing?" : nil)
             }
             return skeleton
         } catch {
@@ -126,6 +126,7 @@ public final class KernelTracer {
         rodata.pointee.filter_by_tgid = configuration.traceChildren || !configuration.pids.isEmpty
         rodata.pointee.follow_forks = configuration.traceChildren
         rodata.pointee.all_files = configuration.allFiles
+        rodata.pointee.page_size = UInt32(sysconf(Int32(_SC_PAGESIZE)))
         precondition(configuration.comms.count <= KernelConfiguration.maxComms, "validated by the command")
         for (index, comm) in configuration.comms.enumerated() {
             CBPF_set_comm_filter(skeleton, UInt32(index), comm)
@@ -226,7 +227,8 @@ extension ReadRecord {
     init(_ event: rt_read_event) {
         self.init(pid: Int32(bitPattern: event.tgid), threadID: Int32(bitPattern: event.tid),
                   file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
-                  endNanoseconds: event.end_ns, latencyNanoseconds: event.latency_ns, result: event.result)
+                  endNanoseconds: event.end_ns, latencyNanoseconds: event.latency_ns, result: event.result,
+                  cacheMissBytes: event.cache_miss_bytes)
     }
 }
 

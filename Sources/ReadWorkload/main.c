@@ -15,12 +15,13 @@
 static const char usage[] =
 	"usage: readtrace-workload --file PATH [--syscall read|pread64|readv|preadv|preadv2]\n"
 	"                          [--chunk BYTES] [--repeat N] [--failing-reads N] [--name COMM] [--wait-stdin]\n"
-	"                          [--unlink | --unlink-midway] [--threads N]\n"
+	"                          [--unlink | --unlink-midway] [--threads N] [--drop-cache]\n"
 	"Reads PATH from start to end of file in chunks of BYTES with one syscall, N times (the\n"
 	"last call of each pass returns 0), then makes the given number of reads with the same\n"
 	"syscall that fail (EBADF, on a write-only descriptor). --wait-stdin waits for a line on\n"
 	"stdin first; --unlink deletes PATH after opening it, --unlink-midway after the first\n"
-	"pass (single thread); --threads makes N threads each do\n"
+	"pass (single thread); --drop-cache evicts the file's pages first (fsync, then\n"
+	"POSIX_FADV_DONTNEED), so the reads come from the device; --threads makes N threads each do\n"
 	"the passes (one descriptor each). Prints what it did, summed over threads.\n";
 
 enum syscall_kind { READ, PREAD64, READV, PREADV, PREADV2 };
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
 {
 	const char *path = NULL, *name = NULL;
 	long repeat = 1, failing_reads = 0, threads = 1;
-	int wait_stdin = 0, unlink_after_open = 0;
+	int wait_stdin = 0, unlink_after_open = 0, drop_cache = 0;
 	int unlink_midway = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -98,6 +99,10 @@ int main(int argc, char **argv)
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(flag, "--wait-stdin") == 0) {
 			wait_stdin = 1;
+			continue;
+		}
+		if (strcmp(flag, "--drop-cache") == 0) {
+			drop_cache = 1;
 			continue;
 		}
 		if (strcmp(flag, "--unlink") == 0) {
@@ -158,6 +163,8 @@ int main(int argc, char **argv)
 	}
 	if (unlink_after_open && unlink(path) != 0)
 		fail("cannot unlink file");
+	if (drop_cache && (fsync(readers[0].fd) != 0 || posix_fadvise(readers[0].fd, 0, 0, POSIX_FADV_DONTNEED) != 0))
+		fail("cannot drop the file's pages");
 	struct timespec start, end;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (threads == 1)

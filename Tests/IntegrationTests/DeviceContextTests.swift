@@ -64,26 +64,62 @@ struct DeviceContextTests {
     @Test("a file on a partition names the partition and its disk", arguments: [false, true])
     func filesNameTheirDevice(partitioned: Bool) throws {
         let scratch = try ScratchDirectory()
-        let loop = try LoopDevice(sizeMiB: 64, in: scratch, partitioned: partitioned)
-        let device = partitioned ? loop.path + "p1" : loop.path
-        let mountPoint = scratch.path + "/mnt"
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        #expect(try RunningProcess("/sbin/mkfs.ext4", ["-q", device]).finish().status == 0)
-        #expect(try RunningProcess("/bin/mount", [device, mountPoint]).finish().status == 0)
-        defer { _ = try? RunningProcess("/bin/umount", [mountPoint]).finish() }
-        let file = mountPoint + "/model.engine"
-        try Data(repeating: 7, count: 1 << 20).write(to: URL(fileURLWithPath: file))
+        let filesystem = try LoopFilesystem(sizeMiB: 64, in: scratch, partitioned: partitioned)
+        let file = try filesystem.file("model.engine", size: 1 << 20)
 
         let trace = try Trace(["--comm", "rt-device"], in: scratch)
         let reader = try runWorkload(["--file", file, "--chunk", "65536", "--name", "rt-device"])
         let dump = try trace.stop()
         #expect(dump.read(pid: reader.pid, path: file)?.int("read_bytes") == 1 << 20)
         let entry = try #require(dump.file(path: file))
-        let deviceName = (device as NSString).lastPathComponent
+        let deviceName = (filesystem.device as NSString).lastPathComponent
         #expect(entry["device_name"] as? String == deviceName)
-        #expect(entry["disk_name"] as? String == loop.name)
+        #expect(entry["disk_name"] as? String == filesystem.loop.name)
         let devices = dump.root["devices"] as? [[String: Any]] ?? []
         let listed = devices.first { $0["name"] as? String == deviceName }
-        #expect(listed?["disk"] as? String == loop.name, "the device holding a traced file is in the dump, with its disk")
+        #expect(listed?["disk"] as? String == filesystem.loop.name, "the device holding a traced file is in the dump, with its disk")
+    }
+}
+
+@Suite("Page-cache misses per file", .serialized,
+       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+struct CacheMissTests {
+    static let size = 64 << 20
+
+    @Test("a cold read of a 64 MiB file misses the whole file; reading it again misses nothing")
+    func coldThenWarm() throws {
+        let scratch = try ScratchDirectory()
+        let filesystem = try LoopFilesystem(sizeMiB: 256, in: scratch)
+        let file = try filesystem.file("model.engine", size: Self.size)
+        let trace = try Trace(["--comm", "rt-miss"], in: scratch)
+        let cold = try runWorkload(["--file", file, "--chunk", "1048576", "--drop-cache", "--name", "rt-miss"])
+        let warm = try runWorkload(["--file", file, "--chunk", "1048576", "--name", "rt-miss"])
+        let dump = try trace.stop()
+
+        let coldEntry = try #require(dump.read(pid: cold.pid, path: file))
+        let coldMiss = try #require(coldEntry.int("cache_miss_bytes"))
+        #expect(coldEntry.int("read_bytes") == Self.size)
+        #expect(abs(coldMiss - Self.size) <= Self.size / 50, "within 2% of 64 MiB: \(coldMiss)")
+        let warmMiss = try #require(dump.read(pid: warm.pid, path: file)?.int("cache_miss_bytes"))
+        #expect(warmMiss <= Self.size / 50, "the pages are cached now: \(warmMiss)")
+    }
+
+    @Test("two processes reading two cold files at once are each charged their own misses")
+    func concurrentReaders() throws {
+        let scratch = try ScratchDirectory()
+        let filesystem = try LoopFilesystem(sizeMiB: 256, in: scratch)
+        let first = try filesystem.file("first.engine", size: 32 << 20)
+        let second = try filesystem.file("second.engine", size: 16 << 20)
+        let trace = try Trace(["--comm", "rt-pair"], in: scratch)
+        let readers = try [first, second].map {
+            try RunningProcess(Paths.workload, ["--file", $0, "--chunk", "262144", "--drop-cache", "--name", "rt-pair"])
+        }
+        for reader in readers { #expect(reader.finish().status == 0) }
+        let dump = try trace.stop()
+        for (reader, (path, size)) in zip(readers, [(first, 32 << 20), (second, 16 << 20)]) {
+            let miss = try #require(dump.read(pid: reader.pid, path: path)?.int("cache_miss_bytes"))
+            #expect(abs(miss - size) <= size / 50, "\(path): \(miss) of \(size)")
+            #expect(dump.readers(of: path) == [Int(reader.pid)])
+        }
     }
 }

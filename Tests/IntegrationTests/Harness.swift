@@ -233,3 +233,31 @@ final class LoopDevice {
         _ = try? RunningProcess("/sbin/losetup", ["--detach", path]).finish()
     }
 }
+
+/// An ext4 filesystem made on a loop device (or its first partition) and mounted in a scratch
+/// directory; unmounted at the end.
+final class LoopFilesystem {
+    let loop: LoopDevice
+    let device: String
+    let mountPoint: String
+
+    init(sizeMiB: Int, in scratch: ScratchDirectory, partitioned: Bool = false) throws {
+        loop = try LoopDevice(sizeMiB: sizeMiB, in: scratch, partitioned: partitioned)
+        device = partitioned ? loop.path + "p1" : loop.path
+        mountPoint = scratch.path + "/mnt"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        try #require(try RunningProcess("/sbin/mkfs.ext4", ["-q", device]).finish().status == 0)
+        try #require(try RunningProcess("/bin/mount", [device, mountPoint]).finish().status == 0)
+    }
+
+    deinit {
+        _ = try? RunningProcess("/bin/umount", [mountPoint]).finish()
+    }
+
+    /// Writes `size` bytes of varied content to a new file and returns its path.
+    func file(_ name: String, size: Int) throws -> String {
+        let path = mountPoint + "/" + name
+        try Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 12) }).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}

@@ -24,7 +24,7 @@ struct DumpTests {
         aggregate.record(.file(FileRecord(id: notes, path: Array("/etc/notes.txt".utf8), sizeBytes: 3, kind: .regular, deleted: false)))
         for (end, result) in [(150_000_000, 4096), (1_250_000_000, 4096), (1_260_000_000, 0), (1_270_000_000, -9)] as [(UInt64, Int64)] {
             aggregate.record(.read(ReadRecord(pid: 42, threadID: 43, file: engine, endNanoseconds: start + end,
-                                              latencyNanoseconds: 2_500, result: result)))
+                                              latencyNanoseconds: 2_500, result: result, cacheMissBytes: result > 0 ? 16384 : 0)))
         }
         aggregate.record(.read(ReadRecord(pid: 42, threadID: 42, file: oddName, endNanoseconds: start + 100, latencyNanoseconds: 10, result: 10)))
         aggregate.record(.read(ReadRecord(pid: 77, threadID: 77, file: notes, endNanoseconds: start + 200, latencyNanoseconds: 10, result: 3)))
@@ -36,6 +36,7 @@ struct DumpTests {
         let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]))
         let read = try #require(dump.reads.first { $0.fileID == 1 })
         #expect(read.pid == 42 && read.readCalls == 3 && read.readBytes == 8192 && read.errorCalls == 1)
+        #expect(read.cacheMissBytes == 2 * 16384, "readahead can miss more than the call returned")
         #expect(read.firstReadSeconds == 0.149998, "the first call started 2.5 us before it ended at 0.15 s")
         #expect(read.lastReadSeconds == 1.27, "the failed call's end still counts as the last read")
         #expect(read.latencyMicroseconds.max == 2.5 && read.latencyMicroseconds.total == 7.5)
