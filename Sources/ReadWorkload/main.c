@@ -91,28 +91,22 @@ int main(int argc, char **argv)
 {
 	const char *path = NULL, *name = NULL;
 	long repeat = 1, failing_reads = 0, threads = 1;
-	int wait_stdin = 0, unlink_after_open = 0, drop_cache = 0;
-	int unlink_midway = 0;
+	int wait_stdin = 0, unlink_after_open = 0, drop_cache = 0, unlink_midway = 0;
+	const struct { const char *name; int *set; } switches[] = {
+		{ "--wait-stdin", &wait_stdin }, { "--drop-cache", &drop_cache },
+		{ "--unlink", &unlink_after_open }, { "--unlink-midway", &unlink_midway },
+	};
 
+	errno = 0; /* fail() names errno only when a call set it */
 	for (int i = 1; i < argc; i++) {
 		const char *flag = argv[i];
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(flag, "--wait-stdin") == 0) {
-			wait_stdin = 1;
+		int switched = 0;
+		for (size_t k = 0; k < sizeof(switches) / sizeof(switches[0]); k++)
+			if (strcmp(flag, switches[k].name) == 0)
+				switched = *switches[k].set = 1;
+		if (switched)
 			continue;
-		}
-		if (strcmp(flag, "--drop-cache") == 0) {
-			drop_cache = 1;
-			continue;
-		}
-		if (strcmp(flag, "--unlink") == 0) {
-			unlink_after_open = 1;
-			continue;
-		}
-		if (strcmp(flag, "--unlink-midway") == 0) {
-			unlink_midway = 1;
-			continue;
-		}
 		if (!value)
 			fail("missing value");
 		i++;
