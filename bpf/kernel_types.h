@@ -23,9 +23,15 @@ typedef struct { int counter; } CORE atomic_t;
 
 struct qstr { const unsigned char *name; } CORE;
 
+struct hlist_node { struct hlist_node *next; } CORE;
+struct hlist_head { struct hlist_node *first; } CORE;
+
 struct dentry {
 	struct dentry *d_parent;
 	struct qstr d_name;
+	union {
+		struct hlist_node d_alias;  /* in the inode's i_dentry list */
+	} d_u;
 } CORE;
 
 struct super_block { dev_t s_dev; } CORE;
@@ -36,6 +42,41 @@ struct inode {
 	unsigned int i_nlink;
 	loff_t i_size;
 	struct super_block *i_sb;
+	struct hlist_head i_dentry;  /* the inode's names (dentries) */
+} CORE;
+
+struct address_space { struct inode *host; } CORE;
+
+/* Both fields sit in anonymous unions in the kernel; CO-RE finds them by name. */
+struct page {
+	unsigned long compound_head;  /* bit 0 set: a tail page, the rest points at the head */
+	struct address_space *mapping; /* low bits set: anonymous or movable, not a file */
+} CORE;
+
+struct block_device { dev_t bd_dev; } CORE;
+
+struct bio_vec {
+	struct page *bv_page;
+	unsigned int bv_len;
+	unsigned int bv_offset;
+};
+
+struct bvec_iter { unsigned int bi_idx; } CORE;
+
+struct bio {
+	struct block_device *bi_bdev;
+	struct bvec_iter bi_iter;
+	struct bio_vec *bi_io_vec;
+} CORE;
+
+#define REQ_OP_MASK 0xff
+#define REQ_OP_READ 0
+
+struct request {
+	unsigned int cmd_flags;
+	unsigned int __data_len;   /* bytes not yet completed */
+	struct bio *bio;
+	struct block_device *part; /* set once the request is counted in /proc/diskstats */
 } CORE;
 
 struct vfsmount { struct dentry *mnt_root; } CORE;
@@ -96,6 +137,8 @@ struct trace_event_raw_sys_enter {
 
 struct trace_event_raw_mm_filemap_op_page_cache {
 	struct trace_entry ent;
+	unsigned long i_ino;
+	dev_t s_dev;
 	unsigned char order;   /* folio order; older kernels lack it (one page) */
 } CORE;
 

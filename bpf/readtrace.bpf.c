@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* readtrace's kernel side: times every read-family call on a regular file by
- * a traced process and sends one record per call through a ring buffer.
+ * a traced process and sends one record per call through a ring buffer; ties
+ * page-cache misses, page faults on mapped files and block read requests to the
+ * process and file that caused them.
  *
  * Accounting lives in begin_read/end_read; each hook variant (fentry/fexit or
  * kprobe/kretprobe on the VFS read functions, or the syscall tracepoints) is a
@@ -65,6 +67,7 @@ struct file_key {
  * skips naming it; removed when the thread exits or execs. */
 struct thread_read {
 	struct file_key file;
+	struct file_key faulting; /* the mapped file of this thread's latest page fault */
 	__u64 start_ns;
 	__u64 cache_miss_bytes;  /* page-cache additions during the read in progress */
 	__u32 file_flags_sent;   /* RT_FILE_* flags user space has for this file */
@@ -93,6 +96,34 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } announced_processes SEC(".maps");
+
+/* A block read request from its creation to its last completion: who caused it,
+ * decided in the submitter's context, since completions run anywhere. LRU, so a
+ * request whose completion is never seen cannot fill the map. */
+struct block_request {
+	struct file_key file;
+	struct file_key lower;
+	__u64 start_ns;
+	__u64 issue_ns;
+	__u32 tgid;
+	__u32 device;
+	__u32 cause;
+	__u32 padding;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct block_request);
+} block_requests SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct rt_device_reads);
+} device_reads SEC(".maps");
 
 /* A file record is built here (too large for the stack), then copied out
  * only as far as its path reaches. */
@@ -214,14 +245,11 @@ static __always_inline void announce_process(__u32 tgid)
 	bpf_map_update_elem(&announced_processes, &tgid, &present, BPF_ANY);
 }
 
-/* Writes the file's path components leaf first, one slot per step, crossing mount
- * points up to the root of the reader's mount namespace. Returns the slots used. */
-static __always_inline __u32 write_path(struct rt_file_event *event, struct file *file)
+/* Writes the path components from dentry up, leaf first, one slot per step, crossing
+ * mount points up to the root of the reader's mount namespace; without a mount (NULL),
+ * up to the root of the dentry's filesystem. Returns the slots used. */
+static __always_inline __u32 write_path(struct rt_file_event *event, struct dentry *dentry, struct mount *mnt)
 {
-	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
-	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
-	struct mount *mnt = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
-
 	for (__u32 slot = 0; slot < RT_MAX_PATH_DEPTH; slot++) {
 		struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
 		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
@@ -244,9 +272,10 @@ static __always_inline __u32 write_path(struct rt_file_event *event, struct file
 }
 
 /* Names the file to user space unless it already has it with the same deleted
- * state; returns the flags user space now has for it, 0 if the record was lost. */
-static __always_inline __u32 announce_file(struct file *file, struct inode *inode,
-					   struct file_key *key, bool deleted)
+ * state; returns the flags user space now has for it, 0 if the record was lost.
+ * The path is walked from dentry, through mnt's mount tree when given. */
+static __always_inline __u32 announce_file(struct inode *inode, struct file_key *key, bool deleted,
+					   struct dentry *dentry, struct mount *mnt)
 {
 	__u32 *sent = bpf_map_lookup_elem(&announced_files, key);
 	__u32 zero = 0;
@@ -263,9 +292,9 @@ static __always_inline __u32 announce_file(struct file *file, struct inode *inod
 	event->inode = key->inode;
 	event->size_bytes = BPF_CORE_READ(inode, i_size);
 	event->mode = BPF_CORE_READ(inode, i_mode);
-	event->flags = deleted ? RT_FILE_DELETED : 0;
+	event->flags = (deleted ? RT_FILE_DELETED : 0) | (mnt ? 0 : RT_FILE_PATH_FROM_FS_ROOT);
 	event->reserved = 0;
-	slots = write_path(event, file);
+	slots = write_path(event, dentry, mnt);
 	event->path_slots = slots;
 	if (bpf_ringbuf_output(&events, event, offsetof(struct rt_file_event, path) + slots * RT_NAME_MAX,
 			       wakeup_flags())) {
@@ -275,6 +304,48 @@ static __always_inline __u32 announce_file(struct file *file, struct inode *inod
 	count_event(true);
 	bpf_map_update_elem(&announced_files, key, &event->flags, BPF_ANY);
 	return event->flags;
+}
+
+/* Names a file known only by its inode (mapped, or read from disk outside a read call)
+ * through one of its dentries. */
+static __always_inline void announce_inode(struct inode *inode, struct file_key *key)
+{
+	struct hlist_node *alias = BPF_CORE_READ(inode, i_dentry.first);
+
+	if (!alias || bpf_map_lookup_elem(&announced_files, key))
+		return;
+	announce_file(inode, key, BPF_CORE_READ(inode, i_nlink) == 0,
+		      (void *)alias - bpf_core_field_offset(struct dentry, d_u.d_alias), NULL);
+}
+
+static __always_inline struct file_key file_key_of(struct inode *inode)
+{
+	struct file_key key = {
+		.inode = BPF_CORE_READ(inode, i_ino),
+		.dev = BPF_CORE_READ(inode, i_sb, s_dev),
+	};
+	return key;
+}
+
+static __always_inline bool is_regular(struct inode *inode)
+{
+	return (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFREG;
+}
+
+/* The thread's state, created from `fresh` if it has none; NULL (counted as a lost
+ * event) when the map is full. */
+static __always_inline struct thread_read *thread_state(__u32 tid, const struct thread_read *fresh)
+{
+	struct thread_read *state = bpf_map_lookup_elem(&thread_reads, &tid);
+
+	if (state)
+		return state;
+	if (bpf_map_update_elem(&thread_reads, &tid, fresh, BPF_NOEXIST) &&
+	    bpf_map_update_elem(&thread_reads, &tid, fresh, BPF_ANY)) {
+		count_event(false);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&thread_reads, &tid);
 }
 
 static __always_inline bool same_file(const struct file_key *a, const struct file_key *b)
@@ -289,7 +360,7 @@ static __always_inline void begin_read(struct file *file)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
-	struct file_key key = {};
+	struct file_key key;
 	struct thread_read *state;
 	struct inode *inode;
 	bool deleted;
@@ -299,29 +370,25 @@ static __always_inline void begin_read(struct file *file)
 	inode = BPF_CORE_READ(file, f_inode);
 	if (!inode)
 		return;
-	if (!all_files && (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+	if (!all_files && !is_regular(inode))
 		return;
-	key.inode = BPF_CORE_READ(inode, i_ino);
-	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key = file_key_of(inode);
 	deleted = BPF_CORE_READ(inode, i_nlink) == 0;
 	state = bpf_map_lookup_elem(&thread_reads, &tid);
 	if (!state || !same_file(&state->file, &key) || (deleted && !(state->file_flags_sent & RT_FILE_DELETED))) {
+		struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
 		struct thread_read fresh = { .file = key };
 
 		announce_process(pid_tgid >> 32);
-		fresh.file_flags_sent = announce_file(file, inode, &key, deleted);
-		if (!state) {
-			if (bpf_map_update_elem(&thread_reads, &tid, &fresh, BPF_NOEXIST) &&
-			    bpf_map_update_elem(&thread_reads, &tid, &fresh, BPF_ANY)) {
-				count_event(false); /* no room to follow this thread: its read is lost */
-				return;
-			}
-			state = bpf_map_lookup_elem(&thread_reads, &tid);
-			if (!state)
-				return;
-		} else {
+		fresh.file_flags_sent = announce_file(inode, &key, deleted, BPF_CORE_READ(file, f_path.dentry),
+						      (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
+		if (state) {
 			state->file = fresh.file;
 			state->file_flags_sent = fresh.file_flags_sent;
+		} else {
+			state = thread_state(tid, &fresh);
+			if (!state)
+				return; /* no room to follow this thread: its read is lost */
 		}
 	}
 	state->cache_miss_bytes = 0;
@@ -458,19 +525,244 @@ int BPF_KRETPROBE(kretprobe_vfs_readv, long ret)
 /* Page-cache misses: folios a traced thread adds to the page cache while inside a read,
  * for the read itself or for the readahead it triggers, were read from the device for
  * that read. They count on the read's (process, file) entry, also when the folio belongs
- * to the file under an overlay. */
+ * to the file under an overlay. Outside a read, folios of the file the thread last
+ * faulted on were brought in by that fault (or its fault-around and readahead); a
+ * thread writing into a file it has mapped would be counted the same way. */
 SEC("tracepoint/filemap/mm_filemap_add_to_page_cache")
 int count_cache_miss(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
 	struct thread_read *state = bpf_map_lookup_elem(&thread_reads, &tid);
+	struct rt_fault_event *event;
 	__u64 pages = 1;
 
-	if (!state || !state->start_ns)
+	if (!state)
 		return 0;
 	if (bpf_core_field_exists(ctx->order))
 		pages <<= ctx->order & 31;
-	state->cache_miss_bytes += pages * page_size;
+	if (state->start_ns) {
+		state->cache_miss_bytes += pages * page_size;
+		return 0;
+	}
+	if (state->faulting.inode != ctx->i_ino || state->faulting.dev != ctx->s_dev)
+		return 0;
+	event = reserve_event(sizeof(*event));
+	if (!event)
+		return 0;
+	event->kind = RT_EVENT_FAULT_FILL;
+	event->tgid = pid_tgid >> 32;
+	event->dev = ctx->s_dev;
+	event->reserved = 0;
+	event->inode = ctx->i_ino;
+	event->bytes = pages * page_size;
+	event->end_ns = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(event, wakeup_flags());
+	return 0;
+}
+
+/* A traced thread faulting on a mapped file: its page-cache additions until the next
+ * fault belong to that file. Loaded where the kernel has this tracepoint (6.10+). */
+SEC("tp_btf/mm_filemap_fault")
+int BPF_PROG(note_fault, struct address_space *mapping)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct inode *inode = BPF_CORE_READ(mapping, host);
+	struct thread_read fresh = {};
+	struct thread_read *state;
+	struct file_key key;
+
+	if (!inode || !is_traced(pid_tgid >> 32))
+		return 0;
+	key = file_key_of(inode);
+	state = thread_state((__u32)pid_tgid, &fresh);
+	if (!state || same_file(&state->faulting, &key))
+		return 0;
+	announce_process(pid_tgid >> 32);
+	announce_inode(inode, &key);
+	state->faulting = key;
+	return 0;
+}
+
+static __always_inline bool is_read_request(struct request *rq)
+{
+	return (BPF_CORE_READ(rq, cmd_flags) & REQ_OP_MASK) == REQ_OP_READ;
+}
+
+/* The inode whose page the request reads into: the page at the bio's current vector
+ * index (split bios share their parent's vector), or its compound head. NULL with
+ * *anonymous set for pages of no file: the process's own memory (direct IO) or swap. */
+static __always_inline struct inode *request_page_inode(struct request *rq, bool *anonymous)
+{
+	struct bio *bio = BPF_CORE_READ(rq, bio);
+	struct address_space *mapping;
+	struct bio_vec *vectors;
+	struct page *page = NULL;
+	unsigned int index;
+	unsigned long head;
+
+	if (!bio)
+		return NULL;
+	vectors = BPF_CORE_READ(bio, bi_io_vec);
+	index = BPF_CORE_READ(bio, bi_iter.bi_idx);
+	bpf_probe_read_kernel(&page, sizeof(page), &vectors[index].bv_page);
+	head = BPF_CORE_READ(page, compound_head);
+	if (head & 1)
+		page = (struct page *)(head - 1);
+	mapping = BPF_CORE_READ(page, mapping);
+	if (!mapping || ((unsigned long)mapping & 3)) {
+		*anonymous = true;
+		return NULL;
+	}
+	return BPF_CORE_READ(mapping, host);
+}
+
+/* A traced process's request: for the file its page belongs to, or for the file of the
+ * read in progress when the pages are the reader's own buffer (direct IO) or belong to
+ * another file below it (an overlay's lower file). Metadata (pages of the block
+ * device itself) stays unattributed. */
+static __always_inline void attribute_request(struct request *rq, __u32 tgid, __u32 tid, struct block_request *request)
+{
+	struct thread_read *state = bpf_map_lookup_elem(&thread_reads, &tid);
+	bool in_read = state && state->start_ns;
+	bool anonymous = false;
+	struct inode *inode = request_page_inode(rq, &anonymous);
+	struct file_key page_file;
+
+	if (inode && is_regular(inode)) {
+		page_file = file_key_of(inode);
+		request->cause = RT_BLOCK_ATTRIBUTED;
+		if (in_read && !same_file(&state->file, &page_file)) {
+			request->file = state->file;
+			request->lower = page_file;
+			return;
+		}
+		request->file = page_file;
+		if (!in_read) {
+			announce_process(tgid);
+			announce_inode(inode, &page_file);
+		}
+	} else if (anonymous && in_read) {
+		request->cause = RT_BLOCK_ATTRIBUTED;
+		request->file = state->file;
+	}
+}
+
+/* A read request is created, in the context of the task that submitted its first bio. */
+static __always_inline void note_block_request(struct request *rq)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	__u64 request_key = (__u64)rq;
+	struct block_request request = {
+		.start_ns = bpf_ktime_get_ns(),
+		.tgid = tgid,
+		.cause = RT_BLOCK_UNATTRIBUTED,
+	};
+
+	if (!is_read_request(rq))
+		return;
+	request.device = BPF_CORE_READ(rq, bio, bi_bdev, bd_dev);
+	if (is_traced(tgid))
+		attribute_request(rq, tgid, (__u32)pid_tgid, &request);
+	else
+		request.cause = RT_BLOCK_FILTERED;
+	bpf_map_update_elem(&block_requests, &request_key, &request, BPF_ANY);
+}
+
+/* Every request passes block_io_start (6.5+) as it is created. Older kernels have only
+ * block_rq_insert, which requests sent straight to the driver skip: the loader picks one. */
+SEC("tp_btf/block_io_start")
+int BPF_PROG(block_io_start, struct request *rq)
+{
+	note_block_request(rq);
+	return 0;
+}
+
+SEC("tp_btf/block_rq_insert")
+int BPF_PROG(block_rq_insert, struct request *rq)
+{
+	note_block_request(rq);
+	return 0;
+}
+
+SEC("tp_btf/block_rq_issue")
+int BPF_PROG(block_rq_issue, struct request *rq)
+{
+	__u64 request_key = (__u64)rq;
+	struct block_request *request = bpf_map_lookup_elem(&block_requests, &request_key);
+
+	if (request && !request->issue_ns)
+		request->issue_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline void count_device_read(__u32 device, __u64 bytes, bool completed, __u32 cause)
+{
+	struct rt_device_reads *reads = bpf_map_lookup_elem(&device_reads, &device);
+
+	if (!reads) {
+		struct rt_device_reads fresh = {};
+
+		bpf_map_update_elem(&device_reads, &device, &fresh, BPF_NOEXIST);
+		reads = bpf_map_lookup_elem(&device_reads, &device);
+		if (!reads)
+			return;
+	}
+	__sync_fetch_and_add(&reads->read_bytes, bytes);
+	if (completed)
+		__sync_fetch_and_add(&reads->read_ios, 1);
+	if (cause < RT_BLOCK_CAUSES)
+		__sync_fetch_and_add(&reads->bytes_by_cause[cause], bytes);
+}
+
+static __always_inline void send_block_event(struct block_request *request, __u64 bytes, bool completed, __u64 now)
+{
+	struct rt_block_event *event = reserve_event(sizeof(*event));
+
+	if (!event)
+		return;
+	event->kind = RT_EVENT_BLOCK;
+	event->tgid = request->tgid;
+	event->device = request->device;
+	event->file_dev = request->file.dev;
+	event->file_inode = request->file.inode;
+	event->lower_dev = request->lower.dev;
+	event->lower_inode = request->lower.inode;
+	event->completed = completed;
+	event->bytes = bytes;
+	event->end_ns = now;
+	event->queued_ns = now - request->start_ns;
+	event->service_ns = request->issue_ns ? now - request->issue_ns : 0;
+	bpf_ringbuf_submit(event, wakeup_flags());
+}
+
+/* A device completed bytes of a request, in whatever context: counted per device like
+ * /proc/diskstats counts sectors, and sent for the process and file that caused it. */
+SEC("tp_btf/block_rq_complete")
+int BPF_PROG(block_rq_complete, struct request *rq, int error, unsigned int nr_bytes)
+{
+	__u64 request_key = (__u64)rq;
+	struct block_request *request;
+	bool completed;
+	__u32 device;
+
+	if (!is_read_request(rq))
+		return 0;
+	/* __data_len still holds what was outstanding before this completion. */
+	completed = nr_bytes >= BPF_CORE_READ(rq, __data_len);
+	request = bpf_map_lookup_elem(&block_requests, &request_key);
+	if (!request) {
+		device = BPF_CORE_READ(rq, part, bd_dev);
+		count_device_read(device ? device : BPF_CORE_READ(rq, bio, bi_bdev, bd_dev), nr_bytes, completed,
+				  RT_BLOCK_UNATTRIBUTED);
+		return 0;
+	}
+	count_device_read(request->device, nr_bytes, completed, request->cause);
+	if (request->cause == RT_BLOCK_ATTRIBUTED)
+		send_block_event(request, nr_bytes, completed, bpf_ktime_get_ns());
+	if (completed)
+		bpf_map_delete_elem(&block_requests, &request_key);
 	return 0;
 }
 

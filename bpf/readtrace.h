@@ -17,6 +17,8 @@ enum rt_event_kind {
 	RT_EVENT_READ = 1,
 	RT_EVENT_FILE = 2,
 	RT_EVENT_PROCESS = 3,
+	RT_EVENT_BLOCK = 4,
+	RT_EVENT_FAULT_FILL = 5,
 };
 
 /* One finished read-family call on a traced file. */
@@ -35,6 +37,9 @@ struct rt_read_event {
 enum rt_file_flags {
 	RT_FILE_DELETED = 1 << 0,       /* no links left: deleted while open */
 	RT_FILE_PATH_TRUNCATED = 1 << 1,
+	/* Named from its inode (an mmap or disk read outside read calls): the path starts
+	 * at its filesystem's root, not at the reader's root; user space adds the mount point. */
+	RT_FILE_PATH_FROM_FS_ROOT = 1 << 2,
 };
 
 /* Names a file the first time a traced process reads it, and again if a read finds
@@ -67,6 +72,50 @@ struct rt_process_event {
 	__u64 cmdline_full_bytes; /* the whole command line's length */
 	char comm[RT_COMM_LEN];
 	char cmdline[RT_CMDLINE_MAX];
+};
+
+/* Bytes a block device completed for one read request of a traced process, and how
+ * long the request took. Sent for every completion; `completed` marks the one that
+ * finished the request (devices may complete a request in parts). */
+struct rt_block_event {
+	__u32 kind;
+	__u32 tgid;
+	__u32 device;       /* the block device (or partition) that served it, kernel dev_t */
+	__u32 file_dev;     /* the file the process was reading */
+	__u64 file_inode;
+	__u64 lower_inode;  /* the file the data really belongs to, when a stacked filesystem */
+	__u32 lower_dev;    /* (overlayfs) sits between: else 0 */
+	__u32 completed;
+	__u64 bytes;
+	__u64 end_ns;
+	__u64 queued_ns;    /* request created (or inserted) to completed */
+	__u64 service_ns;   /* issued to the driver to completed; 0 if the issue was not seen */
+};
+
+/* Page-cache pages a traced process's page fault on a mapped file brought in. */
+struct rt_fault_event {
+	__u32 kind;
+	__u32 tgid;
+	__u32 dev;
+	__u32 reserved;
+	__u64 inode;
+	__u64 bytes;
+	__u64 end_ns;
+};
+
+/* Who caused a block read request, decided where it was created, in the submitter's context. */
+enum rt_block_cause {
+	RT_BLOCK_ATTRIBUTED = 0,   /* a traced process, for a file (sent as rt_block_event) */
+	RT_BLOCK_FILTERED = 1,     /* a process the filters leave out */
+	RT_BLOCK_UNATTRIBUTED = 2, /* no file: metadata, swap, raw device; or created before tracing began */
+	RT_BLOCK_CAUSES = 3,
+};
+
+/* Everything one block device completed for reads while readtrace ran, whoever caused it. */
+struct rt_device_reads {
+	__u64 read_bytes;
+	__u64 read_ios;
+	__u64 bytes_by_cause[RT_BLOCK_CAUSES];
 };
 
 /* Per-CPU counters, summed by user space. */

@@ -28,6 +28,8 @@ struct TraceSession {
         var aggregate: TraceAggregate
         var deviceHistory: DeviceHistory
         var metadata: RunMetadata
+        /// Block reads per device as the kernel counted them, whoever caused them.
+        var deviceReads: [DeviceNumber: DeviceReadCounters]
         var exitCode: Int32
     }
 
@@ -38,19 +40,23 @@ struct TraceSession {
         let tracer = try KernelTracer(configuration: configuration)
         let start = Clock.monotonicNanoseconds()
         let startedAt = Clock.unixSeconds()
+        // The first diskstats sample comes before the message that tells anyone waiting that
+        // tracing has begun, so the kernel's block counts and diskstats cover the same IO.
+        var deviceHistory = DeviceHistory(startNanoseconds: start)
+        deviceHistory.record(DiskStats.read())
         let refusals = tracer.refusedHooks.isEmpty ? "" : " (\(tracer.refusedHooks.joined(separator: "; ")))"
         StandardStreams.writeError("readtrace: tracing with \(tracer.hook.rawValue) hooks\(refusals), attached in \((start - sessionStart) / 1_000_000) ms; Ctrl-C to stop\n")
+        for limitation in tracer.limitations { StandardStreams.writeError("readtrace: note: \(limitation)\n") }
 
         let child = try options.command.isEmpty ? nil
             : ChildProcess(arguments: options.command, user: .invokingSudoUser())
         let cgroupNames = CgroupHierarchy.current().map(CgroupNames.init)
-        var aggregate = TraceAggregate(startNanoseconds: start) { record in
+        let mounts = MountTable.current()
+        var aggregate = TraceAggregate(startNanoseconds: start, describe: { record in
             // The kernel's copy of the command line survives the process; /proc has it whole.
             let cmdline = record.cmdlineComplete ? record.cmdline : ProcFS.cmdline(of: record.pid) ?? record.cmdline.map { $0 + "…" }
             return ProcessInfo(record: record, cmdline: cmdline, cgroupPath: cgroupNames?.path(of: record.cgroupID))
-        }
-        var deviceHistory = DeviceHistory(startNanoseconds: start)
-        deviceHistory.record(DiskStats.read())
+        }, locate: mounts.locate)
         let loop = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
 
         var exitCode: Int32 = 0
@@ -89,12 +95,14 @@ struct TraceSession {
 
         try tracer.drain { aggregate.record($0) }
         let counters = try tracer.counters()
+        let deviceReads = tracer.deviceReads()
         let end = Clock.monotonicNanoseconds()
         deviceHistory.record(DiskStats.read())
         let metadata = RunMetadata(toolVersion: ReadTraceVersion.current, host: ProcFS.host(), hook: tracer.hook,
                                    startedAtUnixSeconds: startedAt, durationSeconds: Double(end - start) / 1e9,
                                    filters: options.filters, counters: counters)
-        return Outcome(aggregate: aggregate, deviceHistory: deviceHistory, metadata: metadata, exitCode: exitCode)
+        return Outcome(aggregate: aggregate, deviceHistory: deviceHistory, metadata: metadata, deviceReads: deviceReads,
+                       exitCode: exitCode)
     }
 
     /// The summary, the dump and the lost-events warning.
@@ -107,7 +115,7 @@ struct TraceSession {
             let topology = BlockDeviceTopology.read(names: outcome.deviceHistory.devices.map(\.name))
             let document = DumpDocument(aggregate: outcome.aggregate, metadata: outcome.metadata,
                                         pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
-                                        topology: topology)
+                                        topology: topology, deviceReads: outcome.deviceReads)
             try AtomicFile.write(try document.encoded(), to: path)
             // Under sudo the dump belongs to the user who asked for it.
             if let user = ChildProcess.User.invokingSudoUser() { _ = chown(path, user.uid, user.gid) }

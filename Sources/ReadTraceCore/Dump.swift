@@ -66,6 +66,10 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var deviceName: String?
         /// The whole disk: `deviceName` itself, or the disk a partition is on.
         public var diskName: String?
+        /// For a file read through a stacked filesystem (overlayfs): the file below that holds
+        /// its data and its page cache, where the disk reads happen. Null otherwise.
+        public var lowerDev: String?
+        public var lowerInode: UInt64?
 
         enum CodingKeys: String, CodingKey {
             case path, dev, inode, deleted
@@ -74,6 +78,8 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             case sizeBytes = "size_bytes"
             case deviceName = "device_name"
             case diskName = "disk_name"
+            case lowerDev = "lower_dev"
+            case lowerInode = "lower_inode"
         }
 
         /// Unknown devices are written as null, not left out; path_base64 only when needed.
@@ -88,6 +94,8 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             try container.encode(deleted, forKey: .deleted)
             try container.encode(deviceName, forKey: .deviceName)
             try container.encode(diskName, forKey: .diskName)
+            try container.encode(lowerDev, forKey: .lowerDev)
+            try container.encode(lowerInode, forKey: .lowerInode)
         }
     }
 
@@ -142,6 +150,23 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var disk: String
         public var samples: [Sample]
         public var totals: Totals
+        /// Block reads the kernel saw this device complete while tracing, whoever caused them:
+        /// attributed (to `reads`) + filtered + unattributed = `blockReadBytes`. A disk counts
+        /// its partitions', as /proc/diskstats does.
+        public var blockReadBytes: UInt64
+        public var blockReadIOs: UInt64
+        public var attributedBlockReadBytes: UInt64
+        public var filteredBlockReadBytes: UInt64
+        public var unattributedBlockReadBytes: UInt64
+
+        enum CodingKeys: String, CodingKey {
+            case name, dev, disk, samples, totals
+            case blockReadBytes = "block_read_bytes"
+            case blockReadIOs = "block_read_ios"
+            case attributedBlockReadBytes = "attributed_block_read_bytes"
+            case filteredBlockReadBytes = "filtered_block_read_bytes"
+            case unattributedBlockReadBytes = "unattributed_block_read_bytes"
+        }
     }
 
     public struct Latency: Codable, Sendable, Equatable {
@@ -155,10 +180,13 @@ public struct DumpDocument: Codable, Sendable, Equatable {
     public struct TimelineSeries: Codable, Sendable, Equatable {
         public var bucketSeconds: Double
         public var readBytes: [UInt64]
+        /// Bytes block devices completed for this entry, on the same buckets.
+        public var blockReadBytes: [UInt64]
 
         enum CodingKeys: String, CodingKey {
             case bucketSeconds = "bucket_s"
             case readBytes = "read_bytes"
+            case blockReadBytes = "block_read_bytes"
         }
     }
 
@@ -170,6 +198,14 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var errorCalls: UInt64
         /// Bytes these reads (and their readahead) brought into the page cache.
         public var cacheMissBytes: UInt64
+        /// Bytes page faults on the mapped file brought into the page cache.
+        public var mmapFaultBytes: UInt64
+        /// Bytes and requests block devices completed for this process and file.
+        public var blockReadBytes: UInt64
+        public var blockReadIOs: UInt64
+        /// Per request: created (or queued) to completed, and issued to the driver to completed.
+        public var blockLatencyMicroseconds: Latency
+        public var blockServiceMicroseconds: Latency
         public var firstReadSeconds: Double
         public var lastReadSeconds: Double
         public var latencyMicroseconds: Latency
@@ -182,6 +218,11 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             case readBytes = "read_bytes"
             case errorCalls = "error_calls"
             case cacheMissBytes = "cache_miss_bytes"
+            case mmapFaultBytes = "mmap_fault_bytes"
+            case blockReadBytes = "block_read_bytes"
+            case blockReadIOs = "block_read_ios"
+            case blockLatencyMicroseconds = "block_latency_us"
+            case blockServiceMicroseconds = "block_service_us"
             case firstReadSeconds = "first_read_s"
             case lastReadSeconds = "last_read_s"
             case latencyMicroseconds = "latency_us"
@@ -221,42 +262,63 @@ extension DumpDocument {
     /// The dump of a run: the (process, file) pairs whose file matches `pathFilter`, the files
     /// they read and the processes that read them.
     public init(aggregate: TraceAggregate, metadata: RunMetadata, pathFilter: PathFilter,
-                deviceHistory: DeviceHistory? = nil, topology: BlockDeviceTopology = BlockDeviceTopology()) {
+                deviceHistory: DeviceHistory? = nil, topology: BlockDeviceTopology = BlockDeviceTopology(),
+                deviceReads: [DeviceNumber: DeviceReadCounters] = [:]) {
         let start = aggregate.startNanoseconds
         let durationNanoseconds = UInt64(max(metadata.durationSeconds, 0) * 1e9)
         let fileIDs = Dictionary(uniqueKeysWithValues: aggregate.fileOrder.enumerated().map { ($1, $0 + 1) })
         let shown = aggregate.reads.filter { aggregate.isShown($0.key.file, by: pathFilter) }
 
         reads = shown.map { key, stats in
-            let series = stats.timeline.series(durationNanoseconds: durationNanoseconds)
+            let span = max(durationNanoseconds, stats.timeline.extentNanoseconds, stats.blockTimeline.extentNanoseconds)
+            let series = stats.timeline.series(durationNanoseconds: span)
             return Read(pid: key.pid, fileID: fileIDs[key.file] ?? 0, readCalls: stats.calls, readBytes: stats.bytes,
-                        errorCalls: stats.errors, cacheMissBytes: stats.cacheMissBytes,
+                        errorCalls: stats.errors, cacheMissBytes: stats.cacheMissBytes, mmapFaultBytes: stats.mmapFaultBytes,
+                        blockReadBytes: stats.blockReadBytes, blockReadIOs: stats.blockReadIOs,
+                        blockLatencyMicroseconds: Latency(stats.blockLatency),
+                        blockServiceMicroseconds: Latency(stats.blockServiceLatency),
                         firstReadSeconds: Self.seconds(stats.firstStartNanoseconds, since: start),
                         lastReadSeconds: Self.seconds(stats.lastEndNanoseconds, since: start),
                         latencyMicroseconds: Latency(stats.latency),
-                        timeline: TimelineSeries(bucketSeconds: series.bucketSeconds, readBytes: series.bytes))
+                        timeline: TimelineSeries(bucketSeconds: series.bucketSeconds, readBytes: series.bytes,
+                                                 blockReadBytes: stats.blockTimeline.series(durationNanoseconds: span).bytes))
         }.sorted { ($1.readBytes, $0.pid, $0.fileID) < ($0.readBytes, $1.pid, $1.fileID) }
 
         files = Set(shown.keys.map(\.file)).compactMap { id -> File? in
             guard let number = fileIDs[id] else { return nil }
             let record = aggregate.files[id] ?? .unnamed(id)
             let deviceName = deviceHistory?.device(numbered: id.device)?.name
+            let lower = aggregate.lowerFiles[id]
             return File(fileID: number, path: record.displayPath,
                         pathBase64: record.pathIsUTF8 ? nil : Data(record.path).base64EncodedString(),
                         dev: id.device.description, inode: id.inode, sizeBytes: record.sizeBytes, deleted: record.deleted,
-                        deviceName: deviceName, diskName: deviceName.map(topology.disk(of:)))
+                        deviceName: deviceName, diskName: deviceName.map(topology.disk(of:)),
+                        lowerDev: lower?.device.description, lowerInode: lower?.inode)
         }.sorted { $0.fileID < $1.fileID }
 
         let fileDevices = Set(files.compactMap(\.deviceName))
-        devices = (deviceHistory?.devices ?? []).filter { $0.totals.hadIO || fileDevices.contains($0.name) }.map { device in
+        let knownDevices = deviceHistory?.devices ?? []
+        // The kernel counts a partition's requests on the partition; diskstats counts them on its disk too.
+        var blockReadsByName: [String: DeviceReadCounters] = [:]
+        for device in knownDevices {
+            let reads = deviceReads[device.device] ?? DeviceReadCounters()
+            for name in Set([device.name, topology.disk(of: device.name)]) {
+                blockReadsByName[name] = (blockReadsByName[name] ?? DeviceReadCounters()) + reads
+            }
+        }
+        devices = knownDevices.filter { $0.totals.hadIO || fileDevices.contains($0.name) }.map { device in
             let totals = device.totals
+            let reads = blockReadsByName[device.name] ?? DeviceReadCounters()
             return Device(name: device.name, dev: device.device.description, disk: topology.disk(of: device.name),
                           samples: device.samples.map(Device.Sample.init),
                           totals: Device.Totals(readIOs: totals.readIOs, readBytes: totals.readBytes, writeIOs: totals.writeIOs,
                                                 writeBytes: totals.writeBytes,
                                                 readAwaitMilliseconds: Self.rounded(totals.readAwaitMilliseconds, decimals: 3),
                                                 writeAwaitMilliseconds: Self.rounded(totals.writeAwaitMilliseconds, decimals: 3),
-                                                utilizationPercent: Self.rounded(totals.utilizationPercent, decimals: 3)))
+                                                utilizationPercent: Self.rounded(totals.utilizationPercent, decimals: 3)),
+                          blockReadBytes: reads.readBytes, blockReadIOs: reads.readIOs,
+                          attributedBlockReadBytes: reads.attributedBytes, filteredBlockReadBytes: reads.filteredBytes,
+                          unattributedBlockReadBytes: reads.unattributedBytes)
         }
         diskstatsSkippedLines = deviceHistory?.skippedLines ?? 0
 

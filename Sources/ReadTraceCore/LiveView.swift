@@ -27,14 +27,14 @@ public struct LiveView {
             let recent = interval[key]
             return ReadRow(key: key, comm: aggregate.comm(of: key.pid), path: aggregate.tablePath(of: key.file),
                            calls: recent?.calls ?? 0, bytes: recent?.bytes ?? 0, errors: stats.errors,
-                           cacheMissBytes: recent?.cacheMissBytes ?? 0,
-                           totalBytes: stats.bytes, latency: recent?.latency ?? stats.latency,
+                           cacheMissBytes: recent?.cacheMissBytes ?? 0, blockBytes: recent?.blockBytes ?? 0,
+                           blockLatency: recent?.blockLatency ?? stats.blockLatency, totalBytes: stats.bytes, latency: recent?.latency ?? stats.latency,
                            seconds: intervalSeconds, active: recent != nil)
         }.sorted { ReadRow.areInOrder($0, $1, by: sort) }
 
-        let layout = TableLayout(columns: [.pid, .comm, .reads, .bytes, .rate, .cacheMiss, .latency("P50", 0.5),
-                                           .latency("P99", 0.99), .total],
-                                 droppable: ["TOTAL", "P50", "MISS", "COMM", "MB/s"], width: width)
+        let layout = TableLayout(columns: [.pid, .comm, .reads, .bytes, .rate, .cacheMiss, .disk, .latency("P50", 0.5),
+                                           .latency("P99", 0.99), .diskLatency("DISK50", 0.5), .diskLatency("DISK99", 0.99), .total],
+                                 droppable: ["TOTAL", "DISK50", "P50", "MISS", "COMM", "MB/s", "DISK99"], width: width)
         let shownDevices = deviceHistory.map {
             $0.devices(devices, holding: aggregate.fileDevices(shownBy: pathFilter), latestOnly: true).map { ($0.name, $0.latest) }
         } ?? []

@@ -7,6 +7,9 @@ struct ReadRow: Sendable {
     var bytes: UInt64
     var errors: UInt64
     var cacheMissBytes: UInt64
+    /// Bytes block devices completed for these reads, and each request's latency.
+    var blockBytes: UInt64
+    var blockLatency: LatencyHistogram
     var totalBytes: UInt64
     var latency: LatencyHistogram
     /// Seconds the figures cover, for MB/s; 0 when unknown.
@@ -50,8 +53,18 @@ struct Column: Sendable {
     /// Bytes that had to come from the device: added to the page cache by these reads.
     static let cacheMiss = Column(title: "MISS", width: 6) { $0.active ? TextFormat.bytes($0.cacheMissBytes) : "-" }
 
+    /// Bytes block devices read for the process and file.
+    static let disk = Column(title: "DISK", width: 6) { $0.active ? TextFormat.bytes($0.blockBytes) : "-" }
+
     static func latency(_ title: String, _ fraction: Double) -> Column {
         Column(title: title, width: 7) { $0.latency.count > 0 ? TextFormat.duration(nanoseconds: $0.latency.percentile(fraction)) : "-" }
+    }
+
+    /// A percentile of the block requests' latency (created to completed): the time spent waiting on the device.
+    static func diskLatency(_ title: String, _ fraction: Double) -> Column {
+        Column(title: title, width: 7) {
+            $0.blockLatency.count > 0 ? TextFormat.duration(nanoseconds: $0.blockLatency.percentile(fraction)) : "-"
+        }
     }
 
     static let maximum = Column(title: "MAX", width: 7) {
@@ -62,7 +75,7 @@ struct Column: Sendable {
 /// Lays rows out in columns within a width; the FILE column takes what is left and
 /// long paths lose the middle of their directories.
 struct TableLayout {
-    static let minimumFileWidth = 12
+    static let minimumFileWidth = 30
 
     var columns: [Column]
     let width: Int

@@ -47,6 +47,54 @@ public struct ReadRecord: Sendable {
     }
 }
 
+/// Bytes a block device completed for a read request a traced process caused.
+public struct BlockRecord: Sendable {
+    public var pid: Int32
+    /// The block device (or partition) that served the request.
+    public var device: DeviceNumber
+    /// The file the process was reading (or had mapped).
+    public var file: FileID
+    /// The file the data belongs to below a stacked filesystem (overlayfs), when it is another.
+    public var lowerFile: FileID?
+    public var bytes: UInt64
+    /// False for a partial completion: the request has more to come.
+    public var completesRequest: Bool
+    public var endNanoseconds: UInt64
+    /// From the request's creation (or insertion into the queue) to this completion.
+    public var queuedNanoseconds: UInt64
+    /// From the request's issue to the driver to this completion; nil when the issue was not seen.
+    public var serviceNanoseconds: UInt64?
+
+    public init(pid: Int32, device: DeviceNumber, file: FileID, lowerFile: FileID? = nil, bytes: UInt64,
+                completesRequest: Bool = true, endNanoseconds: UInt64, queuedNanoseconds: UInt64,
+                serviceNanoseconds: UInt64? = nil) {
+        self.pid = pid
+        self.device = device
+        self.file = file
+        self.lowerFile = lowerFile
+        self.bytes = bytes
+        self.completesRequest = completesRequest
+        self.endNanoseconds = endNanoseconds
+        self.queuedNanoseconds = queuedNanoseconds
+        self.serviceNanoseconds = serviceNanoseconds
+    }
+}
+
+/// Page-cache bytes a traced process's page fault on a mapped file brought in.
+public struct FaultFillRecord: Sendable {
+    public var pid: Int32
+    public var file: FileID
+    public var bytes: UInt64
+    public var endNanoseconds: UInt64
+
+    public init(pid: Int32, file: FileID, bytes: UInt64, endNanoseconds: UInt64) {
+        self.pid = pid
+        self.file = file
+        self.bytes = bytes
+        self.endNanoseconds = endNanoseconds
+    }
+}
+
 /// What kind of file an inode is, from the type bits of its mode.
 public enum FileKind: Sendable, Equatable {
     case regular, directory, characterDevice, blockDevice, pipe, socket, symbolicLink, other
@@ -75,13 +123,18 @@ public struct FileRecord: Sendable, Equatable {
     public var kind: FileKind
     /// The file had no links left (deleted while open) when first seen.
     public var deleted: Bool
+    /// The kernel named the file from its inode, so `path` starts at the root of the file's
+    /// filesystem; `MountTable` turns it into a full path.
+    public var pathIsFilesystemRelative: Bool
 
-    public init(id: FileID, path: [UInt8], sizeBytes: UInt64, kind: FileKind, deleted: Bool) {
+    public init(id: FileID, path: [UInt8], sizeBytes: UInt64, kind: FileKind, deleted: Bool,
+                pathIsFilesystemRelative: Bool = false) {
         self.id = id
         self.path = path
         self.sizeBytes = sizeBytes
         self.kind = kind
         self.deleted = deleted
+        self.pathIsFilesystemRelative = pathIsFilesystemRelative
     }
 
     /// Joins path components sent leaf first ("a.engine", "models") into "/models/a.engine".
@@ -132,6 +185,36 @@ public enum KernelEvent: Sendable {
     case read(ReadRecord)
     case file(FileRecord)
     case process(ProcessRecord)
+    case block(BlockRecord)
+    case faultFill(FaultFillRecord)
+}
+
+/// What one block device completed for reads while readtrace ran, and who caused it.
+/// `attributedBytes + filteredBytes + unattributedBytes == readBytes`.
+public struct DeviceReadCounters: Sendable, Equatable {
+    public var readBytes: UInt64 = 0
+    public var readIOs: UInt64 = 0
+    /// Caused by traced processes, for a file: the sum of the `block_read_bytes` in `reads`.
+    public var attributedBytes: UInt64 = 0
+    /// Caused by processes the filters leave out.
+    public var filteredBytes: UInt64 = 0
+    /// Tied to no file (metadata, swap, raw device), or created before tracing began.
+    public var unattributedBytes: UInt64 = 0
+
+    public init(readBytes: UInt64 = 0, readIOs: UInt64 = 0, attributedBytes: UInt64 = 0, filteredBytes: UInt64 = 0,
+                unattributedBytes: UInt64 = 0) {
+        self.readBytes = readBytes
+        self.readIOs = readIOs
+        self.attributedBytes = attributedBytes
+        self.filteredBytes = filteredBytes
+        self.unattributedBytes = unattributedBytes
+    }
+
+    public static func + (lhs: Self, rhs: Self) -> Self {
+        Self(readBytes: lhs.readBytes + rhs.readBytes, readIOs: lhs.readIOs + rhs.readIOs,
+             attributedBytes: lhs.attributedBytes + rhs.attributedBytes, filteredBytes: lhs.filteredBytes + rhs.filteredBytes,
+             unattributedBytes: lhs.unattributedBytes + rhs.unattributedBytes)
+    }
 }
 
 /// Kernel-side counters summed over CPUs.

@@ -24,16 +24,18 @@ public struct SummaryReport {
                 ? Double(stats.lastEndNanoseconds - stats.firstStartNanoseconds) / 1e9 : 0
             return ReadRow(key: key, comm: aggregate.comm(of: key.pid), path: aggregate.tablePath(of: key.file),
                            calls: stats.calls, bytes: stats.bytes, errors: stats.errors,
-                           cacheMissBytes: stats.cacheMissBytes, totalBytes: stats.bytes,
+                           cacheMissBytes: stats.cacheMissBytes + stats.mmapFaultBytes, blockBytes: stats.blockReadBytes,
+                           blockLatency: stats.blockLatency, totalBytes: stats.bytes,
                            latency: stats.latency, seconds: span, active: true)
         }.sorted { ReadRow.areInOrder($0, $1, by: sort) }
         guard !rows.isEmpty else {
             lines.append("no reads of regular files matched the filters")
             return lines.joined(separator: "\n") + "\n"
         }
-        let layout = TableLayout(columns: [.pid, .comm, .reads, .errors, .bytes, .rate, .cacheMiss, .latency("P50", 0.5),
-                                           .latency("P90", 0.9), .latency("P99", 0.99), .maximum],
-                                 droppable: ["P90", "MAX", "ERRS", "P50", "MISS", "COMM", "MB/s"], width: width)
+        let layout = TableLayout(columns: [.pid, .comm, .reads, .errors, .bytes, .rate, .cacheMiss, .disk, .latency("P50", 0.5),
+                                           .latency("P90", 0.9), .latency("P99", 0.99), .maximum,
+                                           .diskLatency("DISK50", 0.5), .diskLatency("DISK99", 0.99)],
+                                 droppable: ["P90", "MAX", "ERRS", "DISK50", "P50", "MISS", "COMM", "MB/s", "DISK99"], width: width)
         if let deviceHistory {
             let shown = deviceHistory.devices(devices, holding: aggregate.fileDevices(shownBy: pathFilter), latestOnly: false)
             let deviceLines = DeviceTable.lines(shown.map { ($0.name, $0.totals) }, width: width)

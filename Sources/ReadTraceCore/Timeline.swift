@@ -12,6 +12,10 @@ public struct Timeline: Sendable, Equatable {
         bytes.add(count, at: Int(offset / Self.bucketNanoseconds))
     }
 
+    /// Where the last non-empty bucket ends: series of timelines sharing a time axis need a
+    /// duration at least this long to get the same buckets.
+    public var extentNanoseconds: UInt64 { UInt64(max(bytes.indices.upperBound, 0)) * Self.bucketNanoseconds }
+
     /// Bytes per bucket from the start of the run to `durationNanoseconds`, with buckets
     /// widened (0.1 s, 0.2, 0.5, 1, 2, 5 s, …) until there are at most `maxBuckets`.
     public func series(durationNanoseconds: UInt64, maxBuckets: Int = 1000) -> (bucketSeconds: Double, bytes: [UInt64]) {

@@ -18,11 +18,20 @@ public struct ReadStats: Sendable, Equatable {
     public var errors: UInt64 = 0
     /// Bytes the calls (and the readahead they triggered) had to bring into the page cache.
     public var cacheMissBytes: UInt64 = 0
+    /// Bytes page faults on the mapped file brought into the page cache.
+    public var mmapFaultBytes: UInt64 = 0
+    /// Bytes block devices completed for the process's requests for this file, and how many requests.
+    public var blockReadBytes: UInt64 = 0
+    public var blockReadIOs: UInt64 = 0
+    /// Per request: creation (or queue insertion) to completion, and issue to completion.
+    public var blockLatency = LatencyHistogram()
+    public var blockServiceLatency = LatencyHistogram()
     public var firstStartNanoseconds: UInt64 = .max
     public var lastEndNanoseconds: UInt64 = 0
     /// Latency of the calls that returned a byte count.
     public var latency = LatencyHistogram()
     public var timeline = Timeline()
+    public var blockTimeline = Timeline()
 
     public init() {}
 }
@@ -31,8 +40,11 @@ public struct ReadStats: Sendable, Equatable {
 public struct IntervalStats: Sendable, Equatable {
     public var calls: UInt64 = 0
     public var bytes: UInt64 = 0
+    /// Page-cache misses of the calls, and of page faults on the mapped file.
     public var cacheMissBytes: UInt64 = 0
     public var latency = LatencyHistogram()
+    public var blockBytes: UInt64 = 0
+    public var blockLatency = LatencyHistogram()
 
     public init() {}
 }
@@ -57,19 +69,26 @@ public struct TraceAggregate: Sendable {
     public let startNanoseconds: UInt64
     /// Adds what /proc knows about a newly seen process.
     public typealias ProcessDescriber = @Sendable (ProcessRecord) -> ProcessInfo
+    /// Completes what the kernel said about a file (a full path for a filesystem-relative one).
+    public typealias FileLocator = @Sendable (FileRecord) -> FileRecord
 
     private let describe: ProcessDescriber
+    private let locate: FileLocator
     public private(set) var processes: [Int32: ProcessInfo] = [:]
     public private(set) var files: [FileID: FileRecord] = [:]
+    /// For files read through a stacked filesystem (overlayfs): the file below that holds the data.
+    public private(set) var lowerFiles: [FileID: FileID] = [:]
     /// Files in the order they were first seen; a file's dump id is its position + 1.
     public private(set) var fileOrder: [FileID] = []
     public private(set) var reads: [ReadKey: ReadStats] = [:]
     public private(set) var interval: [ReadKey: IntervalStats] = [:]
     public private(set) var eventsReceived: UInt64 = 0
 
-    public init(startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { ProcessInfo(record: $0) }) {
+    public init(startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { ProcessInfo(record: $0) },
+                locate: @escaping FileLocator = { $0 }) {
         self.startNanoseconds = startNanoseconds
         self.describe = describe
+        self.locate = locate
     }
 
     public mutating func record(_ event: KernelEvent) {
@@ -78,22 +97,51 @@ public struct TraceAggregate: Sendable {
         case .read(let read):
             record(read)
         case .file(let file):
-            if files.updateValue(file, forKey: file.id) == nil { fileOrder.append(file.id) }
+            if files.updateValue(locate(file), forKey: file.id) == nil { fileOrder.append(file.id) }
         case .process(let process):
             // Described again after exec: keep the new name, refresh what /proc says.
             processes[process.pid] = describe(process)
+        case .block(let block):
+            record(block)
+        case .faultFill(let fill):
+            let key = noteReader(pid: fill.pid, file: fill.file)
+            reads[key, default: ReadStats()].mmapFaultBytes += fill.bytes
+            interval[key, default: IntervalStats()].cacheMissBytes += fill.bytes
         }
     }
 
+    /// Makes sure the process and the file have entries, named or not yet; returns their key.
+    private mutating func noteReader(pid: Int32, file: FileID) -> ReadKey {
+        if processes[pid] == nil {
+            processes[pid] = describe(ProcessRecord(pid: pid, parentPid: 0, cgroupID: 0, comm: "?"))
+        }
+        if files[file] == nil {
+            files[file] = .unnamed(file)
+            fileOrder.append(file)
+        }
+        return ReadKey(pid: pid, file: file)
+    }
+
+    private mutating func record(_ block: BlockRecord) {
+        let key = noteReader(pid: block.pid, file: block.file)
+        if let lower = block.lowerFile { lowerFiles[block.file] = lower }
+        var stats = reads[key, default: ReadStats()]
+        var intervalStats = interval[key, default: IntervalStats()]
+        stats.blockReadBytes += block.bytes
+        stats.blockTimeline.add(block.bytes, atNanosecondsSinceStart: block.endNanoseconds &- min(startNanoseconds, block.endNanoseconds))
+        intervalStats.blockBytes += block.bytes
+        if block.completesRequest {
+            stats.blockReadIOs += 1
+            stats.blockLatency.record(block.queuedNanoseconds)
+            if let service = block.serviceNanoseconds { stats.blockServiceLatency.record(service) }
+            intervalStats.blockLatency.record(block.queuedNanoseconds)
+        }
+        reads[key] = stats
+        interval[key] = intervalStats
+    }
+
     private mutating func record(_ read: ReadRecord) {
-        let key = ReadKey(pid: read.pid, file: read.file)
-        if processes[read.pid] == nil {
-            processes[read.pid] = describe(ProcessRecord(pid: read.pid, parentPid: 0, cgroupID: 0, comm: "?"))
-        }
-        if files[read.file] == nil {
-            files[read.file] = .unnamed(read.file)
-            fileOrder.append(read.file)
-        }
+        let key = noteReader(pid: read.pid, file: read.file)
         let start = read.endNanoseconds &- read.latencyNanoseconds
         reads[key, default: ReadStats()].apply(read, start: start, since: startNanoseconds)
         var intervalStats = interval[key, default: IntervalStats()]

@@ -31,6 +31,8 @@ public final class KernelTracer {
     public let hook: HookKind
     /// Which faster variants the kernel refused and why; empty when the first choice loaded.
     public let refusedHooks: [String]
+    /// What this kernel cannot report, with the reason; empty on 6.10 and later.
+    public let limitations: [String]
     private let skeleton: UnsafeMutablePointer<readtrace>
     private var ringBuffer: OpaquePointer?
     private let sink = EventSink()
@@ -50,6 +52,7 @@ public final class KernelTracer {
         case .kprobe: [.kprobe]
         case .tracepoint: [.tracepoint]
         }
+        let tracepoints = KernelTracepoints()
         var refusals: [String] = []
         var loaded: (UnsafeMutablePointer<readtrace>, HookKind)?
         for candidate in candidates {
@@ -58,7 +61,7 @@ public final class KernelTracer {
                 continue
             }
             do {
-                loaded = (try Self.load(configuration, hook: candidate), candidate)
+                loaded = (try Self.load(configuration, hook: candidate, tracepoints: tracepoints), candidate)
                 break
             } catch let error as KernelError {
                 if candidate == candidates.last { throw error }
@@ -69,6 +72,7 @@ public final class KernelTracer {
         self.skeleton = skeleton
         self.hook = hook
         refusedHooks = refusals
+        limitations = tracepoints.limitations
 
         let context = Unmanaged.passUnretained(sink).toOpaque()
         ringBuffer = ring_buffer__new(bpf_map__fd(skeleton.pointee.maps.events), { context, data, size in
@@ -96,12 +100,13 @@ public final class KernelTracer {
     }
 
     /// Opens, configures, loads and attaches one hook variant; destroys it on failure.
-    private static func load(_ configuration: KernelConfiguration, hook: HookKind) throws -> UnsafeMutablePointer<readtrace> {
+    private static func load(_ configuration: KernelConfiguration, hook: HookKind,
+                             tracepoints: KernelTracepoints) throws -> UnsafeMutablePointer<readtrace> {
         guard let skeleton = readtrace__open() else {
             throw KernelError(step: "open BPF object", errno: errno)
         }
         do {
-            try configure(skeleton, configuration, hook: hook)
+            try configure(skeleton, configuration, hook: hook, tracepoints: tracepoints)
             let loadResult = readtrace__load(skeleton)
             guard loadResult == 0 else {
                 throw KernelError(step: "load \(hook.rawValue) programs", errno: -loadResult,
@@ -120,7 +125,8 @@ public final class KernelTracer {
         }
     }
 
-    private static func configure(_ skeleton: UnsafeMutablePointer<readtrace>, _ configuration: KernelConfiguration, hook: HookKind) throws {
+    private static func configure(_ skeleton: UnsafeMutablePointer<readtrace>, _ configuration: KernelConfiguration, hook: HookKind,
+                                  tracepoints: KernelTracepoints) throws {
         let rodata = skeleton.pointee.rodata!
         rodata.pointee.self_tgid = UInt32(getpid())
         rodata.pointee.filter_by_tgid = configuration.traceChildren || !configuration.pids.isEmpty
@@ -147,6 +153,9 @@ public final class KernelTracer {
             for program in variantPrograms { bpf_program__set_autoload(program, variant == hook) }
         }
         bpf_program__set_autoload(programs.follow_fork, configuration.traceChildren)
+        bpf_program__set_autoload(programs.block_io_start, tracepoints.hasBlockIOStart)
+        bpf_program__set_autoload(programs.block_rq_insert, !tracepoints.hasBlockIOStart)
+        bpf_program__set_autoload(programs.note_fault, tracepoints.hasFilemapFault)
 
         rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
         let result = bpf_map__set_max_entries(skeleton.pointee.maps.events, UInt32(configuration.ringBufferBytes))
@@ -203,6 +212,56 @@ public final class KernelTracer {
     }
 }
 
+extension KernelTracer {
+    /// What each block device completed for reads since the programs were loaded.
+    public func deviceReads() -> [DeviceNumber: DeviceReadCounters] {
+        let map = skeleton.pointee.maps.device_reads
+        var result: [DeviceNumber: DeviceReadCounters] = [:]
+        var key: UInt32 = 0
+        var hasKey = false
+        while true {
+            var next: UInt32 = 0
+            let step = hasKey ? bpf_map__get_next_key(map, &key, &next, 4) : bpf_map__get_next_key(map, nil, &next, 4)
+            guard step == 0 else { break }
+            var reads = rt_device_reads()
+            if bpf_map__lookup_elem(map, &next, 4, &reads, MemoryLayout<rt_device_reads>.size, 0) == 0 {
+                let byCause = withUnsafeBytes(of: reads.bytes_by_cause) { Array($0.bindMemory(to: UInt64.self)) }
+                result[DeviceNumber(rawValue: next)] = DeviceReadCounters(
+                    readBytes: reads.read_bytes, readIOs: reads.read_ios,
+                    attributedBytes: byCause[Int(RT_BLOCK_ATTRIBUTED.rawValue)],
+                    filteredBytes: byCause[Int(RT_BLOCK_FILTERED.rawValue)],
+                    unattributedBytes: byCause[Int(RT_BLOCK_UNATTRIBUTED.rawValue)])
+            }
+            key = next
+            hasKey = true
+        }
+        return result
+    }
+}
+
+/// Tracepoints that only newer kernels have, looked up in the kernel's BTF (a tp_btf
+/// program for a missing one would fail the whole load).
+private struct KernelTracepoints {
+    /// block_io_start (6.5+) sees every request as it is created; block_rq_insert misses
+    /// requests sent straight to the driver.
+    var hasBlockIOStart = false
+    /// mm_filemap_fault (6.10+) marks page faults on mapped files.
+    var hasFilemapFault = false
+
+    init() {
+        guard let btf = btf__load_vmlinux_btf() else { return }
+        defer { btf__free(btf) }
+        func has(_ name: String) -> Bool { btf__find_by_name_kind(btf, "btf_trace_\(name)", UInt32(BTF_KIND_TYPEDEF)) > 0 }
+        hasBlockIOStart = has("block_io_start")
+        hasFilemapFault = has("mm_filemap_fault")
+    }
+
+    var limitations: [String] {
+        (hasBlockIOStart ? [] : ["block reads sent to the driver without queueing count as unattributed: this kernel has no block_io_start tracepoint (6.5+)"])
+            + (hasFilemapFault ? [] : ["page faults on mapped files are not counted: this kernel has no mm_filemap_fault tracepoint (6.10+)"])
+    }
+}
+
 /// Receives ring-buffer records inside ring_buffer__consume and converts them into
 /// Swift values; the C callback reaches it through an unretained pointer.
 private final class EventSink {
@@ -217,6 +276,10 @@ private final class EventSink {
             handle(.file(FileRecord(fileEventAt: data, size: size)))
         case UInt32(RT_EVENT_PROCESS.rawValue) where size >= MemoryLayout<rt_process_event>.size:
             handle(.process(ProcessRecord(processEventAt: data)))
+        case UInt32(RT_EVENT_BLOCK.rawValue) where size >= MemoryLayout<rt_block_event>.size:
+            handle(.block(BlockRecord(data.loadUnaligned(as: rt_block_event.self))))
+        case UInt32(RT_EVENT_FAULT_FILL.rawValue) where size >= MemoryLayout<rt_fault_event>.size:
+            handle(.faultFill(FaultFillRecord(data.loadUnaligned(as: rt_fault_event.self))))
         default:
             break
         }
@@ -229,6 +292,24 @@ extension ReadRecord {
                   file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
                   endNanoseconds: event.end_ns, latencyNanoseconds: event.latency_ns, result: event.result,
                   cacheMissBytes: event.cache_miss_bytes)
+    }
+}
+
+extension BlockRecord {
+    init(_ event: rt_block_event) {
+        let lower = FileID(device: DeviceNumber(rawValue: event.lower_dev), inode: event.lower_inode)
+        self.init(pid: Int32(bitPattern: event.tgid), device: DeviceNumber(rawValue: event.device),
+                  file: FileID(device: DeviceNumber(rawValue: event.file_dev), inode: event.file_inode),
+                  lowerFile: event.lower_inode == 0 ? nil : lower, bytes: event.bytes,
+                  completesRequest: event.completed != 0, endNanoseconds: event.end_ns,
+                  queuedNanoseconds: event.queued_ns, serviceNanoseconds: event.service_ns == 0 ? nil : event.service_ns)
+    }
+}
+
+extension FaultFillRecord {
+    init(_ event: rt_fault_event) {
+        self.init(pid: Int32(bitPattern: event.tgid), file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
+                  bytes: event.bytes, endNanoseconds: event.end_ns)
     }
 }
 
@@ -265,6 +346,7 @@ extension FileRecord {
         self.init(id: FileID(device: DeviceNumber(rawValue: event.pointee.dev), inode: event.pointee.inode),
                   path: named ? FileRecord.path(fromLeafFirstComponents: components, complete: complete) : [],
                   sizeBytes: event.pointee.size_bytes, kind: kind,
-                  deleted: flags & UInt32(RT_FILE_DELETED.rawValue) != 0)
+                  deleted: flags & UInt32(RT_FILE_DELETED.rawValue) != 0,
+                  pathIsFilesystemRelative: flags & UInt32(RT_FILE_PATH_FROM_FS_ROOT.rawValue) != 0)
     }
 }

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,20 +17,23 @@
 static const char usage[] =
 	"usage: readtrace-workload --file PATH [--syscall read|pread64|readv|preadv|preadv2]\n"
 	"                          [--chunk BYTES] [--repeat N] [--failing-reads N] [--name COMM] [--wait-stdin]\n"
-	"                          [--unlink | --unlink-midway] [--threads N] [--drop-cache]\n"
+	"                          [--unlink | --unlink-midway] [--threads N] [--drop-cache] [--direct | --mmap]\n"
 	"Reads PATH from start to end of file in chunks of BYTES with one syscall, N times (the\n"
 	"last call of each pass returns 0), then makes the given number of reads with the same\n"
 	"syscall that fail (EBADF, on a write-only descriptor). --wait-stdin waits for a line on\n"
 	"stdin first; --unlink deletes PATH after opening it, --unlink-midway after the first\n"
 	"pass (single thread); --drop-cache evicts the file's pages first (fsync, then\n"
 	"POSIX_FADV_DONTNEED), so the reads come from the device; --threads makes N threads each do\n"
-	"the passes (one descriptor each). Prints what it did, summed over threads.\n";
+	"the passes (one descriptor each); --direct opens PATH with O_DIRECT (BYTES a multiple of\n"
+	"the block size); --mmap maps PATH instead and reads one byte of every page, no read calls.\n"
+	"Prints what it did, summed over threads.\n";
 
 enum syscall_kind { READ, PREAD64, READV, PREADV, PREADV2 };
 static const char *const syscall_names[] = { "read", "pread64", "readv", "preadv", "preadv2" };
 
 static enum syscall_kind kind = READ;
 static size_t chunk = 4096;
+static int map_pages;
 
 static void fail(const char *what)
 {
@@ -60,9 +65,34 @@ struct reader {
 	long long bytes, calls;
 };
 
+/* One pass through a mapping: a page fault (or fault-around) per untouched page. */
+static void touch_mapped_pages(struct reader *reader)
+{
+	struct stat status;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (fstat(reader->fd, &status) != 0)
+		fail("cannot stat file");
+	if (status.st_size == 0)
+		return;
+	const volatile char *mapped = mmap(NULL, status.st_size, PROT_READ, MAP_SHARED, reader->fd, 0);
+	if (mapped == MAP_FAILED)
+		fail("cannot map file");
+	for (off_t offset = 0; offset < status.st_size; offset += page)
+		(void)mapped[offset];
+	munmap((void *)mapped, status.st_size);
+	reader->bytes += status.st_size;
+}
+
 static void *read_passes(void *argument)
 {
 	struct reader *reader = argument;
+
+	if (map_pages) {
+		for (long pass = 0; pass < reader->repeat; pass++)
+			touch_mapped_pages(reader);
+		return NULL;
+	}
 	char *buffer = aligned_alloc(4096, (chunk + 4095) / 4096 * 4096);
 
 	if (!buffer)
@@ -91,10 +121,11 @@ int main(int argc, char **argv)
 {
 	const char *path = NULL, *name = NULL;
 	long repeat = 1, failing_reads = 0, threads = 1;
-	int wait_stdin = 0, unlink_after_open = 0, drop_cache = 0, unlink_midway = 0;
+	int wait_stdin = 0, unlink_after_open = 0, drop_cache = 0, unlink_midway = 0, direct = 0;
 	const struct { const char *name; int *set; } switches[] = {
 		{ "--wait-stdin", &wait_stdin }, { "--drop-cache", &drop_cache },
 		{ "--unlink", &unlink_after_open }, { "--unlink-midway", &unlink_midway },
+		{ "--direct", &direct }, { "--mmap", &map_pages },
 	};
 
 	errno = 0; /* fail() names errno only when a call set it */
@@ -136,7 +167,8 @@ int main(int argc, char **argv)
 	}
 	int unlinks = unlink_after_open || unlink_midway;
 	if (!path || chunk == 0 || repeat < 1 || failing_reads < 0 || (failing_reads && unlinks) ||
-	    (unlink_after_open && unlink_midway) || threads < 1 || threads > 64 || (unlink_midway && threads > 1))
+	    (unlink_after_open && unlink_midway) || threads < 1 || threads > 64 || (unlink_midway && threads > 1) ||
+	    (direct && map_pages))
 		fail("bad arguments");
 	if (name && prctl(PR_SET_NAME, name) != 0)
 		fail("cannot set name");
@@ -149,7 +181,7 @@ int main(int argc, char **argv)
 	struct reader readers[64] = { 0 };
 	pthread_t ids[64];
 	for (long i = 0; i < threads; i++) {
-		readers[i].fd = open(path, O_RDONLY | O_CLOEXEC);
+		readers[i].fd = open(path, O_RDONLY | O_CLOEXEC | (direct ? O_DIRECT : 0));
 		readers[i].repeat = repeat;
 		readers[i].unlink_after_first_pass = unlink_midway ? path : NULL;
 		if (readers[i].fd < 0)
