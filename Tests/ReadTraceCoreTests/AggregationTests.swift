@@ -61,6 +61,46 @@ struct AggregationTests {
         #expect(aggregate.reads[ReadKey(pid: 10, file: Self.file)]?.bytes == 15)
     }
 
+    @Test("block completions count bytes per entry, requests and latency only when a request finishes")
+    func blockCompletions() {
+        var aggregate = TraceAggregate(startNanoseconds: Self.start)
+        let loop0 = DeviceNumber(major: 7, minor: 0)
+        aggregate.record(.block(BlockRecord(pid: 10, device: loop0, file: Self.file, bytes: 65536, completesRequest: false,
+                                            endNanoseconds: Self.start + 100, queuedNanoseconds: 50_000)))
+        aggregate.record(.block(BlockRecord(pid: 10, device: loop0, file: Self.file, bytes: 65536,
+                                            endNanoseconds: Self.start + 200, queuedNanoseconds: 90_000, serviceNanoseconds: 70_000)))
+        aggregate.record(.faultFill(FaultFillRecord(pid: 10, file: Self.file, bytes: 8192, endNanoseconds: Self.start + 300)))
+        let stats = aggregate.reads[ReadKey(pid: 10, file: Self.file)]
+        #expect(stats?.calls == 0, "a mapped file has an entry without read calls")
+        #expect(stats?.blockReadBytes == 131_072 && stats?.blockReadIOs == 1)
+        #expect(stats?.blockLatency.count == 1 && stats?.blockLatency.maxNanoseconds == 90_000)
+        #expect(stats?.blockServiceLatency.maxNanoseconds == 70_000)
+        #expect(stats?.mmapFaultBytes == 8192)
+        let interval = aggregate.takeInterval()[ReadKey(pid: 10, file: Self.file)]
+        #expect(interval?.blockBytes == 131_072 && interval?.cacheMissBytes == 8192)
+        #expect(aggregate.files[Self.file] != nil && aggregate.processes[10] != nil, "unnamed until the kernel names them")
+    }
+
+    @Test("a block read of an overlay file records the lower file below it")
+    func lowerFiles() {
+        var aggregate = TraceAggregate(startNanoseconds: Self.start)
+        let overlayFile = FileID(device: DeviceNumber(major: 0, minor: 40), inode: 5)
+        aggregate.record(.block(BlockRecord(pid: 10, device: DeviceNumber(major: 7, minor: 0), file: overlayFile, lowerFile: Self.file,
+                                            bytes: 4096, endNanoseconds: Self.start, queuedNanoseconds: 1)))
+        #expect(aggregate.lowerFiles[overlayFile] == Self.file)
+        #expect(aggregate.reads[ReadKey(pid: 10, file: overlayFile)]?.blockReadBytes == 4096)
+        #expect(aggregate.reads[ReadKey(pid: 10, file: Self.file)] == nil, "the bytes stay on the file the process read")
+    }
+
+    @Test("files the kernel named from their filesystem's root get their mount point")
+    func filesystemRelativePaths() {
+        let mounts = MountTable(mountinfo: "30 1 7:0 / /mnt/models rw - ext4 /dev/loop0 rw\n")
+        var aggregate = TraceAggregate(startNanoseconds: Self.start, locate: mounts.locate)
+        aggregate.record(.file(FileRecord(id: Self.file, path: Array("/a.engine".utf8), sizeBytes: 1, kind: .regular, deleted: false,
+                                          pathIsFilesystemRelative: true)))
+        #expect(aggregate.files[Self.file]?.displayPath == "/mnt/models/a.engine")
+    }
+
     @Test("a process described again after exec takes its new name")
     func execRenames() {
         var aggregate = TraceAggregate(startNanoseconds: Self.start)

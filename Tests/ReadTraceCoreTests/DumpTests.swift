@@ -72,6 +72,40 @@ struct DumpTests {
         #expect(text.contains(#""device_name":null"#))
     }
 
+    @Test("reads carry block IO and mmap faults; a disk's block reads include its partitions'; overlay files name their lower file")
+    func blockReads() throws {
+        var aggregate = Self.aggregate()
+        let sda1 = DeviceNumber(major: 8, minor: 1)
+        let lower = FileID(device: sda1, inode: 99)
+        aggregate.record(.block(BlockRecord(pid: 42, device: sda1, file: Self.engine, lowerFile: lower, bytes: 1 << 20,
+                                            endNanoseconds: Self.start + 150_000_000, queuedNanoseconds: 2_000_000,
+                                            serviceNanoseconds: 1_500_000)))
+        aggregate.record(.faultFill(FaultFillRecord(pid: 42, file: Self.engine, bytes: 4096, endNanoseconds: Self.start + 1)))
+        var history = DeviceHistory(startNanoseconds: Self.start)
+        let lines = "8 0 sda 0 0 0 0 0 0 0 0 0 0 0\n8 1 sda1 0 0 0 0 0 0 0 0 0 0 0"
+        history.record(DiskStatsSnapshot(parsing: lines, at: Self.start))
+        history.record(DiskStatsSnapshot(parsing: "8 0 sda 3 0 2056 1 0 0 0 0 0 1 1\n8 1 sda1 2 0 2048 1 0 0 0 0 0 1 1",
+                                         at: Self.start + 1_000_000_000))
+        let deviceReads = [sda1: DeviceReadCounters(readBytes: 2048 * 512, readIOs: 2, attributedBytes: 1 << 20),
+                           DeviceNumber(major: 8, minor: 0): DeviceReadCounters(readBytes: 4096, readIOs: 1, unattributedBytes: 4096)]
+        let dump = DumpDocument(aggregate: aggregate, metadata: Self.metadata(), pathFilter: PathFilter([]), deviceHistory: history,
+                                topology: BlockDeviceTopology(diskOfPartition: ["sda1": "sda"]), deviceReads: deviceReads)
+
+        let read = try #require(dump.reads.first { $0.fileID == 1 })
+        #expect(read.blockReadBytes == 1 << 20 && read.blockReadIOs == 1 && read.mmapFaultBytes == 4096)
+        #expect(read.blockLatencyMicroseconds.max == 2000 && read.blockServiceMicroseconds.max == 1500)
+        #expect(read.timeline.blockReadBytes.count == read.timeline.readBytes.count, "both series share the buckets")
+        #expect(read.timeline.blockReadBytes[1] == 1 << 20)
+        let file = try #require(dump.files.first { $0.fileID == 1 })
+        #expect(file.lowerDev == "8:1" && file.lowerInode == 99)
+        let disk = try #require(dump.devices.first { $0.name == "sda" })
+        #expect(disk.blockReadBytes == 2048 * 512 + 4096 && disk.blockReadIOs == 3, "the disk counts its partition's requests")
+        #expect(disk.attributedBlockReadBytes == 1 << 20 && disk.unattributedBlockReadBytes == 4096)
+        #expect(disk.blockReadBytes == disk.totals.readBytes, "as diskstats counts them")
+        let partition = try #require(dump.devices.first { $0.name == "sda1" })
+        #expect(partition.blockReadBytes == 2048 * 512 && partition.unattributedBlockReadBytes == 0)
+    }
+
     @Test("unknown command lines are written as null, not left out")
     func nullsAreWritten() throws {
         let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]))

@@ -74,3 +74,40 @@ struct SystemParsingTests {
         #expect(ExecutableSearch.find(plainFile) == nil, "not executable")
     }
 }
+
+@Suite("Mount table")
+struct MountTableTests {
+    static let mountinfo = """
+        22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw
+        40 22 7:0 / /mnt/my\\040models rw,relatime shared:20 - ext4 /dev/loop0 rw
+        41 22 7:0 /lower /srv/lower rw,relatime shared:20 - ext4 /dev/loop0 rw
+        42 22 7:1 /snapshots/a /srv/a rw - ext4 /dev/loop1 rw
+        not a mount line
+        """
+
+    @Test("a path from a filesystem's root gets the mount point, escapes decoded")
+    func fullPaths() {
+        let table = MountTable(mountinfo: Self.mountinfo)
+        #expect(table.mounts.count == 4, "the malformed line is skipped")
+        let loop0 = DeviceNumber(major: 7, minor: 0)
+        #expect(table.fullPath(of: Array("/m/a.engine".utf8), onDevice: loop0) == Array("/mnt/my models/m/a.engine".utf8))
+        #expect(table.fullPath(of: Array("/etc/hosts".utf8), onDevice: DeviceNumber(major: 254, minor: 1)) == Array("/etc/hosts".utf8))
+    }
+
+    @Test("a bind mount of a subdirectory shows only what is below it")
+    func bindMounts() {
+        let table = MountTable(mountinfo: Self.mountinfo)
+        let loop1 = DeviceNumber(major: 7, minor: 1)
+        #expect(table.fullPath(of: Array("/snapshots/a/w.bin".utf8), onDevice: loop1) == Array("/srv/a/w.bin".utf8))
+        #expect(table.fullPath(of: Array("/snapshots/ab/w.bin".utf8), onDevice: loop1) == nil, "/snapshots/ab is not below /snapshots/a")
+    }
+
+    @Test("a file no mount shows keeps its filesystem path behind its device")
+    func unmounted() {
+        let table = MountTable(mountinfo: Self.mountinfo)
+        let file = FileRecord(id: FileID(device: DeviceNumber(major: 9, minor: 3), inode: 1), path: Array("/x.bin".utf8), sizeBytes: 0,
+                              kind: .regular, deleted: false, pathIsFilesystemRelative: true)
+        #expect(table.locate(file).displayPath == "[9:3]/x.bin")
+        #expect(!table.locate(file).pathIsFilesystemRelative)
+    }
+}
