@@ -63,9 +63,10 @@ final class LiveScreen {
         open = false
     }
 
-    func summary(aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory) -> String {
+    func summary(aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory,
+                 blockReads: [String: DeviceReadCounters]) -> String {
         SummaryReport(sort: sort, pathFilter: pathFilter, devices: devices, width: terminalSize().columns)
-            .render(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory)
+            .render(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory, blockReads: blockReads)
     }
 
     /// The terminal's size, or 160×50 when output is not a terminal.

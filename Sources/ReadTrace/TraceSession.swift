@@ -107,12 +107,13 @@ struct TraceSession {
 
     /// The summary, the dump and the lost-events warning.
     private func report(_ outcome: Outcome, screen: LiveScreen) throws {
+        let topology = BlockDeviceTopology.read(names: outcome.deviceHistory.devices.map(\.name))
         if !options.quiet {
+            let blockReads = DeviceReadCounters.byName(outcome.deviceReads, devices: outcome.deviceHistory.devices, topology: topology)
             StandardStreams.writeOutput(screen.summary(aggregate: outcome.aggregate, metadata: outcome.metadata,
-                                                       deviceHistory: outcome.deviceHistory))
+                                                       deviceHistory: outcome.deviceHistory, blockReads: blockReads))
         }
         if let path = options.jsonPath {
-            let topology = BlockDeviceTopology.read(names: outcome.deviceHistory.devices.map(\.name))
             let document = DumpDocument(aggregate: outcome.aggregate, metadata: outcome.metadata,
                                         pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
                                         topology: topology, deviceReads: outcome.deviceReads)

@@ -33,8 +33,32 @@ enum DeviceTable {
 }
 
 extension TraceAggregate {
-    /// The filesystems (by device number) of the files shown under `filter`.
+    /// The filesystems (by device number) of the files shown under `filter`, and of the files
+    /// below those read through an overlay.
     func fileDevices(shownBy filter: PathFilter) -> Set<DeviceNumber> {
-        Set(reads.keys.map(\.file).filter { isShown($0, by: filter) }.map(\.device))
+        let shown = reads.keys.map(\.file).filter { isShown($0, by: filter) }
+        return Set(shown.map(\.device) + shown.compactMap { lowerFiles[$0]?.device })
+    }
+}
+
+extension DeviceReadCounters {
+    /// The kernel's block read counts by device name. The kernel counts a partition's requests
+    /// on the partition; diskstats counts them on its disk too, and so does this.
+    public static func byName(_ counters: [DeviceNumber: DeviceReadCounters], devices: [DeviceHistory.Device],
+                              topology: BlockDeviceTopology) -> [String: DeviceReadCounters] {
+        var byName: [String: DeviceReadCounters] = [:]
+        for device in devices {
+            let reads = counters[device.device] ?? DeviceReadCounters()
+            for name in Set([device.name, topology.disk(of: device.name)]) {
+                byName[name] = (byName[name] ?? DeviceReadCounters()) + reads
+            }
+        }
+        return byName
+    }
+
+    /// "64M read: 64M for traced processes' files, 4.0K filtered out, 0 unattributed".
+    var summary: String {
+        "\(TextFormat.bytes(readBytes)) read: \(TextFormat.bytes(attributedBytes)) for traced processes' files, "
+            + "\(TextFormat.bytes(filteredBytes)) by processes filtered out, \(TextFormat.bytes(unattributedBytes)) unattributed"
     }
 }

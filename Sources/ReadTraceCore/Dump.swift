@@ -298,14 +298,7 @@ extension DumpDocument {
 
         let fileDevices = Set(files.compactMap(\.deviceName))
         let knownDevices = deviceHistory?.devices ?? []
-        // The kernel counts a partition's requests on the partition; diskstats counts them on its disk too.
-        var blockReadsByName: [String: DeviceReadCounters] = [:]
-        for device in knownDevices {
-            let reads = deviceReads[device.device] ?? DeviceReadCounters()
-            for name in Set([device.name, topology.disk(of: device.name)]) {
-                blockReadsByName[name] = (blockReadsByName[name] ?? DeviceReadCounters()) + reads
-            }
-        }
+        let blockReadsByName = DeviceReadCounters.byName(deviceReads, devices: knownDevices, topology: topology)
         devices = knownDevices.filter { $0.totals.hadIO || fileDevices.contains($0.name) }.map { device in
             let totals = device.totals
             let reads = blockReadsByName[device.name] ?? DeviceReadCounters()

@@ -12,7 +12,9 @@ public struct SummaryReport {
         self.width = width
     }
 
-    public func render(aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory? = nil) -> String {
+    /// `blockReads`: the kernel's block read counts by device name, shown under the device table.
+    public func render(aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory? = nil,
+                       blockReads: [String: DeviceReadCounters] = [:]) -> String {
         var lines = ["readtrace summary: \(TextFormat.elapsed(seconds: metadata.durationSeconds)) traced with "
             + "\(metadata.hook.rawValue) hooks, \(metadata.counters.eventsEmitted) events, \(metadata.counters.eventsLost) lost"]
         if metadata.counters.eventsLost > 0 {
@@ -40,6 +42,9 @@ public struct SummaryReport {
             let shown = deviceHistory.devices(devices, holding: aggregate.fileDevices(shownBy: pathFilter), latestOnly: false)
             let deviceLines = DeviceTable.lines(shown.map { ($0.name, $0.totals) }, width: width)
             if !deviceLines.isEmpty { lines += [""] + deviceLines }
+            lines += shown.compactMap { device in
+                blockReads[device.name].map { String("\(device.name): \($0.summary)".prefix(width)) }
+            }
         }
         lines += [""] + [layout.header()] + rows.map(layout.render)
         let bytes = rows.reduce(0) { $0 + $1.bytes }

@@ -239,21 +239,17 @@ extension KernelTracer {
     }
 }
 
-/// Tracepoints that only newer kernels have, looked up in the kernel's BTF (a tp_btf
-/// program for a missing one would fail the whole load).
+/// Tracepoints that only newer kernels have (a tp_btf program for a missing one would fail
+/// the whole load), looked up in tracefs, which is far cheaper than parsing the kernel's BTF.
 private struct KernelTracepoints {
     /// block_io_start (6.5+) sees every request as it is created; block_rq_insert misses
     /// requests sent straight to the driver.
-    var hasBlockIOStart = false
+    var hasBlockIOStart = Self.exists("block/block_io_start")
     /// mm_filemap_fault (6.10+) marks page faults on mapped files.
-    var hasFilemapFault = false
+    var hasFilemapFault = Self.exists("filemap/mm_filemap_fault")
 
-    init() {
-        guard let btf = btf__load_vmlinux_btf() else { return }
-        defer { btf__free(btf) }
-        func has(_ name: String) -> Bool { btf__find_by_name_kind(btf, "btf_trace_\(name)", UInt32(BTF_KIND_TYPEDEF)) > 0 }
-        hasBlockIOStart = has("block_io_start")
-        hasFilemapFault = has("mm_filemap_fault")
+    private static func exists(_ event: String) -> Bool {
+        ["/sys/kernel/tracing/events/", "/sys/kernel/debug/tracing/events/"].contains { access($0 + event, F_OK) == 0 }
     }
 
     var limitations: [String] {

@@ -114,6 +114,25 @@ struct RenderingTests {
         #expect(engineRow?.contains("50.0us") == true, "every engine read took 50 us: \(engineRow ?? "")")
     }
 
+    @Test("the summary shows disk reads per (process, file) and who caused each device's block reads")
+    func summaryBlockReads() {
+        var aggregate = Self.aggregate()
+        aggregate.record(.block(BlockRecord(pid: 10, device: DeviceNumber(major: 7, minor: 0), file: Self.engine, bytes: 3 << 20,
+                                            endNanoseconds: Self.start + 1, queuedNanoseconds: 2_000_000)))
+        var history = DeviceHistory(startNanoseconds: Self.start)
+        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0", at: Self.start))
+        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 4 0 8192 4 0 0 0 0 0 4 4", at: Self.start + 1_000_000_000))
+        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
+        let blockReads = ["loop0": DeviceReadCounters(readBytes: 4 << 20, readIOs: 4, attributedBytes: 3 << 20, filteredBytes: 1 << 20)]
+        let text = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 200)
+            .render(aggregate: aggregate, metadata: metadata, deviceHistory: history, blockReads: blockReads)
+        let engineRow = text.split(separator: "\n").first { $0.contains("trtserver") } ?? ""
+        #expect(engineRow.contains("  3.0M ") && engineRow.contains("2.0ms"), "DISK and its latency: \(engineRow)")
+        #expect(text.contains("loop0: 4.0M read: 3.0M for traced processes' files, 1.0M by processes filtered out, 0 unattributed"),
+                "\(text)")
+    }
+
     @Test("a summary with no reads says so")
     func emptySummary() {
         let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,

@@ -8,8 +8,6 @@
 #include <sys/types.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
-#include <linux/btf.h>
 #include "../../../bpf/readtrace.h"
 #include "readtrace.skel.h"
 
