@@ -65,6 +65,7 @@ struct bvec_iter { unsigned int bi_idx; } CORE;
 
 struct bio {
 	struct block_device *bi_bdev;
+	unsigned int bi_opf;
 	struct bvec_iter bi_iter;
 	struct bio_vec *bi_io_vec;
 } CORE;

@@ -26,6 +26,8 @@ const volatile char comm_filters[RT_MAX_COMM_FILTERS][RT_COMM_LEN];
 const volatile __u32 cgroup_filter_levels;   /* 0: no cgroup filter; else deepest filtered level + 1 */
 const volatile bool all_files;               /* also pipes, sockets, ttys, ... */
 const volatile __u32 page_size = 4096;
+/* Kernels before 6.5 have no block_io_start: block requests are decided at block_getrq. */
+const volatile bool decide_at_bio;
 /* Records wake the reader only once this much is waiting; it also drains on a timer.
  * A wake-up per record would cost more than the record. */
 const volatile __u64 wakeup_threshold_bytes = 1 << 20;
@@ -525,7 +527,7 @@ int BPF_KRETPROBE(kretprobe_vfs_readv, long ret)
 /* Page-cache misses: folios a traced thread adds to the page cache while inside a read,
  * for the read itself or for the readahead it triggers, were read from the device for
  * that read. They count on the read's (process, file) entry, also when the folio belongs
- * to the file under an overlay. Outside a read, folios of the file the thread last
+ * to the file under an overlay (on a filesystem with a real device number). Outside a read, folios of the file the thread last
  * faulted on were brought in by that fault (or its fault-around and readahead); a
  * thread writing into a file it has mapped would be counted the same way. */
 SEC("tracepoint/filemap/mm_filemap_add_to_page_cache")
@@ -542,6 +544,11 @@ int count_cache_miss(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 	if (bpf_core_field_exists(ctx->order))
 		pages <<= ctx->order & 31;
 	if (state->start_ns) {
+		/* Metadata the filesystem reads during the call goes to its block device's own page
+		 * cache, on a pseudo filesystem with an anonymous device number (major 0): not the
+		 * file's pages. A file's own pages, and an overlay's lower file's, are elsewhere. */
+		if (ctx->s_dev != state->file.dev && (ctx->s_dev >> 20) == 0)
+			return 0;
 		state->cache_miss_bytes += pages * page_size;
 		return 0;
 	}
@@ -589,12 +596,11 @@ static __always_inline bool is_read_request(struct request *rq)
 	return (BPF_CORE_READ(rq, cmd_flags) & REQ_OP_MASK) == REQ_OP_READ;
 }
 
-/* The inode whose page the request reads into: the page at the bio's current vector
- * index (split bios share their parent's vector), or its compound head. NULL with
- * *anonymous set for pages of no file: the process's own memory (direct IO) or swap. */
-static __always_inline struct inode *request_page_inode(struct request *rq, bool *anonymous)
+/* The inode whose page the bio reads into: the page at its current vector index (split
+ * bios share their parent's vector), or its compound head. NULL with *anonymous set for
+ * pages of no file: the process's own memory (direct IO) or swap. */
+static __always_inline struct inode *bio_page_inode(struct bio *bio, bool *anonymous)
 {
-	struct bio *bio = BPF_CORE_READ(rq, bio);
 	struct address_space *mapping;
 	struct bio_vec *vectors;
 	struct page *page = NULL;
@@ -621,12 +627,12 @@ static __always_inline struct inode *request_page_inode(struct request *rq, bool
  * read in progress when the pages are the reader's own buffer (direct IO) or belong to
  * another file below it (an overlay's lower file). Metadata (pages of the block
  * device itself) stays unattributed. */
-static __always_inline void attribute_request(struct request *rq, __u32 tgid, __u32 tid, struct block_request *request)
+static __always_inline void attribute_request(struct bio *bio, __u32 tgid, __u32 tid, struct block_request *request)
 {
 	struct thread_read *state = bpf_map_lookup_elem(&thread_reads, &tid);
 	bool in_read = state && state->start_ns;
 	bool anonymous = false;
-	struct inode *inode = request_page_inode(rq, &anonymous);
+	struct inode *inode = bio_page_inode(bio, &anonymous);
 	struct file_key page_file;
 
 	if (inode && is_regular(inode)) {
@@ -648,50 +654,70 @@ static __always_inline void attribute_request(struct request *rq, __u32 tgid, __
 	}
 }
 
-/* A read request is created, in the context of the task that submitted its first bio. */
-static __always_inline void note_block_request(struct request *rq)
+/* A read request is created from its first bio, in the context of the task that submitted
+ * that bio: who caused it is decided here and kept under `key` until it completes. */
+static __always_inline void note_block_request(__u64 key, struct bio *bio)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	__u64 request_key = (__u64)rq;
 	struct block_request request = {
 		.start_ns = bpf_ktime_get_ns(),
 		.tgid = tgid,
+		.device = BPF_CORE_READ(bio, bi_bdev, bd_dev),
 		.cause = RT_BLOCK_UNATTRIBUTED,
 	};
 
-	if (!is_read_request(rq))
-		return;
-	request.device = BPF_CORE_READ(rq, bio, bi_bdev, bd_dev);
 	if (is_traced(tgid))
-		attribute_request(rq, tgid, (__u32)pid_tgid, &request);
+		attribute_request(bio, tgid, (__u32)pid_tgid, &request);
 	else
 		request.cause = RT_BLOCK_FILTERED;
-	bpf_map_update_elem(&block_requests, &request_key, &request, BPF_ANY);
+	bpf_map_update_elem(&block_requests, &key, &request, BPF_ANY);
 }
 
-/* Every request passes block_io_start (6.5+) as it is created. Older kernels have only
- * block_rq_insert, which requests sent straight to the driver skip: the loader picks one. */
+/* Every request passes block_io_start (6.5+) as it is created. */
 SEC("tp_btf/block_io_start")
 int BPF_PROG(block_io_start, struct request *rq)
 {
-	note_block_request(rq);
+	if (is_read_request(rq))
+		note_block_request((__u64)rq, BPF_CORE_READ(rq, bio));
 	return 0;
 }
 
-SEC("tp_btf/block_rq_insert")
-int BPF_PROG(block_rq_insert, struct request *rq)
+/* Older kernels trace the bio a new request is made for (it becomes the request's first
+ * bio) just before the request takes it: the decision waits under the bio until the
+ * request is seen at issue or completion. A later front merge hides it (unattributed). */
+SEC("tp_btf/block_getrq")
+int BPF_PROG(block_getrq, struct bio *bio)
 {
-	note_block_request(rq);
+	if ((BPF_CORE_READ(bio, bi_opf) & REQ_OP_MASK) == REQ_OP_READ)
+		note_block_request((__u64)bio, bio);
 	return 0;
+}
+
+/* The request's entry, moved from under its first bio where block_getrq left it. */
+static __always_inline struct block_request *find_block_request(struct request *rq)
+{
+	__u64 request_key = (__u64)rq, bio_key;
+	struct block_request *request = bpf_map_lookup_elem(&block_requests, &request_key);
+
+	if (request || !decide_at_bio)
+		return request;
+	bio_key = (__u64)BPF_CORE_READ(rq, bio);
+	request = bpf_map_lookup_elem(&block_requests, &bio_key);
+	if (!request || bpf_map_update_elem(&block_requests, &request_key, request, BPF_NOEXIST))
+		return request;
+	bpf_map_delete_elem(&block_requests, &bio_key);
+	return bpf_map_lookup_elem(&block_requests, &request_key);
 }
 
 SEC("tp_btf/block_rq_issue")
 int BPF_PROG(block_rq_issue, struct request *rq)
 {
-	__u64 request_key = (__u64)rq;
-	struct block_request *request = bpf_map_lookup_elem(&block_requests, &request_key);
+	struct block_request *request;
 
+	if (!is_read_request(rq))
+		return 0;
+	request = find_block_request(rq);
 	if (request && !request->issue_ns)
 		request->issue_ns = bpf_ktime_get_ns();
 	return 0;
@@ -751,7 +777,7 @@ int BPF_PROG(block_rq_complete, struct request *rq, int error, unsigned int nr_b
 		return 0;
 	/* __data_len still holds what was outstanding before this completion. */
 	completed = nr_bytes >= BPF_CORE_READ(rq, __data_len);
-	request = bpf_map_lookup_elem(&block_requests, &request_key);
+	request = find_block_request(rq);
 	if (!request) {
 		device = BPF_CORE_READ(rq, part, bd_dev);
 		count_device_read(device ? device : BPF_CORE_READ(rq, bio, bi_bdev, bd_dev), nr_bytes, completed,

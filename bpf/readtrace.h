@@ -88,7 +88,7 @@ struct rt_block_event {
 	__u32 completed;
 	__u64 bytes;
 	__u64 end_ns;
-	__u64 queued_ns;    /* request created (or inserted) to completed */
+	__u64 queued_ns;    /* request created to completed */
 	__u64 service_ns;   /* issued to the driver to completed; 0 if the issue was not seen */
 };
 

@@ -203,7 +203,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         /// Bytes and requests block devices completed for this process and file.
         public var blockReadBytes: UInt64
         public var blockReadIOs: UInt64
-        /// Per request: created (or queued) to completed, and issued to the driver to completed.
+        /// Per request: created to completed, and issued to the driver to completed.
         public var blockLatencyMicroseconds: Latency
         public var blockServiceMicroseconds: Latency
         public var firstReadSeconds: Double

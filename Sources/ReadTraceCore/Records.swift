@@ -60,7 +60,7 @@ public struct BlockRecord: Sendable {
     /// False for a partial completion: the request has more to come.
     public var completesRequest: Bool
     public var endNanoseconds: UInt64
-    /// From the request's creation (or insertion into the queue) to this completion.
+    /// From the request's creation to this completion.
     public var queuedNanoseconds: UInt64
     /// From the request's issue to the driver to this completion; nil when the issue was not seen.
     public var serviceNanoseconds: UInt64?

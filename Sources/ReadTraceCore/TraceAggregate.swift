@@ -23,7 +23,7 @@ public struct ReadStats: Sendable, Equatable {
     /// Bytes block devices completed for the process's requests for this file, and how many requests.
     public var blockReadBytes: UInt64 = 0
     public var blockReadIOs: UInt64 = 0
-    /// Per request: creation (or queue insertion) to completion, and issue to completion.
+    /// Per request: creation to completion, and issue to completion.
     public var blockLatency = LatencyHistogram()
     public var blockServiceLatency = LatencyHistogram()
     public var firstStartNanoseconds: UInt64 = .max

@@ -154,7 +154,8 @@ public final class KernelTracer {
         }
         bpf_program__set_autoload(programs.follow_fork, configuration.traceChildren)
         bpf_program__set_autoload(programs.block_io_start, tracepoints.hasBlockIOStart)
-        bpf_program__set_autoload(programs.block_rq_insert, !tracepoints.hasBlockIOStart)
+        bpf_program__set_autoload(programs.block_getrq, !tracepoints.hasBlockIOStart)
+        rodata.pointee.decide_at_bio = !tracepoints.hasBlockIOStart
         bpf_program__set_autoload(programs.note_fault, tracepoints.hasFilemapFault)
 
         rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
@@ -242,8 +243,8 @@ extension KernelTracer {
 /// Tracepoints that only newer kernels have (a tp_btf program for a missing one would fail
 /// the whole load), looked up in tracefs, which is far cheaper than parsing the kernel's BTF.
 private struct KernelTracepoints {
-    /// block_io_start (6.5+) sees every request as it is created; block_rq_insert misses
-    /// requests sent straight to the driver.
+    /// block_io_start (6.5+) sees every request as it is created; before it, block_getrq
+    /// sees the request's first bio.
     var hasBlockIOStart = Self.exists("block/block_io_start")
     /// mm_filemap_fault (6.10+) marks page faults on mapped files.
     var hasFilemapFault = Self.exists("filemap/mm_filemap_fault")
@@ -253,8 +254,7 @@ private struct KernelTracepoints {
     }
 
     var limitations: [String] {
-        (hasBlockIOStart ? [] : ["block reads sent to the driver without queueing count as unattributed: this kernel has no block_io_start tracepoint (6.5+)"])
-            + (hasFilemapFault ? [] : ["page faults on mapped files are not counted: this kernel has no mm_filemap_fault tracepoint (6.10+)"])
+        hasFilemapFault ? [] : ["page faults on mapped files are not counted: this kernel has no mm_filemap_fault tracepoint (6.10+)"]
     }
 }
 
