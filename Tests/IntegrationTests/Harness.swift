@@ -208,7 +208,9 @@ final class LoopDevice {
     var name: String { (path as NSString).lastPathComponent }
 
     /// With `partitioned`, the device gets a partition table with one partition (`path` + "p1").
-    init(sizeMiB: Int, in scratch: ScratchDirectory, partitioned: Bool = false) throws {
+    /// With `directIO`, the device reads its image with direct IO and the image is filled first,
+    /// so every read reaches the disk below and takes a device's time, not a memory copy's.
+    init(sizeMiB: Int, in scratch: ScratchDirectory, partitioned: Bool = false, directIO: Bool = false) throws {
         let backing = scratch.path + "/loop.img"
         try #require(FileManager.default.createFile(atPath: backing, contents: nil))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: backing))
@@ -218,7 +220,12 @@ final class LoopDevice {
             let sfdisk = try RunningProcess("/bin/sh", ["-c", "echo 'start=2048, type=83' | /sbin/sfdisk -q \(backing)"])
             try #require(sfdisk.finish().status == 0, "sfdisk failed: \(sfdisk.standardError)")
         }
-        let losetup = try RunningProcess("/sbin/losetup", ["--find", "--show"] + (partitioned ? ["--partscan"] : []) + [backing])
+        if directIO {
+            let fill = try RunningProcess("/bin/dd", ["if=/dev/zero", "of=\(backing)", "bs=1M", "count=\(sizeMiB)", "conv=fsync"]).finish()
+            try #require(fill.status == 0, "filling the image: \(fill.standardError)")
+        }
+        let losetup = try RunningProcess("/sbin/losetup", ["--find", "--show"] + (partitioned ? ["--partscan"] : [])
+                                         + (directIO ? ["--direct-io=on"] : []) + [backing])
         let result = losetup.finish()
         try #require(result.status == 0, "losetup failed: \(result.standardError)")
         path = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
