@@ -64,6 +64,11 @@ public struct ReadTraceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"))
     var json: String?
 
+    @Option(name: .customLong("loaded-at"), help: ArgumentHelp(
+        "A process has loaded a file once it has read this percentage of the file's size (1-100).",
+        discussion: "Sets load_s in the dump and the end of each load in the timeline.", valueName: "percent"))
+    var loadedAtPercent: Double = 100
+
     @Option(help: ArgumentHelp(
         "Devices shown (from /proc/diskstats, as iostat -x computes them): auto (those holding the traced files), all (those with IO), or a comma-separated list of names.",
         valueName: "auto|all|names"))
@@ -105,6 +110,9 @@ public struct ReadTraceCommand: ParsableCommand {
         if size < 4096 || size > 1 << 30 || size & (size - 1) != 0 {
             throw ValidationError("--buffer-size must be a power of two from 4K to 1G, got \(bufferSize)")
         }
+        if !(loadedAtPercent > 0 && loadedAtPercent <= 100) {
+            throw ValidationError("--loaded-at must be a percentage above 0 and at most 100, got \(loadedAtPercent)")
+        }
         if let duration, duration.nanoseconds == 0 {
             throw ValidationError("--duration must be longer than 0")
         }
@@ -119,7 +127,7 @@ public struct ReadTraceCommand: ParsableCommand {
     var options: TraceOptions {
         TraceOptions(comms: comms, pids: pids, cgroups: cgroups, paths: paths, allFiles: allFiles,
                      hook: hook, interval: interval, duration: duration, sort: sort, devices: devices, bufferSize: bufferSize, jsonPath: json,
-                     quiet: quiet, verbose: verbose, command: command)
+                     loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command)
     }
 
     /// Like ParsableCommand.main, but every failure is one line on standard error.

@@ -15,6 +15,7 @@ struct TraceOptions {
     var devices: DeviceSelection
     var bufferSize: ByteCount
     var jsonPath: String?
+    var loadedShare: Double
     var quiet: Bool
     var verbose: Bool
     var command: [String]

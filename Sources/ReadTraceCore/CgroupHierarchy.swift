@@ -26,25 +26,9 @@ public struct CgroupHierarchy: Sendable {
             let fields = line.split(separator: " ")
             guard let separator = fields.firstIndex(of: "-"), separator + 1 < fields.count,
                   fields[separator + 1] == "cgroup2", fields.count > 4 else { continue }
-            return CgroupHierarchy(mountPoint: unescapeMountInfo(fields[4]))
+            return CgroupHierarchy(mountPoint: String(decoding: MountTable.unescaped(fields[4]), as: UTF8.self))
         }
         return nil
-    }
-
-    /// mountinfo writes space, tab, newline and backslash as octal escapes (\040).
-    static func unescapeMountInfo(_ field: Substring) -> String {
-        var bytes: [UInt8] = []
-        var utf8 = Array(field.utf8)[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "\\"), utf8.count >= 3,
-               let value = UInt8(String(decoding: utf8.prefix(3), as: UTF8.self), radix: 8) {
-                bytes.append(value)
-                utf8 = utf8.dropFirst(3)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Resolves a path inside the hierarchy ("/kubepods.slice/...") or a full filesystem

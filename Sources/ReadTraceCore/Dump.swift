@@ -34,10 +34,17 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var comm: String
         public var cmdline: String?
         public var cgroup: String?
+        /// From the cgroup path's container runtime and Kubernetes naming; null where none applies.
+        public var containerID: String?
+        public var podUID: String?
+        public var containerRuntime: String?
 
         enum CodingKeys: String, CodingKey {
             case pid, comm, cmdline, cgroup
             case parentPid = "parent_pid"
+            case containerID = "container_id"
+            case podUID = "pod_uid"
+            case containerRuntime = "container_runtime"
         }
 
         /// Unknown values are written as null, not left out.
@@ -48,6 +55,9 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             try container.encode(comm, forKey: .comm)
             try container.encode(cmdline, forKey: .cmdline)
             try container.encode(cgroup, forKey: .cgroup)
+            try container.encode(containerID, forKey: .containerID)
+            try container.encode(podUID, forKey: .podUID)
+            try container.encode(containerRuntime, forKey: .containerRuntime)
         }
     }
 
@@ -208,6 +218,15 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var blockServiceMicroseconds: Latency
         public var firstReadSeconds: Double
         public var lastReadSeconds: Double
+        /// The file's load: from the first read's start until the bytes read (and faulted in)
+        /// reached `loaded_share` of its size; nil when they never did.
+        public var loadSeconds: Double?
+        public var spanSeconds: Double
+        public var throughputMiBPerSecond: Double
+        /// Shares of the span spent inside read calls, and inside calls that waited on the device
+        /// (at most 1; threads reading one file at once overlap).
+        public var inReadFraction: Double
+        public var deviceWaitFraction: Double
         public var latencyMicroseconds: Latency
         public var timeline: TimelineSeries
 
@@ -225,7 +244,37 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             case blockServiceMicroseconds = "block_service_us"
             case firstReadSeconds = "first_read_s"
             case lastReadSeconds = "last_read_s"
+            case loadSeconds = "load_s"
+            case spanSeconds = "span_s"
+            case throughputMiBPerSecond = "throughput_mib_s"
+            case inReadFraction = "in_read_fraction"
+            case deviceWaitFraction = "device_wait_fraction"
             case latencyMicroseconds = "latency_us"
+        }
+
+        /// A load that never completed is written as null, not left out.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(pid, forKey: .pid)
+            try container.encode(fileID, forKey: .fileID)
+            try container.encode(readCalls, forKey: .readCalls)
+            try container.encode(readBytes, forKey: .readBytes)
+            try container.encode(errorCalls, forKey: .errorCalls)
+            try container.encode(cacheMissBytes, forKey: .cacheMissBytes)
+            try container.encode(mmapFaultBytes, forKey: .mmapFaultBytes)
+            try container.encode(blockReadBytes, forKey: .blockReadBytes)
+            try container.encode(blockReadIOs, forKey: .blockReadIOs)
+            try container.encode(blockLatencyMicroseconds, forKey: .blockLatencyMicroseconds)
+            try container.encode(blockServiceMicroseconds, forKey: .blockServiceMicroseconds)
+            try container.encode(firstReadSeconds, forKey: .firstReadSeconds)
+            try container.encode(lastReadSeconds, forKey: .lastReadSeconds)
+            try container.encode(loadSeconds, forKey: .loadSeconds)
+            try container.encode(spanSeconds, forKey: .spanSeconds)
+            try container.encode(throughputMiBPerSecond, forKey: .throughputMiBPerSecond)
+            try container.encode(inReadFraction, forKey: .inReadFraction)
+            try container.encode(deviceWaitFraction, forKey: .deviceWaitFraction)
+            try container.encode(latencyMicroseconds, forKey: .latencyMicroseconds)
+            try container.encode(timeline, forKey: .timeline)
         }
     }
 
@@ -233,6 +282,8 @@ public struct DumpDocument: Codable, Sendable, Equatable {
     public var toolVersion: String
     public var host: Host
     public var hook: String
+    /// The share of a file's size a process must read for its load to count as done (`load_s`).
+    public var loadedShare: Double
     public var startedAt: String
     public var durationSeconds: Double
     public var filters: Filters
@@ -249,6 +300,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case host, hook, filters, processes, files, reads, devices
         case diskstatsSkippedLines = "diskstats_skipped_lines"
+        case loadedShare = "loaded_share"
         case schemaVersion = "schema_version"
         case toolVersion = "tool_version"
         case startedAt = "started_at"
@@ -279,6 +331,11 @@ extension DumpDocument {
                         blockServiceMicroseconds: Latency(stats.blockServiceLatency),
                         firstReadSeconds: Self.seconds(stats.firstStartNanoseconds, since: start),
                         lastReadSeconds: Self.seconds(stats.lastEndNanoseconds, since: start),
+                        loadSeconds: stats.loadedNanoseconds.map { Self.seconds($0, since: stats.firstStartNanoseconds) },
+                        spanSeconds: Self.seconds(stats.lastEndNanoseconds, since: stats.firstStartNanoseconds),
+                        throughputMiBPerSecond: stats.throughputMiBPerSecond,
+                        inReadFraction: stats.fractionOfSpan(stats.latency.totalNanoseconds),
+                        deviceWaitFraction: stats.fractionOfSpan(stats.deviceWaitNanoseconds),
                         latencyMicroseconds: Latency(stats.latency),
                         timeline: TimelineSeries(bucketSeconds: series.bucketSeconds, readBytes: series.bytes,
                                                  blockReadBytes: stats.blockTimeline.series(durationNanoseconds: span).bytes))
@@ -317,14 +374,17 @@ extension DumpDocument {
 
         processes = Set(shown.keys.map(\.pid)).sorted().map { pid in
             let info = aggregate.processes[pid]
+            let identity = info?.cgroupPath.map(ContainerIdentity.init(cgroupPath:))
             return Process(pid: pid, parentPid: info?.record.parentPid ?? 0, comm: info?.record.comm ?? "?",
-                           cmdline: info?.cmdline, cgroup: info?.cgroupPath)
+                           cmdline: info?.cmdline, cgroup: info?.cgroupPath, containerID: identity?.containerID,
+                           podUID: identity?.podUID, containerRuntime: identity?.runtime)
         }
 
         schemaVersion = Self.currentSchemaVersion
         toolVersion = metadata.toolVersion
         host = Host(hostname: metadata.host.hostname, kernel: metadata.host.kernel, bootID: metadata.host.bootID)
         hook = metadata.hook.rawValue
+        loadedShare = aggregate.loadedShare
         startedAt = Self.iso8601(unixSeconds: metadata.startedAtUnixSeconds)
         durationSeconds = Self.rounded(metadata.durationSeconds, decimals: 3)
         filters = Filters(comm: metadata.filters.comms, pid: metadata.filters.pids,
@@ -387,6 +447,24 @@ extension DumpDocument {
         }
         return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))T"
             + "\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2)).\(padded(Int32(milliseconds), 3))Z"
+    }
+}
+
+extension ReadStats {
+    var spanNanoseconds: UInt64 {
+        lastEndNanoseconds > firstStartNanoseconds && firstStartNanoseconds != .max ? lastEndNanoseconds - firstStartNanoseconds : 0
+    }
+
+    /// Bytes read and faulted in over the span, MiB/s; 0 without a span.
+    var throughputMiBPerSecond: Double {
+        guard spanNanoseconds > 0 else { return 0 }
+        return DumpDocument.rounded(Double(bytes + mmapFaultBytes) / 1_048_576 / (Double(spanNanoseconds) / 1e9), decimals: 3)
+    }
+
+    /// `nanoseconds` as a share of the span, at most 1.
+    func fractionOfSpan(_ nanoseconds: UInt64) -> Double {
+        guard spanNanoseconds > 0 else { return 0 }
+        return DumpDocument.rounded(min(1, Double(nanoseconds) / Double(spanNanoseconds)), decimals: 4)
     }
 }
 

@@ -28,6 +28,10 @@ public struct ReadStats: Sendable, Equatable {
     public var blockServiceLatency = LatencyHistogram()
     public var firstStartNanoseconds: UInt64 = .max
     public var lastEndNanoseconds: UInt64 = 0
+    /// When the bytes read (and faulted in) first reached the loaded share of the file's size.
+    public var loadedNanoseconds: UInt64?
+    /// Time inside calls that had to bring pages in from the device: waiting on it.
+    public var deviceWaitNanoseconds: UInt64 = 0
     /// Latency of the calls that returned a byte count.
     public var latency = LatencyHistogram()
     public var timeline = Timeline()
@@ -74,6 +78,8 @@ public struct TraceAggregate: Sendable {
 
     private let describe: ProcessDescriber
     private let locate: FileLocator
+    /// The share of a file's size a process must read for its load of the file to count as done.
+    public let loadedShare: Double
     public private(set) var processes: [Int32: ProcessInfo] = [:]
     public private(set) var files: [FileID: FileRecord] = [:]
     /// For files read through a stacked filesystem (overlayfs): the file below that holds the data.
@@ -85,10 +91,11 @@ public struct TraceAggregate: Sendable {
     public private(set) var eventsReceived: UInt64 = 0
 
     public init(startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { ProcessInfo(record: $0) },
-                locate: @escaping FileLocator = { $0 }) {
+                locate: @escaping FileLocator = { $0 }, loadedShare: Double = 1) {
         self.startNanoseconds = startNanoseconds
         self.describe = describe
         self.locate = locate
+        self.loadedShare = loadedShare
     }
 
     public mutating func record(_ event: KernelEvent) {
@@ -105,7 +112,12 @@ public struct TraceAggregate: Sendable {
             record(block)
         case .faultFill(let fill):
             let key = noteReader(pid: fill.pid, file: fill.file)
-            reads[key, default: ReadStats()].mmapFaultBytes += fill.bytes
+            var stats = reads[key, default: ReadStats()]
+            stats.mmapFaultBytes += fill.bytes
+            stats.firstStartNanoseconds = min(stats.firstStartNanoseconds, fill.endNanoseconds)
+            stats.lastEndNanoseconds = max(stats.lastEndNanoseconds, fill.endNanoseconds)
+            noteLoad(&stats, of: fill.file, at: fill.endNanoseconds)
+            reads[key] = stats
             interval[key, default: IntervalStats()].cacheMissBytes += fill.bytes
         }
     }
@@ -143,7 +155,10 @@ public struct TraceAggregate: Sendable {
     private mutating func record(_ read: ReadRecord) {
         let key = noteReader(pid: read.pid, file: read.file)
         let start = read.endNanoseconds &- read.latencyNanoseconds
-        reads[key, default: ReadStats()].apply(read, start: start, since: startNanoseconds)
+        var stats = reads[key, default: ReadStats()]
+        stats.apply(read, start: start, since: startNanoseconds)
+        noteLoad(&stats, of: read.file, at: read.endNanoseconds)
+        reads[key] = stats
         var intervalStats = interval[key, default: IntervalStats()]
         intervalStats.cacheMissBytes += read.cacheMissBytes
         if read.result >= 0 {
@@ -152,6 +167,15 @@ public struct TraceAggregate: Sendable {
             intervalStats.latency.record(read.latencyNanoseconds)
         }
         interval[key] = intervalStats
+    }
+
+    /// Marks the load done the first time the bytes read and faulted in reach the loaded share
+    /// of the file's size (as the kernel reported it when the file was first read).
+    private func noteLoad(_ stats: inout ReadStats, of file: FileID, at nanoseconds: UInt64) {
+        guard stats.loadedNanoseconds == nil, let size = files[file]?.sizeBytes, size > 0 else { return }
+        if Double(stats.bytes + stats.mmapFaultBytes) >= (loadedShare * Double(size)).rounded(.up) {
+            stats.loadedNanoseconds = nanoseconds
+        }
     }
 
     /// Returns what the interval that just ended added, and starts a new one.
@@ -178,6 +202,7 @@ extension ReadStats {
         calls += 1
         bytes += UInt64(read.result)
         latency.record(read.latencyNanoseconds)
+        if read.cacheMissBytes > 0 { deviceWaitNanoseconds += read.latencyNanoseconds }
         timeline.add(UInt64(read.result), atNanosecondsSinceStart: read.endNanoseconds &- min(runStart, read.endNanoseconds))
     }
 }

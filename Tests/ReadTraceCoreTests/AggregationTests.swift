@@ -101,6 +101,20 @@ struct AggregationTests {
         #expect(aggregate.files[Self.file]?.displayPath == "/mnt/models/a.engine")
     }
 
+    @Test("a load is done once the loaded share of the file's size is read; device wait counts calls that missed the cache")
+    func loads() {
+        var aggregate = TraceAggregate(startNanoseconds: Self.start, loadedShare: 0.5)
+        aggregate.record(.file(FileRecord(id: Self.file, path: Array("/m/a.engine".utf8), sizeBytes: 1000, kind: .regular, deleted: false)))
+        aggregate.record(.read(ReadRecord(pid: 10, threadID: 10, file: Self.file, endNanoseconds: Self.start + 100, latencyNanoseconds: 40,
+                                          result: 499, cacheMissBytes: 4096)))
+        #expect(aggregate.reads[ReadKey(pid: 10, file: Self.file)]?.loadedNanoseconds == nil)
+        aggregate.record(Self.read(endingAt: Self.start + 200, latency: 10, result: 1))
+        aggregate.record(Self.read(endingAt: Self.start + 300, latency: 10, result: 500))
+        let stats = aggregate.reads[ReadKey(pid: 10, file: Self.file)]
+        #expect(stats?.loadedNanoseconds == Self.start + 200, "500 of 1000 bytes")
+        #expect(stats?.deviceWaitNanoseconds == 40)
+    }
+
     @Test("a process described again after exec takes its new name")
     func execRenames() {
         var aggregate = TraceAggregate(startNanoseconds: Self.start)

@@ -111,3 +111,47 @@ struct MountTableTests {
         #expect(!table.locate(file).pathIsFilesystemRelative)
     }
 }
+
+@Suite("Containers and pods from cgroup paths")
+struct ContainerIdentityTests {
+    static let id = "4f5d9c1e2b3a4f5d9c1e2b3a4f5d9c1e2b3a4f5d9c1e2b3a4f5d9c1e2b3a4f5d"
+    static let uid = "0b9f3c2e-6d1a-4b7e-9a8c-1234567890ab"
+    static let systemdUID = "0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab"
+
+    @Test("the systemd driver's slices and scopes, for every runtime and QoS class", arguments: [
+        ("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(systemdUID).slice/cri-containerd-\(id).scope", "containerd"),
+        ("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(systemdUID).slice/crio-\(id).scope", "cri-o"),
+        ("/kubepods.slice/kubepods-pod\(systemdUID).slice/docker-\(id).scope", "docker"),
+    ])
+    func systemdDriver(path: String, runtime: String) {
+        #expect(ContainerIdentity(cgroupPath: path) == ContainerIdentity(containerID: Self.id, podUID: Self.uid, runtime: runtime))
+    }
+
+    @Test("the cgroupfs driver's directories name the pod and container but not the runtime", arguments: [
+        "/kubepods/burstable/pod\(uid)/\(id)", "/kubepods/pod\(uid)/\(id)", "/kubepods/besteffort/pod\(uid)/\(id)",
+    ])
+    func cgroupfsDriver(path: String) {
+        #expect(ContainerIdentity(cgroupPath: path) == ContainerIdentity(containerID: Self.id, podUID: Self.uid, runtime: nil))
+    }
+
+    @Test("a pod's own cgroup, plain docker and no container at all")
+    func partialAndNone() {
+        #expect(ContainerIdentity(cgroupPath: "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(Self.systemdUID).slice")
+            == ContainerIdentity(podUID: Self.uid))
+        #expect(ContainerIdentity(cgroupPath: "/system.slice/docker-\(Self.id).scope") == ContainerIdentity(containerID: Self.id, runtime: "docker"))
+        #expect(ContainerIdentity(cgroupPath: "/docker/\(Self.id)") == ContainerIdentity(containerID: Self.id, runtime: "docker"))
+        #expect(ContainerIdentity(cgroupPath: "/user.slice/user-1000.slice/session-3.scope") == ContainerIdentity())
+        #expect(ContainerIdentity(cgroupPath: "/system.slice/podman-pause.scope") == ContainerIdentity())
+        #expect(ContainerIdentity(cgroupPath: "/kubepods.slice/kubepods-burstable.slice") == ContainerIdentity(), "a QoS slice is no pod")
+    }
+
+    @Test("--pod and --container match by prefix; pod uids with or without underscores")
+    func prefixes() {
+        let identity = ContainerIdentity(containerID: Self.id, podUID: Self.uid, runtime: "containerd")
+        #expect(identity.matches(podPrefixes: ["0b9f3c2e-6d1a"], containerPrefixes: []))
+        #expect(identity.matches(podPrefixes: ["0B9F3C2E_6D1A"], containerPrefixes: []))
+        #expect(identity.matches(podPrefixes: [], containerPrefixes: ["4f5d9c"]))
+        #expect(!identity.matches(podPrefixes: ["0b9f4"], containerPrefixes: ["4f5e"]))
+        #expect(!ContainerIdentity().matches(podPrefixes: [""], containerPrefixes: [""]), "no pod, no container: nothing to match")
+    }
+}
