@@ -63,10 +63,17 @@ final class LiveScreen {
         open = false
     }
 
+    /// The summary table, then the load timeline and storm summary drawn from the run's dump.
     func summary(aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory,
-                 blockReads: [String: DeviceReadCounters]) -> String {
-        SummaryReport(sort: sort, pathFilter: pathFilter, devices: devices, width: terminalSize().columns)
+                 blockReads: [String: DeviceReadCounters], dump: DumpDocument) -> String {
+        let width = terminalSize().columns
+        var text = SummaryReport(sort: sort, pathFilter: pathFilter, devices: devices, width: width)
             .render(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory, blockReads: blockReads)
+        let timeline = LoadTimeline(width: width).render(dump)
+        if !timeline.isEmpty { text += "\n" + timeline.joined(separator: "\n") + "\n" }
+        let storms = StormSummary.paragraphs(dump)
+        if !storms.isEmpty { text += "\n" + storms.joined(separator: "\n") + "\n" }
+        return text
     }
 
     /// The terminal's size, or 160×50 when output is not a terminal.

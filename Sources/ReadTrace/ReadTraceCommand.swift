@@ -20,6 +20,7 @@ public struct ReadTraceCommand: ParsableCommand {
               sudo readtrace --cgroup /kubepods.slice --path '*.engine' --json load.json
               sudo readtrace --duration 30s --sort total
               sudo readtrace --json run.json -- python3 load_model.py
+              readtrace report run.json     (a saved dump again: loads, timeline, storm summary)
             """,
         version: ReadTraceVersion.current
     )
@@ -130,9 +131,16 @@ public struct ReadTraceCommand: ParsableCommand {
                      loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command)
     }
 
-    /// Like ParsableCommand.main, but every failure is one line on standard error.
+    /// Like ParsableCommand.main, but every failure is one line on standard error. `report`
+    /// as the first argument runs `readtrace report`.
     public static func main(_ arguments: [String]? = nil) -> Never {
+        let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
         do {
+            if arguments.first == "report" {
+                var report = try ReportCommand.parseAsRoot(Array(arguments.dropFirst()))
+                try report.run()
+                Glibc.exit(0)
+            }
             var command = try parseAsRoot(arguments)
             try command.run()
             Glibc.exit(0)

@@ -108,15 +108,15 @@ struct TraceSession {
     /// The summary, the dump and the lost-events warning.
     private func report(_ outcome: Outcome, screen: LiveScreen) throws {
         let topology = BlockDeviceTopology.read(names: outcome.deviceHistory.devices.map(\.name))
+        let document = DumpDocument(aggregate: outcome.aggregate, metadata: outcome.metadata,
+                                    pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
+                                    topology: topology, deviceReads: outcome.deviceReads)
         if !options.quiet {
             let blockReads = DeviceReadCounters.byName(outcome.deviceReads, devices: outcome.deviceHistory.devices, topology: topology)
             StandardStreams.writeOutput(screen.summary(aggregate: outcome.aggregate, metadata: outcome.metadata,
-                                                       deviceHistory: outcome.deviceHistory, blockReads: blockReads))
+                                                       deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: document))
         }
         if let path = options.jsonPath {
-            let document = DumpDocument(aggregate: outcome.aggregate, metadata: outcome.metadata,
-                                        pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
-                                        topology: topology, deviceReads: outcome.deviceReads)
             try AtomicFile.write(try document.encoded(), to: path)
             // Under sudo the dump belongs to the user who asked for it.
             if let user = ChildProcess.User.invokingSudoUser() { _ = chown(path, user.uid, user.gid) }

@@ -21,6 +21,18 @@ struct BadInputTests {
         #expect(!result.standardError.contains("tracing with"), "nothing may be attached")
     }
 
+    @Test("readtrace report refuses a corrupt dump, a missing one and another schema version", arguments: [
+        ("{\"schema_version\": 1, \"reads\": 3}", "corrupt readtrace dump"), ("[1, 2]", "not a readtrace dump"),
+        ("{\"schema_version\": 9}", "schema version 9"),
+    ])
+    func corruptDumps(content: String, message: String) throws {
+        let scratch = try ScratchDirectory()
+        let path = scratch.path + "/dump.json"
+        try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        Self.expectOneLine(try Self.refusal(["report", path]), mentioning: message)
+        Self.expectOneLine(try Self.refusal(["report", scratch.path + "/missing.json"]), mentioning: "No such file")
+    }
+
     @Test("an unknown flag")
     func unknownFlag() throws {
         Self.expectOneLine(try Self.refusal(["--bogus"]), mentioning: "--bogus")

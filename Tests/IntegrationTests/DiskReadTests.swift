@@ -94,7 +94,14 @@ struct DiskReadTests {
             #expect(Self.isClose(entry.int("cache_miss_bytes"), to: size), "\(path): \(entry)")
             #expect(Self.isClose(entry.int("block_read_bytes"), to: size), "\(path): \(entry)")
             #expect(dump.readers(of: path) == [Int(reader.pid)])
+            #expect(entry["load_s"] as? Double != nil, "every byte was read: \(entry)")
         }
+
+        // The saved dump draws again offline: both loads on the timeline.
+        let report = try RunningProcess(Paths.readtrace, ["report", trace.dumpPath, "--width", "120"]).finish()
+        #expect(report.status == 0, "\(report.standardError)")
+        #expect(report.standardOutput.contains("Load timeline:"))
+        #expect(report.standardOutput.split(separator: "\n").filter { $0.hasPrefix("rt-pair ") }.count == 2, "\(report.standardOutput)")
     }
 
     @Test("an O_DIRECT read goes to the device without the page cache")
