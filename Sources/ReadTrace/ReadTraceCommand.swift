@@ -65,6 +65,11 @@ public struct ReadTraceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"))
     var json: String?
 
+    @Option(name: .customLong("trace-events"), help: ArgumentHelp(
+        "Write the run as Chrome trace-event JSON to this file (opens in Perfetto UI and chrome://tracing).",
+        valueName: "path"))
+    var traceEvents: String?
+
     @Option(name: .customLong("loaded-at"), help: ArgumentHelp(
         "A process has loaded a file once it has read this percentage of the file's size (1-100).",
         discussion: "Sets load_s in the dump and the end of each load in the timeline.", valueName: "percent"))
@@ -128,7 +133,7 @@ public struct ReadTraceCommand: ParsableCommand {
     var options: TraceOptions {
         TraceOptions(comms: comms, pids: pids, cgroups: cgroups, paths: paths, allFiles: allFiles,
                      hook: hook, interval: interval, duration: duration, sort: sort, devices: devices, bufferSize: bufferSize, jsonPath: json,
-                     loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command)
+                     traceEventsPath: traceEvents, loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command)
     }
 
     /// Like ParsableCommand.main, but every failure is one line on standard error. `report`

@@ -15,10 +15,14 @@ struct TraceOptions {
     var devices: DeviceSelection
     var bufferSize: ByteCount
     var jsonPath: String?
+    var traceEventsPath: String?
     var loadedShare: Double
     var quiet: Bool
     var verbose: Bool
     var command: [String]
+
+    /// Files written when tracing ends; each is checked before tracing starts.
+    var outputPaths: [String] { [jsonPath, traceEventsPath].compactMap { $0 } }
 
     var filters: RunMetadata.Filters {
         RunMetadata.Filters(comms: comms, pids: pids, cgroups: cgroups, paths: paths)

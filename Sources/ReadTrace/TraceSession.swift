@@ -116,16 +116,19 @@ struct TraceSession {
             StandardStreams.writeOutput(screen.summary(aggregate: outcome.aggregate, metadata: outcome.metadata,
                                                        deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: document))
         }
-        if let path = options.jsonPath {
-            try AtomicFile.write(try document.encoded(), to: path)
-            // Under sudo the dump belongs to the user who asked for it.
-            if let user = ChildProcess.User.invokingSudoUser() { _ = chown(path, user.uid, user.gid) }
-            StandardStreams.writeError("readtrace: wrote \(path)\n")
-        }
+        if let path = options.jsonPath { try write(try document.encoded(), to: path) }
+        if let path = options.traceEventsPath { try write(try TraceEventsDocument(document).encoded(), to: path) }
         let lost = outcome.metadata.counters.eventsLost
         if lost > 0 {
             StandardStreams.writeError("readtrace: \(lost) events were lost (ring buffer full); totals are low by that many reads\n")
         }
+    }
+
+    /// Writes an output file atomically; under sudo it belongs to the user who asked for it.
+    private func write(_ bytes: [UInt8], to path: String) throws {
+        try AtomicFile.write(bytes, to: path)
+        if let user = ChildProcess.User.invokingSudoUser() { _ = chown(path, user.uid, user.gid) }
+        StandardStreams.writeError("readtrace: wrote \(path)\n")
     }
 
     /// Passes a stop signal on to the command and gives it a moment to exit.
@@ -140,7 +143,7 @@ struct TraceSession {
 
     /// Everything that can be checked before attaching, each failure one clear line.
     private func preflight() throws -> KernelConfiguration {
-        if let path = options.jsonPath { try AtomicFile.checkWritable(path: path) }
+        for path in options.outputPaths { try AtomicFile.checkWritable(path: path) }
         let capSysAdmin = 21, capPerfmon = 38, capBPF = 39
         guard geteuid() == 0 || ProcFS.hasEffectiveCapability(capSysAdmin)
             || (ProcFS.hasEffectiveCapability(capBPF) && ProcFS.hasEffectiveCapability(capPerfmon)) else {

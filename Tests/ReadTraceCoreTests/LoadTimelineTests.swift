@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ReadTraceCore
 
@@ -78,5 +79,38 @@ struct LoadTimelineTests {
         #expect(text.contains("5.0s traced with tracepoint hooks"))
         #expect(text.contains("Load timeline:") && text.contains("loop0: 2 loads overlapped"))
         #expect(text.split(separator: "\n").filter { $0.contains("trtserver") && $0.contains("(/models/") }.count == 3)
+    }
+}
+
+@Suite("Trace-event export")
+struct TraceEventsTests {
+    @Test("every event carries the fields the trace-event format requires for its phase")
+    func requiredFields() throws {
+        let bytes = try TraceEventsDocument(LoadTimelineTests.dump()).encoded()
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        let events = try #require(root["traceEvents"] as? [[String: Any]])
+        #expect(root["displayTimeUnit"] as? String == "ms")
+        for event in events {
+            let phase = try #require(event["ph"] as? String)
+            #expect(event["name"] is String && event["pid"] is Int, "\(event)")
+            switch phase {
+            case "X":
+                #expect(event["ts"] is Double && event["tid"] is Int, "\(event)")
+                #expect(((event["dur"] as? Double) ?? -1) >= 0, "\(event)")
+            case "C":
+                let args = try #require(event["args"] as? [String: Any])
+                #expect(event["ts"] is Double && !args.isEmpty && args.values.allSatisfy { $0 is Double }, "\(event)")
+            case "M":
+                #expect(((event["args"] as? [String: Any])?["name"]) is String, "\(event)")
+            default:
+                Issue.record("unexpected phase \(phase)")
+            }
+        }
+        let slices = events.filter { $0["ph"] as? String == "X" }
+        #expect(slices.count == 3, "a slice per load")
+        let second = try #require(slices.first { $0["pid"] as? Int == 11 })
+        #expect((second["ts"] as? Double) == 2_000_000.0, "the first read started 10 ms before it ended at 2.01 s")
+        #expect(events.contains { $0["name"] as? String == "loop0 %util" && $0["ph"] as? String == "C" })
+        #expect(events.contains { ($0["args"] as? [String: Any])?["name"] as? String == "trtserver 11 pod 0b9f3c2e-6d1a-4b7e-9a8c-1234567890ab" })
     }
 }

@@ -1,0 +1,106 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A run as Chrome trace-event JSON (the format Perfetto UI and chrome://tracing load): a
+/// track per process with a slice per file load, a bytes/s counter per process, and a %util
+/// counter per device on a "block devices" track.
+public struct TraceEventsDocument: Encodable, Sendable {
+    public enum Value: Encodable, Sendable, Equatable {
+        case text(String)
+        case number(Double)
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .text(let text): try container.encode(text)
+            case .number(let number): try container.encode(number)
+            }
+        }
+    }
+
+    public struct Event: Encodable, Sendable, Equatable {
+        public var name: String
+        public var category: String?
+        /// "X": a complete slice, "C": a counter sample, "M": metadata naming a track.
+        public var phase: String
+        /// Microseconds from the start of the run.
+        public var timestamp: Double?
+        public var duration: Double?
+        public var pid: Int32
+        public var tid: Int?
+        public var args: [String: Value]
+
+        enum CodingKeys: String, CodingKey {
+            case name, pid, tid, args
+            case category = "cat"
+            case phase = "ph"
+            case timestamp = "ts"
+            case duration = "dur"
+        }
+    }
+
+    public var traceEvents: [Event]
+    public var displayTimeUnit = "ms"
+    public var otherData: [String: String]
+
+    /// Devices get a track of their own, under a pid no process has.
+    static let devicesPid: Int32 = 0
+
+    public init(_ dump: DumpDocument) {
+        var events: [Event] = []
+        let loads = dump.loads
+        for (pid, processLoads) in Dictionary(grouping: loads, by: \.read.pid).sorted(by: { $0.key < $1.key }) {
+            let process = processLoads.first?.process
+            var name = "\(process?.comm ?? "?") \(pid)"
+            if let pod = process?.podUID { name += " pod \(pod)" } else if let container = process?.containerID { name += " container \(container.prefix(12))" }
+            events.append(Event(name: "process_name", phase: "M", pid: pid, args: ["name": .text(name)]))
+            var rates: [Double: [String: Value]] = [:]
+            for load in processLoads {
+                let file = load.file?.path ?? "file \(load.read.fileID)"
+                events.append(Event(name: "thread_name", phase: "M", pid: pid, tid: load.read.fileID, args: ["name": .text(file)]))
+                events.append(Event(name: file, category: "load", phase: "X", timestamp: Self.microseconds(load.read.firstReadSeconds),
+                                    duration: Self.microseconds(load.endSeconds - load.read.firstReadSeconds), pid: pid,
+                                    tid: load.read.fileID, args: [
+                                        "bytes": .number(Double(load.bytes)),
+                                        "cache_miss_bytes": .number(Double(load.read.cacheMissBytes + load.read.mmapFaultBytes)),
+                                        "block_read_bytes": .number(Double(load.read.blockReadBytes)),
+                                        "throughput_mib_s": .number(load.read.throughputMiBPerSecond),
+                                        "loaded": .text(load.read.loadSeconds == nil ? "no" : "yes"),
+                                    ]))
+                let series = load.read.timeline
+                for (bucket, bytes) in series.readBytes.enumerated() {
+                    rates[Double(bucket) * series.bucketSeconds, default: [:]][file] = .number(Double(bytes) / series.bucketSeconds)
+                }
+            }
+            for (seconds, values) in rates.sorted(by: { $0.key < $1.key }) {
+                events.append(Event(name: "bytes/s", phase: "C", timestamp: Self.microseconds(seconds), pid: pid, args: values))
+            }
+        }
+        if !dump.devices.isEmpty {
+            events.append(Event(name: "process_name", phase: "M", pid: Self.devicesPid, args: ["name": .text("block devices")]))
+        }
+        for device in dump.devices {
+            var start = 0.0
+            for sample in device.samples {
+                // A sample describes the interval that ends at its time: the counter holds it from the interval's start.
+                events.append(Event(name: "\(device.name) %util", phase: "C", timestamp: Self.microseconds(start), pid: Self.devicesPid,
+                                    args: ["util_pct": .number(sample.utilizationPercent)]))
+                start = sample.seconds
+            }
+        }
+        traceEvents = events
+        otherData = ["tool": "readtrace \(dump.toolVersion)", "host": dump.host.hostname, "kernel": dump.host.kernel,
+                     "started_at": dump.startedAt, "hook": dump.hook]
+    }
+
+    static func microseconds(_ seconds: Double) -> Double { (max(seconds, 0) * 1e6).rounded() }
+
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self)) + [UInt8(ascii: "\n")]
+    }
+}
