@@ -70,6 +70,15 @@ struct bio {
 	struct bio_vec *bi_io_vec;
 } CORE;
 
+struct kernfs_node { __u64 id; } CORE;
+struct cgroup_root { int hierarchy_id; } CORE;
+
+struct cgroup {
+	int level;
+	struct kernfs_node *kn;    /* its directory: kn->id is the cgroup id */
+	struct cgroup_root *root;  /* hierarchy_id 0: the cgroup v2 hierarchy */
+} CORE;
+
 #define REQ_OP_MASK 0xff
 #define REQ_OP_READ 0
 

@@ -792,6 +792,27 @@ int BPF_PROG(block_rq_complete, struct request *rq, int error, unsigned int nr_b
 	return 0;
 }
 
+/* New cgroups, for --pod and --container: pods start after readtrace, so their cgroups
+ * are matched by name in user space as they appear, before their processes read much.
+ * Loaded only with those filters. */
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(watch_cgroup_mkdir, struct cgroup *cgroup, const char *path)
+{
+	struct rt_cgroup_event *event;
+
+	if (BPF_CORE_READ(cgroup, root, hierarchy_id) != 0)
+		return 0; /* a cgroup v1 hierarchy */
+	event = reserve_event(sizeof(*event));
+	if (!event)
+		return 0;
+	event->kind = RT_EVENT_CGROUP;
+	event->level = BPF_CORE_READ(cgroup, level);
+	event->id = BPF_CORE_READ(cgroup, kn, id);
+	bpf_probe_read_kernel_str(event->path, sizeof(event->path), path);
+	bpf_ringbuf_submit(event, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
+
 /* With follow_forks, a new process inherits tracing from its parent; readtrace's
  * own children (the command it runs) are traced from their first instruction. */
 SEC("tp_btf/sched_process_fork")

@@ -12,6 +12,7 @@
 #define RT_MAX_PATH_DEPTH 32
 #define RT_MAX_CGROUP_DEPTH 32
 #define RT_CMDLINE_MAX 256
+#define RT_CGROUP_PATH_MAX 512
 
 enum rt_event_kind {
 	RT_EVENT_READ = 1,
@@ -19,6 +20,7 @@ enum rt_event_kind {
 	RT_EVENT_PROCESS = 3,
 	RT_EVENT_BLOCK = 4,
 	RT_EVENT_FAULT_FILL = 5,
+	RT_EVENT_CGROUP = 6,
 };
 
 /* One finished read-family call on a traced file. */
@@ -101,6 +103,15 @@ struct rt_fault_event {
 	__u64 inode;
 	__u64 bytes;
 	__u64 end_ns;
+};
+
+/* A cgroup v2 directory was made: user space decides whether --pod or --container
+ * selects it and, if so, adds it to the traced cgroups. */
+struct rt_cgroup_event {
+	__u32 kind;
+	__u32 level;
+	__u64 id;
+	char path[RT_CGROUP_PATH_MAX]; /* from the hierarchy's root, NUL-terminated */
 };
 
 /* Who caused a block read request, decided where it was created, in the submitter's context. */

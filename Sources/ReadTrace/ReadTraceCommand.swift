@@ -11,8 +11,9 @@ public struct ReadTraceCommand: ParsableCommand {
         discussion: """
             Counts every read(2), pread64(2), readv(2), preadv(2) and preadv2(2) of a regular file
             with the bytes actually returned and the time the call took, per process and file.
-            Filters (--comm, --pid, --cgroup) are applied in the kernel; several values of one filter
-            match any of them, different filters must all match. Processes that start later and
+            Filters (--comm, --pid, --cgroup, --pod, --container) are applied in the kernel; several
+            values of one filter match any of them, different filters must all match (--cgroup, --pod
+            and --container are one filter: a process in any of those cgroups matches). Processes that start later and
             match are traced too. Runs until --duration, Ctrl-C or SIGTERM, then prints a summary.
 
             Examples:
@@ -39,6 +40,18 @@ public struct ReadTraceCommand: ParsableCommand {
         discussion: "A path inside the cgroup v2 hierarchy (/kubepods.slice) or below its mount point.",
         valueName: "path"))
     var cgroups: [String] = []
+
+    @Option(name: .customLong("pod"), help: ArgumentHelp(
+        "Trace the processes of the Kubernetes pod whose uid starts with this (repeatable).",
+        discussion: "Matched against pod cgroups (kubepods-…-pod<uid>.slice or pod<uid>), including pods that start after readtrace.",
+        valueName: "uid"))
+    var pods: [String] = []
+
+    @Option(name: .customLong("container"), help: ArgumentHelp(
+        "Trace the processes of the container whose id starts with this (repeatable).",
+        discussion: "Matched against container cgroups (cri-containerd-<id>.scope, crio-<id>.scope, docker-<id>.scope, or <id> below a pod), including containers that start after readtrace.",
+        valueName: "id"))
+    var containers: [String] = []
 
     @Option(name: .customLong("path"), help: ArgumentHelp(
         "Show and dump only files whose full path matches this glob (repeatable), e.g. '*.engine'.",
@@ -106,6 +119,9 @@ public struct ReadTraceCommand: ParsableCommand {
             throw ValidationError("--comm needs a name, got '\(empty)'")
         }
         comms = comms.map { String(decoding: $0.utf8.prefix(15), as: UTF8.self) }
+        if let bad = (pods + containers).first(where: { $0.isEmpty || !$0.allSatisfy { $0.isHexDigit || $0 == "-" || $0 == "_" } }) {
+            throw ValidationError("--pod and --container take a uid or id (or its start) in hex digits, got '\(bad)'")
+        }
         if let bad = pids.first(where: { $0 <= 0 }) {
             throw ValidationError("--pid must be a positive process id, got \(bad)")
         }
@@ -131,7 +147,7 @@ public struct ReadTraceCommand: ParsableCommand {
     }
 
     var options: TraceOptions {
-        TraceOptions(comms: comms, pids: pids, cgroups: cgroups, paths: paths, allFiles: allFiles,
+        TraceOptions(comms: comms, pids: pids, cgroups: cgroups, pods: pods, containers: containers, paths: paths, allFiles: allFiles,
                      hook: hook, interval: interval, duration: duration, sort: sort, devices: devices, bufferSize: bufferSize, jsonPath: json,
                      traceEventsPath: traceEvents, loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command)
     }

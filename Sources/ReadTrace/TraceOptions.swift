@@ -6,6 +6,8 @@ struct TraceOptions {
     var comms: [String]
     var pids: [Int32]
     var cgroups: [String]
+    var pods: [String]
+    var containers: [String]
     var paths: [String]
     var allFiles: Bool
     var hook: KernelConfiguration.HookChoice
@@ -24,7 +26,12 @@ struct TraceOptions {
     /// Files written when tracing ends; each is checked before tracing starts.
     var outputPaths: [String] { [jsonPath, traceEventsPath].compactMap { $0 } }
 
+    /// Whether a cgroup belongs to a pod or container the user asked for.
+    func selects(cgroupPath: String) -> Bool {
+        ContainerIdentity(cgroupPath: cgroupPath).matches(podPrefixes: pods, containerPrefixes: containers)
+    }
+
     var filters: RunMetadata.Filters {
-        RunMetadata.Filters(comms: comms, pids: pids, cgroups: cgroups, paths: paths)
+        RunMetadata.Filters(comms: comms, pids: pids, cgroups: cgroups, paths: paths, pods: pods, containers: containers)
     }
 }

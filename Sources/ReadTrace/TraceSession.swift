@@ -67,7 +67,7 @@ struct TraceSession {
             let now = Clock.monotonicNanoseconds()
             let wakeAt = min(nextRefresh, deadline ?? .max, now + KernelTracer.drainIntervalNanoseconds)
             try loop.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0)
-            try tracer.drain { aggregate.record($0) }
+            try drain(tracer, into: &aggregate)
 
             for signal in signals.take() {
                 if signal == SIGCHLD, let status = child?.exitStatus() {
@@ -93,7 +93,7 @@ struct TraceSession {
             }
         }
 
-        try tracer.drain { aggregate.record($0) }
+        try drain(tracer, into: &aggregate)
         let counters = try tracer.counters()
         let deviceReads = tracer.deviceReads()
         let end = Clock.monotonicNanoseconds()
@@ -122,6 +122,20 @@ struct TraceSession {
         if lost > 0 {
             StandardStreams.writeError("readtrace: \(lost) events were lost (ring buffer full); totals are low by that many reads\n")
         }
+    }
+
+    /// Hands the kernel's records to the aggregate; a new cgroup of a pod or container the user
+    /// asked for is traced from now on.
+    private func drain(_ tracer: KernelTracer, into aggregate: inout TraceAggregate) throws {
+        var selected: [UInt64] = []
+        try tracer.drain { event in
+            if case .cgroup(let cgroup) = event {
+                if options.selects(cgroupPath: cgroup.path) { selected.append(cgroup.id) }
+            } else {
+                aggregate.record(event)
+            }
+        }
+        for id in selected { try tracer.traceCgroup(id: id) }
     }
 
     /// Writes an output file atomically; under sudo it belongs to the user who asked for it.
@@ -159,9 +173,9 @@ struct TraceSession {
             throw ReadTraceError("--pid \(missing): no such process")
         }
         var configuration = KernelConfiguration()
-        if !options.cgroups.isEmpty {
+        if !options.cgroups.isEmpty || !options.pods.isEmpty || !options.containers.isEmpty {
             guard let hierarchy = CgroupHierarchy.current() else {
-                throw ReadTraceError("--cgroup needs a mounted cgroup v2 hierarchy, and none is mounted")
+                throw ReadTraceError("--cgroup, --pod and --container need a mounted cgroup v2 hierarchy, and none is mounted")
             }
             configuration.cgroups = try options.cgroups.map { path in
                 guard let cgroup = hierarchy.resolve(path) else {
@@ -171,6 +185,11 @@ struct TraceSession {
                     throw ReadTraceError("--cgroup \(path): deeper than \(KernelConfiguration.maxCgroupDepth) levels")
                 }
                 return (cgroup.id, cgroup.level)
+            }
+            // Pods and containers already running; those that start later are matched as their cgroups appear.
+            if !options.pods.isEmpty || !options.containers.isEmpty {
+                configuration.watchCgroups = true
+                configuration.cgroups += hierarchy.all().filter { options.selects(cgroupPath: $0.path) }.map { ($0.id, $0.level) }
             }
         }
         TraceFS.mountIfMissing()

@@ -46,6 +46,26 @@ public struct CgroupHierarchy: Sendable {
         guard stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
         return ResolvedCgroup(path: normalized, id: UInt64(info.st_ino), level: components.count)
     }
+
+    /// Every cgroup in the hierarchy, the root first, each before its children.
+    public func all() -> [ResolvedCgroup] {
+        var found: [ResolvedCgroup] = []
+        func scan(_ relativePath: String, level: Int) {
+            let directoryPath = mountPoint + relativePath
+            var info = stat()
+            guard stat(directoryPath, &info) == 0 else { return }
+            found.append(ResolvedCgroup(path: relativePath.isEmpty ? "/" : relativePath, id: UInt64(info.st_ino), level: level))
+            guard let directory = opendir(directoryPath) else { return }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { scan(relativePath + "/" + name, level: level + 1) }
+            }
+        }
+        scan("", level: 0)
+        return found
+    }
 }
 
 /// Names cgroup v2 ids (directory inode numbers) by finding their directories; remembers
@@ -59,22 +79,7 @@ public final class CgroupNames: @unchecked Sendable {
     /// The path inside the hierarchy ("/" for the root); nil when no cgroup has this id (any more).
     public func path(of id: UInt64) -> String? {
         if let known = pathsByID[id] { return known }
-        pathsByID = [:]
-        scan(relativePath: "")
+        pathsByID = Dictionary(hierarchy.all().map { ($0.id, $0.path) }, uniquingKeysWith: { first, _ in first })
         return pathsByID[id]
-    }
-
-    private func scan(relativePath: String) {
-        let directoryPath = hierarchy.mountPoint + relativePath
-        var info = stat()
-        guard stat(directoryPath, &info) == 0 else { return }
-        pathsByID[UInt64(info.st_ino)] = relativePath.isEmpty ? "/" : relativePath
-        guard let directory = opendir(directoryPath) else { return }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { scan(relativePath: relativePath + "/" + name) }
-        }
     }
 }

@@ -26,6 +26,8 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var pid: [Int32]
         public var cgroup: [String]
         public var path: [String]
+        public var pod: [String]
+        public var container: [String]
     }
 
     public struct Process: Codable, Sendable, Equatable {
@@ -387,8 +389,8 @@ extension DumpDocument {
         loadedShare = aggregate.loadedShare
         startedAt = Self.iso8601(unixSeconds: metadata.startedAtUnixSeconds)
         durationSeconds = Self.rounded(metadata.durationSeconds, decimals: 3)
-        filters = Filters(comm: metadata.filters.comms, pid: metadata.filters.pids,
-                          cgroup: metadata.filters.cgroups, path: metadata.filters.paths)
+        filters = Filters(comm: metadata.filters.comms, pid: metadata.filters.pids, cgroup: metadata.filters.cgroups,
+                          path: metadata.filters.paths, pod: metadata.filters.pods, container: metadata.filters.containers)
         eventsEmitted = metadata.counters.eventsEmitted
         lostEvents = metadata.counters.eventsLost
     }

@@ -187,6 +187,21 @@ public enum KernelEvent: Sendable {
     case process(ProcessRecord)
     case block(BlockRecord)
     case faultFill(FaultFillRecord)
+    case cgroup(CgroupRecord)
+}
+
+/// A cgroup v2 directory made while tracing (sent only for --pod and --container).
+public struct CgroupRecord: Sendable, Equatable {
+    public var id: UInt64
+    public var level: Int
+    /// From the hierarchy's root: "/kubepods.slice/…".
+    public var path: String
+
+    public init(id: UInt64, level: Int, path: String) {
+        self.id = id
+        self.level = level
+        self.path = path
+    }
 }
 
 /// What one block device completed for reads while readtrace ran, and who caused it.

@@ -18,12 +18,18 @@ public struct RunMetadata: Sendable, Equatable {
         public var pids: [Int32] = []
         public var cgroups: [String] = []
         public var paths: [String] = []
+        /// Pod uid and container id prefixes.
+        public var pods: [String] = []
+        public var containers: [String] = []
 
-        public init(comms: [String] = [], pids: [Int32] = [], cgroups: [String] = [], paths: [String] = []) {
+        public init(comms: [String] = [], pids: [Int32] = [], cgroups: [String] = [], paths: [String] = [],
+                    pods: [String] = [], containers: [String] = []) {
             self.comms = comms
             self.pids = pids
             self.cgroups = cgroups
             self.paths = paths
+            self.pods = pods
+            self.containers = containers
         }
     }
 

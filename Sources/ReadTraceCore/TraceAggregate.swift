@@ -110,6 +110,8 @@ public struct TraceAggregate: Sendable {
             processes[process.pid] = describe(process)
         case .block(let block):
             record(block)
+        case .cgroup:
+            break  // the session's business: which cgroups to trace
         case .faultFill(let fill):
             let key = noteReader(pid: fill.pid, file: fill.file)
             var stats = reads[key, default: ReadStats()]

@@ -15,6 +15,9 @@ public struct KernelConfiguration: Sendable {
     public var cgroups: [(id: UInt64, level: Int)] = []
     /// Trace only readtrace's children and their descendants (plus `pids`).
     public var traceChildren = false
+    /// Report new cgroups (for --pod and --container, whose cgroups may appear later); any
+    /// cgroup depth can then be filtered on.
+    public var watchCgroups = false
     public var allFiles = false
     public var ringBufferBytes = 16 << 20
     public var verbose = false
@@ -138,7 +141,7 @@ public final class KernelTracer {
             CBPF_set_comm_filter(skeleton, UInt32(index), comm)
         }
         rodata.pointee.comm_filter_count = UInt32(configuration.comms.count)
-        let deepest = configuration.cgroups.map(\.level).max()
+        let deepest = configuration.watchCgroups ? KernelConfiguration.maxCgroupDepth - 1 : configuration.cgroups.map(\.level).max()
         rodata.pointee.cgroup_filter_levels = deepest.map { UInt32($0 + 1) } ?? 0
 
         let programs = skeleton.pointee.progs
@@ -157,6 +160,7 @@ public final class KernelTracer {
         bpf_program__set_autoload(programs.block_getrq, !tracepoints.hasBlockIOStart)
         rodata.pointee.decide_at_bio = !tracepoints.hasBlockIOStart
         bpf_program__set_autoload(programs.note_fault, tracepoints.hasFilemapFault)
+        bpf_program__set_autoload(programs.watch_cgroup_mkdir, configuration.watchCgroups)
 
         rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
         let result = bpf_map__set_max_entries(skeleton.pointee.maps.events, UInt32(configuration.ringBufferBytes))
@@ -177,6 +181,11 @@ public final class KernelTracer {
         var present: UInt8 = 1
         let result = bpf_map__update_elem(map, &key, MemoryLayout<Key>.size, &present, 1, UInt64(BPF_ANY))
         guard result == 0 else { throw KernelError(step: what, errno: -result) }
+    }
+
+    /// Starts tracing the processes in a cgroup (and below it) from now on.
+    public func traceCgroup(id: UInt64) throws {
+        try Self.insert(id, into: skeleton.pointee.maps.traced_cgroups, what: "trace cgroup \(id)")
     }
 
     /// How often the ring buffer must be drained: the kernel wakes readers only once an
@@ -276,6 +285,11 @@ private final class EventSink {
             handle(.block(BlockRecord(data.loadUnaligned(as: rt_block_event.self))))
         case UInt32(RT_EVENT_FAULT_FILL.rawValue) where size >= MemoryLayout<rt_fault_event>.size:
             handle(.faultFill(FaultFillRecord(data.loadUnaligned(as: rt_fault_event.self))))
+        case UInt32(RT_EVENT_CGROUP.rawValue) where size >= CBPF_cgroup_event_path_offset() + Int(RT_CGROUP_PATH_MAX):
+            let event = data.assumingMemoryBound(to: rt_cgroup_event.self)
+            let path = UnsafeRawBufferPointer(start: data + CBPF_cgroup_event_path_offset(), count: Int(RT_CGROUP_PATH_MAX))
+            handle(.cgroup(CgroupRecord(id: event.pointee.id, level: Int(event.pointee.level),
+                                        path: String(decoding: path.prefix { $0 != 0 }, as: UTF8.self))))
         default:
             break
         }

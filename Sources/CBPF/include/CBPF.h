@@ -14,6 +14,7 @@
 /* Swift does not import char arrays this large: where they start in their records. */
 static inline size_t CBPF_file_event_path_offset(void) { return offsetof(struct rt_file_event, path); }
 static inline size_t CBPF_process_event_cmdline_offset(void) { return offsetof(struct rt_process_event, cmdline); }
+static inline size_t CBPF_cgroup_event_path_offset(void) { return offsetof(struct rt_cgroup_event, path); }
 
 /* libbpf logs through a variadic callback: keep warnings only when verbose. */
 void CBPF_set_libbpf_verbose(bool verbose);

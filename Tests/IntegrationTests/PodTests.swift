@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// A Kubernetes-style pod made of real cgroups in the cgroup v2 hierarchy, created on demand:
+/// ROOT/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod<uid>.slice/cri-containerd-<id>.scope
+final class PodCgroup {
+    let uid = UUID().uuidString.lowercased()
+    let containerID = (0..<4).map { _ in String(format: "%016llx", UInt64.random(in: 0...UInt64.max)) }.joined()
+    private(set) var directories: [String] = []
+    var container: String { directories.last ?? "" }
+
+    /// Makes the pod's cgroups (and the shared parents still missing).
+    func create(under root: String) throws {
+        let pod = "kubepods-besteffort-pod" + uid.replacingOccurrences(of: "-", with: "_") + ".slice"
+        var path = root
+        for component in ["kubepods.slice", "kubepods-besteffort.slice", pod, "cri-containerd-\(containerID).scope"] {
+            path += "/" + component
+            if !FileManager.default.fileExists(atPath: path) {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+                directories.append(path)
+            }
+        }
+    }
+
+    func move(_ pid: Int32) throws {
+        try "\(pid)\n".write(toFile: container + "/cgroup.procs", atomically: false, encoding: .utf8)
+    }
+
+    /// Removes what `create` made, children first; its processes must have exited.
+    func remove() {
+        for directory in directories.reversed() { rmdir(directory) }
+        directories = []
+    }
+}
+
+@Suite("Pods and containers", .serialized, .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+struct PodTests {
+    @Test("--pod traces the selected pods, also one scheduled after readtrace started; the storm summary agrees with the test's clock")
+    func podStorm() throws {
+        let scratch = try ScratchDirectory()
+        let filesystem = try LoopFilesystem(sizeMiB: 256, in: scratch)
+        let files = try ["a", "b", "c"].map { try filesystem.file("\($0).engine", size: 48 << 20) }
+        let root = TestCgroup.mountPoint + "/readtrace-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: false)
+        let early = PodCgroup(), late = PodCgroup(), bystander = PodCgroup()
+        defer {
+            // The bystander was created last, below the parents the early pod made.
+            for pod in [bystander, late, early] { pod.remove() }
+            rmdir(root)
+        }
+        try early.create(under: root)
+        try bystander.create(under: root)
+        let readers = try files.map {
+            try RunningProcess(Paths.workload, ["--file", $0, "--chunk", "1048576", "--drop-cache", "--name", "trtserver", "--wait-stdin"])
+        }
+        try early.move(readers[0].pid)
+        try bystander.move(readers[2].pid)
+
+        // Prefixes: the systemd form of the late pod's uid (underscores) must match too.
+        let trace = try Trace(["--pod", String(early.uid.prefix(13)),
+                               "--pod", String(late.uid.replacingOccurrences(of: "-", with: "_").prefix(18)),
+                               "--interval", "200ms"], in: scratch)
+        // The late pod's cgroups appear after readtrace started, then its process is put in
+        // and starts, as the kubelet and the runtime do.
+        try late.create(under: root)
+        try late.move(readers[1].pid)
+        usleep(300_000)
+        let started = Date()
+        for reader in readers { reader.sendLine() }
+        let results = readers.map { $0.finish() }
+        let wallSeconds = Date().timeIntervalSince(started)
+        #expect(results.allSatisfy { $0.status == 0 })
+        let dump = try trace.stop()
+
+        #expect(dump.readers(of: files[0]) == [Int(readers[0].pid)])
+        #expect(dump.readers(of: files[1]) == [Int(readers[1].pid)], "the pod that started later is traced")
+        #expect(dump.readers(of: files[2]).isEmpty, "the bystander pod is not selected")
+        for (reader, pod) in [(readers[0], early), (readers[1], late)] {
+            let process = try #require(dump.processes.first { $0["pid"] as? Int == Int(reader.pid) })
+            #expect(process["pod_uid"] as? String == pod.uid)
+            #expect(process["container_id"] as? String == pod.containerID)
+            #expect(process["container_runtime"] as? String == "containerd")
+            #expect(dump.read(pid: reader.pid, path: files[readers.firstIndex { $0 === reader }!])?.int("read_bytes") == 48 << 20)
+        }
+        #expect((dump.root["filters"] as? [String: Any])?["pod"] as? [String] != nil)
+
+        // The storm: the two traced loads overlapped; the time until the last finished lies
+        // between the longest single load (as the readers timed themselves) and the test's wall clock.
+        let report = try RunningProcess(Paths.readtrace, ["report", trace.dumpPath, "--width", "160"]).finish()
+        let storm = try #require(report.standardOutput.split(separator: "\n").first { $0.contains("loads overlapped") },
+                                 "no storm in: \(report.standardOutput)")
+        #expect(storm.contains(": 2 loads overlapped (up to 2 at once)"), "\(storm)")
+        let afterFirst = try #require(storm.firstMatch(of: /the last finished ([0-9.]+) s after/).flatMap { Double($0.1) })
+        let longest = results.prefix(2).compactMap { result in
+            result.standardOutput.firstMatch(of: /elapsed_ns=([0-9]+)/).flatMap { Double($0.1) }.map { $0 / 1e9 }
+        }.max() ?? .infinity
+        #expect(afterFirst >= longest - 0.02 && afterFirst <= wallSeconds + 0.02,
+                "storm \(afterFirst) s; longest load \(longest) s; wall clock \(wallSeconds) s")
+    }
+}
