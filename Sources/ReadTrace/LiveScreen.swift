@@ -23,13 +23,15 @@ final class LiveScreen {
     private let sort: SortKey
     private let pathFilter: PathFilter
     private let devices: DeviceSelection
+    private let grouping: GroupBy
     private var open = false
 
-    init(mode: Mode, sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection) {
+    init(mode: Mode, sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection, grouping: GroupBy) {
         self.mode = mode
         self.sort = sort
         self.pathFilter = pathFilter
         self.devices = devices
+        self.grouping = grouping
     }
 
     func refresh(aggregate: inout TraceAggregate, intervalSeconds: Double, elapsedSeconds: Double,
@@ -37,7 +39,7 @@ final class LiveScreen {
         let interval = aggregate.takeInterval()
         guard mode != .silent else { return }
         let size = terminalSize()
-        let view = LiveView(sort: sort, pathFilter: pathFilter, devices: devices, width: size.columns,
+        let view = LiveView(sort: sort, pathFilter: pathFilter, devices: devices, grouping: grouping, width: size.columns,
                             height: mode == .terminal ? size.rows : 1 + 1 + 1 + 20)
         let lines = view.render(aggregate: aggregate, interval: interval, intervalSeconds: intervalSeconds,
                                 elapsedSeconds: elapsedSeconds, hook: hook, counters: counters,
@@ -67,7 +69,7 @@ final class LiveScreen {
     func summary(aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory,
                  blockReads: [String: DeviceReadCounters], dump: DumpDocument) -> String {
         let width = terminalSize().columns
-        var text = SummaryReport(sort: sort, pathFilter: pathFilter, devices: devices, width: width)
+        var text = SummaryReport(sort: sort, pathFilter: pathFilter, devices: devices, grouping: grouping, width: width)
             .render(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory, blockReads: blockReads)
         let timeline = LoadTimeline(width: width).render(dump)
         if !timeline.isEmpty { text += "\n" + timeline.joined(separator: "\n") + "\n" }

@@ -75,6 +75,11 @@ public struct ReadTraceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Order rows by \(SortKey.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "key"))
     var sort: SortKey = .bytes
 
+    @Option(name: .customLong("group-by"), help: ArgumentHelp(
+        "Rows of the live view and the summary stand for a process, or for all processes of a container or a pod.",
+        valueName: "process|container|pod"))
+    var groupBy: GroupBy = .process
+
     @Option(help: ArgumentHelp("Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"))
     var json: String?
 
@@ -148,7 +153,7 @@ public struct ReadTraceCommand: ParsableCommand {
 
     var options: TraceOptions {
         TraceOptions(comms: comms, pids: pids, cgroups: cgroups, pods: pods, containers: containers, paths: paths, allFiles: allFiles,
-                     hook: hook, interval: interval, duration: duration, sort: sort, devices: devices, bufferSize: bufferSize, jsonPath: json,
+                     hook: hook, interval: interval, duration: duration, sort: sort, groupBy: groupBy, devices: devices, bufferSize: bufferSize, jsonPath: json,
                      traceEventsPath: traceEvents, loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command)
     }
 
@@ -187,6 +192,7 @@ public struct ReadTraceCommand: ParsableCommand {
 
 extension KernelConfiguration.HookChoice: ExpressibleByArgument {}
 extension SortKey: ExpressibleByArgument {}
+extension GroupBy: ExpressibleByArgument {}
 
 extension DeviceSelection: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }

@@ -14,6 +14,7 @@ struct TraceOptions {
     var interval: TimeSpan
     var duration: TimeSpan?
     var sort: SortKey
+    var groupBy: GroupBy
     var devices: DeviceSelection
     var bufferSize: ByteCount
     var jsonPath: String?

@@ -15,7 +15,7 @@ struct TraceSession {
         // A command run with -- keeps the terminal to itself: no live view, only the summary.
         let liveMode: LiveScreen.Mode = options.quiet || !options.command.isEmpty ? .silent : .forStandardOutput()
         let screen = LiveScreen(mode: liveMode, sort: options.sort, pathFilter: PathFilter(options.paths),
-                                devices: options.devices)
+                                devices: options.devices, grouping: options.groupBy)
         let traced = Result { try trace(configuration, signals: signals, screen: screen, since: sessionStart) }
         screen.close()  // whatever happened, the terminal gets its normal screen back
         let outcome = try traced.get()

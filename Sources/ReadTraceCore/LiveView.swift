@@ -4,13 +4,16 @@ public struct LiveView {
     public var sort: SortKey
     public var pathFilter: PathFilter
     public var devices: DeviceSelection
+    public var grouping: GroupBy
     public var width: Int
     public var height: Int
 
-    public init(sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection = .auto, width: Int, height: Int) {
+    public init(sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection = .auto, grouping: GroupBy = .process,
+                width: Int, height: Int) {
         self.sort = sort
         self.pathFilter = pathFilter
         self.devices = devices
+        self.grouping = grouping
         self.width = width
         self.height = height
     }
@@ -22,7 +25,7 @@ public struct LiveView {
             + "  events \(TextFormat.count(eventsPerSecond))/s  lost \(counters.eventsLost)"
         if counters.eventsLost > 0 { header += "  LOST \(counters.eventsLost) EVENTS (ring buffer full)" }
 
-        let rows = aggregate.reads.compactMap { key, stats -> ReadRow? in
+        let ungrouped = aggregate.reads.compactMap { key, stats -> ReadRow? in
             guard aggregate.isShown(key.file, by: pathFilter) else { return nil }
             let recent = interval[key]
             return ReadRow(key: key, comm: aggregate.comm(of: key.pid), path: aggregate.tablePath(of: key.file),
@@ -30,9 +33,10 @@ public struct LiveView {
                            cacheMissBytes: recent?.cacheMissBytes ?? 0, blockBytes: recent?.blockBytes ?? 0,
                            blockLatency: recent?.blockLatency ?? stats.blockLatency, totalBytes: stats.bytes, latency: recent?.latency ?? stats.latency,
                            seconds: intervalSeconds, active: recent != nil)
-        }.sorted { ReadRow.areInOrder($0, $1, by: sort) }
+        }
+        let rows = ReadRow.grouped(ungrouped, by: grouping, in: aggregate).sorted { ReadRow.areInOrder($0, $1, by: sort) }
 
-        let layout = TableLayout(columns: [.pid, .comm, .reads, .bytes, .rate, .cacheMiss, .disk, .latency("P50", 0.5),
+        let layout = TableLayout(columns: Column.readers(grouping) + [.reads, .bytes, .rate, .cacheMiss, .disk, .latency("P50", 0.5),
                                            .latency("P99", 0.99), .diskLatency("DISK50", 0.5), .diskLatency("DISK99", 0.99), .total],
                                  droppable: ["TOTAL", "DISK50", "P50", "MISS", "COMM", "MB/s", "DISK99"], width: width)
         let shownDevices = deviceHistory.map {

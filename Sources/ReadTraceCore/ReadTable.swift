@@ -1,7 +1,17 @@
-/// One (process, file) row as the live view and the summary show it.
+/// What a row of the live view and the summary stands for: a process, or every process of
+/// a container or of a pod, reading one file.
+public enum GroupBy: String, CaseIterable, Sendable {
+    case process, container, pod
+}
+
+/// One (process, file) row as the live view and the summary show it, or one (group, file)
+/// row folded from several.
 struct ReadRow: Sendable {
     var key: ReadKey
     var comm: String
+    /// The container or pod (or, outside one, the process) when rows are grouped.
+    var group = ""
+
     var path: String
     var calls: UInt64
     var bytes: UInt64
@@ -43,6 +53,9 @@ struct Column: Sendable {
 
     static let pid = Column(title: "PID", width: 7) { "\($0.key.pid)" }
     static let comm = Column(title: "COMM", width: 15) { $0.comm }
+    static let group = Column(title: "GROUP", width: 22) { $0.group }
+    /// The columns naming who read: the process, or its group.
+    static func readers(_ grouping: GroupBy) -> [Column] { grouping == .process ? [.pid, .comm] : [.group] }
     static let reads = Column(title: "READS", width: 6) { $0.active ? TextFormat.count(Double($0.calls)) : "-" }
     static let errors = Column(title: "ERRS", width: 5) { TextFormat.count(Double($0.errors)) }
     static let bytes = Column(title: "BYTES", width: 6) { $0.active ? TextFormat.bytes($0.bytes) : "-" }
@@ -101,9 +114,10 @@ struct TableLayout {
     private func line(_ cells: [String], file: String) -> String {
         var text = ""
         for (column, cell) in zip(columns, cells) {
-            let fitted = column.title == "COMM" ? String(cell.prefix(column.width)) : cell
+            let leftAligned = column.title == "COMM" || column.title == "GROUP"
+            let fitted = leftAligned ? String(cell.prefix(column.width)) : cell
             let padding = String(repeating: " ", count: max(0, column.width - fitted.count))
-            text += (column.title == "COMM" ? fitted + padding : padding + fitted) + " "
+            text += (leftAligned ? fitted + padding : padding + fitted) + " "
         }
         let room = max(0, width - text.count)
         return String((text + TextFormat.elidePath(file, toWidth: room)).prefix(width))
@@ -115,8 +129,51 @@ extension FileRecord {
     var tablePath: String { deleted ? displayPath + " (deleted)" : displayPath }
 }
 
+extension ReadRow {
+    /// Folds the rows of one group reading one file into one row; by process, rows stay as they are.
+    static func grouped(_ rows: [ReadRow], by grouping: GroupBy, in aggregate: TraceAggregate) -> [ReadRow] {
+        guard grouping != .process else { return rows }
+        var folded: [String: ReadRow] = [:]
+        var order: [String] = []
+        for var row in rows {
+            row.group = aggregate.groupLabel(of: row.key.pid, by: grouping)
+            let key = row.group + "\u{0}" + row.path
+            guard var existing = folded[key] else {
+                folded[key] = row
+                order.append(key)
+                continue
+            }
+            existing.key.pid = min(existing.key.pid, row.key.pid)
+            existing.calls += row.calls
+            existing.bytes += row.bytes
+            existing.errors += row.errors
+            existing.cacheMissBytes += row.cacheMissBytes
+            existing.blockBytes += row.blockBytes
+            existing.totalBytes += row.totalBytes
+            existing.latency.merge(row.latency)
+            existing.blockLatency.merge(row.blockLatency)
+            existing.seconds = max(existing.seconds, row.seconds)
+            existing.active = existing.active || row.active
+            folded[key] = existing
+        }
+        return order.compactMap { folded[$0] }
+    }
+}
+
 extension TraceAggregate {
     func comm(of pid: Int32) -> String { processes[pid]?.record.comm ?? "?" }
+
+    /// "pod 0b9f3c2e-6d1a-…" or "ctr 4f5d9c1e2b3a"; a process outside any pod or container
+    /// stands for itself.
+    func groupLabel(of pid: Int32, by grouping: GroupBy) -> String {
+        let identity = processes[pid]?.cgroupPath.map(ContainerIdentity.init(cgroupPath:))
+        switch grouping {
+        case .pod: if let pod = identity?.podUID { return "pod " + pod }
+        case .container: if let container = identity?.containerID { return "ctr " + container.prefix(12) }
+        case .process: break
+        }
+        return "\(comm(of: pid)) \(pid)"
+    }
 
     func tablePath(of file: FileID) -> String {
         (files[file] ?? .unnamed(file)).tablePath

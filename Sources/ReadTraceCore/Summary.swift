@@ -3,12 +3,14 @@ public struct SummaryReport {
     public var sort: SortKey
     public var pathFilter: PathFilter
     public var devices: DeviceSelection
+    public var grouping: GroupBy
     public var width: Int
 
-    public init(sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection = .auto, width: Int) {
+    public init(sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection = .auto, grouping: GroupBy = .process, width: Int) {
         self.sort = sort
         self.pathFilter = pathFilter
         self.devices = devices
+        self.grouping = grouping
         self.width = width
     }
 
@@ -20,7 +22,7 @@ public struct SummaryReport {
         if metadata.counters.eventsLost > 0 {
             lines.append("WARNING: \(metadata.counters.eventsLost) events were lost (ring buffer full): the figures below are low")
         }
-        let rows = aggregate.reads.compactMap { key, stats -> ReadRow? in
+        let ungrouped = aggregate.reads.compactMap { key, stats -> ReadRow? in
             guard aggregate.isShown(key.file, by: pathFilter) else { return nil }
             let span = stats.lastEndNanoseconds > stats.firstStartNanoseconds
                 ? Double(stats.lastEndNanoseconds - stats.firstStartNanoseconds) / 1e9 : 0
@@ -29,12 +31,13 @@ public struct SummaryReport {
                            cacheMissBytes: stats.cacheMissBytes + stats.mmapFaultBytes, blockBytes: stats.blockReadBytes,
                            blockLatency: stats.blockLatency, totalBytes: stats.bytes,
                            latency: stats.latency, seconds: span, active: true)
-        }.sorted { ReadRow.areInOrder($0, $1, by: sort) }
+        }
+        let rows = ReadRow.grouped(ungrouped, by: grouping, in: aggregate).sorted { ReadRow.areInOrder($0, $1, by: sort) }
         guard !rows.isEmpty else {
             lines.append("no reads of regular files matched the filters")
             return lines.joined(separator: "\n") + "\n"
         }
-        let layout = TableLayout(columns: [.pid, .comm, .reads, .errors, .bytes, .rate, .cacheMiss, .disk, .latency("P50", 0.5),
+        let layout = TableLayout(columns: Column.readers(grouping) + [.reads, .errors, .bytes, .rate, .cacheMiss, .disk, .latency("P50", 0.5),
                                            .latency("P90", 0.9), .latency("P99", 0.99), .maximum,
                                            .diskLatency("DISK50", 0.5), .diskLatency("DISK99", 0.99)],
                                  droppable: ["P90", "MAX", "ERRS", "DISK50", "P50", "MISS", "COMM", "MB/s", "DISK99"], width: width)
@@ -50,7 +53,7 @@ public struct SummaryReport {
         let bytes = rows.reduce(0) { $0 + $1.bytes }
         let calls = rows.reduce(0) { $0 + $1.calls }
         lines.append("")
-        let files = Set(rows.map(\.key.file)).count, processes = Set(rows.map(\.key.pid)).count
+        let files = Set(ungrouped.map(\.key.file)).count, processes = Set(ungrouped.map(\.key.pid)).count
         lines.append("\(TextFormat.bytes(bytes)) in \(calls) reads of \(files) file\(files == 1 ? "" : "s") "
             + "by \(processes) process\(processes == 1 ? "" : "es")")
         return lines.joined(separator: "\n") + "\n"

@@ -25,9 +25,10 @@ struct RenderingTests {
     }
 
     static func render(_ aggregate: inout TraceAggregate, width: Int = 120, height: Int = 40, sort: SortKey = .bytes,
+                       grouping: GroupBy = .process,
                        counters: KernelCounters = KernelCounters(eventsEmitted: 101, eventsLost: 0)) -> [String] {
         let interval = aggregate.takeInterval()
-        return LiveView(sort: sort, pathFilter: PathFilter([]), width: width, height: height)
+        return LiveView(sort: sort, pathFilter: PathFilter([]), grouping: grouping, width: width, height: height)
             .render(aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 65,
                     hook: .tracepoint, counters: counters, eventsPerSecond: 12_345)
     }
@@ -131,6 +132,29 @@ struct RenderingTests {
         #expect(engineRow.contains("  3.0M ") && engineRow.contains("2.0ms"), "DISK and its latency: \(engineRow)")
         #expect(text.contains("loop0: 4.0M read: 3.0M for traced processes' files, 1.0M by processes filtered out, 0 unattributed"),
                 "\(text)")
+    }
+
+    @Test("--group-by pod folds the processes of a pod reading one file into one row")
+    func groupedByPod() {
+        let pod = "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab.slice"
+        var aggregate = TraceAggregate(startNanoseconds: Self.start) { record in
+            ProcessInfo(record: record, cgroupPath: record.pid == 30 ? "/user.slice" : pod + "/cri-containerd-\(record.pid).scope")
+        }
+        for pid: Int32 in [10, 20, 30] {
+            aggregate.record(.process(ProcessRecord(pid: pid, parentPid: 1, cgroupID: 1, comm: "trtserver")))
+            aggregate.record(.read(ReadRecord(pid: pid, threadID: pid, file: Self.engine, endNanoseconds: Self.start + 1,
+                                              latencyNanoseconds: UInt64(pid) * 1000, result: 1 << 20)))
+        }
+        let rows = Array(Self.render(&aggregate, width: 160, grouping: .pod).dropFirst(2))
+        #expect(rows[0].hasPrefix("GROUP ") && !rows[0].contains("PID"))
+        let podRow = rows.first { $0.hasPrefix("pod 0b9f3c2e-6d1a-4b7e") }
+        #expect(podRow?.contains("  2.0M ") == true, "two processes of the pod, 1 MiB each: \(rows)")
+        #expect(rows.contains { $0.hasPrefix("trtserver 30 ") }, "a process outside any pod stands for itself: \(rows)")
+        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
+        let summary = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), grouping: .pod, width: 160)
+            .render(aggregate: aggregate, metadata: metadata)
+        #expect(summary.contains("3.0M in 3 reads of 1 file by 3 processes"), "\(summary)")
     }
 
     @Test("a summary with no reads says so")
