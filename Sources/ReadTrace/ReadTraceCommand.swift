@@ -83,6 +83,11 @@ public struct ReadTraceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"))
     var json: String?
 
+    @Option(help: ArgumentHelp(
+        "Write a self-contained HTML report (timeline, device tracks, tables) to this file when tracing ends.",
+        valueName: "path"))
+    var html: String?
+
     @Option(name: .customLong("trace-events"), help: ArgumentHelp(
         "Write the run as Chrome trace-event JSON to this file (opens in Perfetto UI and chrome://tracing).",
         valueName: "path"))
@@ -154,7 +159,7 @@ public struct ReadTraceCommand: ParsableCommand {
     var options: TraceOptions {
         TraceOptions(comms: comms, pids: pids, cgroups: cgroups, pods: pods, containers: containers, paths: paths, allFiles: allFiles,
                      hook: hook, interval: interval, duration: duration, sort: sort, groupBy: groupBy, devices: devices, bufferSize: bufferSize, jsonPath: json,
-                     traceEventsPath: traceEvents, loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command)
+                     htmlPath: html, traceEventsPath: traceEvents, loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command)
     }
 
     /// Like ParsableCommand.main, but every failure is one line on standard error. `report`

@@ -18,6 +18,7 @@ struct TraceOptions {
     var devices: DeviceSelection
     var bufferSize: ByteCount
     var jsonPath: String?
+    var htmlPath: String?
     var traceEventsPath: String?
     var loadedShare: Double
     var quiet: Bool
@@ -25,7 +26,7 @@ struct TraceOptions {
     var command: [String]
 
     /// Files written when tracing ends; each is checked before tracing starts.
-    var outputPaths: [String] { [jsonPath, traceEventsPath].compactMap { $0 } }
+    var outputPaths: [String] { [jsonPath, htmlPath, traceEventsPath].compactMap { $0 } }
 
     /// Whether a cgroup belongs to a pod or container the user asked for.
     func selects(cgroupPath: String) -> Bool {

@@ -117,6 +117,7 @@ struct TraceSession {
                                                        deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: document))
         }
         if let path = options.jsonPath { try write(try document.encoded(), to: path) }
+        if let path = options.htmlPath { try write(Array(try HTMLReport.render(document).utf8), to: path) }
         if let path = options.traceEventsPath { try write(try TraceEventsDocument(document).encoded(), to: path) }
         let lost = outcome.metadata.counters.eventsLost
         if lost > 0 {

@@ -57,9 +57,10 @@ struct PodTests {
         try bystander.move(readers[2].pid)
 
         // Prefixes: the systemd form of the late pod's uid (underscores) must match too.
+        let html = scratch.path + "/storm.html", traceEvents = scratch.path + "/storm.trace.json"
         let trace = try Trace(["--pod", String(early.uid.prefix(13)),
                                "--pod", String(late.uid.replacingOccurrences(of: "-", with: "_").prefix(18)),
-                               "--interval", "200ms"], in: scratch)
+                               "--interval", "200ms", "--html", html, "--trace-events", traceEvents], in: scratch)
         // The late pod's cgroups appear after readtrace started, then its process is put in
         // and starts, as the kubelet and the runtime do.
         try late.create(under: root)
@@ -96,5 +97,22 @@ struct PodTests {
         }.max() ?? .infinity
         #expect(afterFirst >= longest - 0.02 && afterFirst <= wallSeconds + 0.02,
                 "storm \(afterFirst) s; longest load \(longest) s; wall clock \(wallSeconds) s")
+
+        // The HTML report renders in a real browser: one bar per (process, file), both pods named.
+        let dom = try RunningProcess("/usr/bin/chromium", ["--headless=new", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + html]).finish()
+        #expect(dom.status == 0, "\(dom.standardError)")
+        #expect(dom.standardOutput.components(separatedBy: "class=\"load-bar\"").count - 1 == dump.reads.count, "\(dom.standardOutput.prefix(2000))")
+        #expect(dom.standardOutput.contains("pod \(early.uid.prefix(8))") && dom.standardOutput.contains("pod \(late.uid.prefix(8))"))
+        let screenshot = scratch.path + "/storm.png"
+        let shot = try RunningProcess("/usr/bin/chromium", ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,900",
+                                                            "--screenshot=" + screenshot, "file://" + html]).finish()
+        let png = (try? Data(contentsOf: URL(fileURLWithPath: screenshot))) ?? Data()
+        #expect(shot.status == 0 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 20_000,
+                "a screenshot with something on it: \(png.count) bytes, \(shot.standardError)")
+
+        // The trace-event file names both processes' tracks and has a slice per load.
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: traceEvents))) as? [String: Any])
+        let slices = (events["traceEvents"] as? [[String: Any]] ?? []).filter { $0["ph"] as? String == "X" }
+        #expect(Set(slices.compactMap { $0["pid"] as? Int }) == [Int(readers[0].pid), Int(readers[1].pid)])
     }
 }

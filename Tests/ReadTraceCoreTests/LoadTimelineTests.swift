@@ -114,3 +114,23 @@ struct TraceEventsTests {
         #expect(events.contains { ($0["args"] as? [String: Any])?["name"] as? String == "trtserver 11 pod 0b9f3c2e-6d1a-4b7e-9a8c-1234567890ab" })
     }
 }
+
+@Suite("HTML report")
+struct HTMLReportTests {
+    @Test("the page is self-contained and a path cannot break out of the embedded dump or the tables")
+    func selfContained() throws {
+        var aggregate = TraceAggregate(startNanoseconds: LoadTimelineTests.start)
+        let file = FileID(device: LoadTimelineTests.loop0, inode: 9)
+        aggregate.record(.file(FileRecord(id: file, path: Array("/m/</script><b>x</b>.engine".utf8), sizeBytes: 10, kind: .regular, deleted: false)))
+        aggregate.record(.read(ReadRecord(pid: 5, threadID: 5, file: file, endNanoseconds: LoadTimelineTests.start + 10, latencyNanoseconds: 5, result: 10)))
+        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(pods: ["0b9f"]), counters: KernelCounters())
+        let page = try HTMLReport.render(DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter([])))
+        #expect(!page.contains("http://") || page.components(separatedBy: "http://").dropFirst().allSatisfy { $0.hasPrefix("www.w3.org/2000/svg") },
+                "nothing is fetched: the only URL is the SVG namespace")
+        #expect(page.components(separatedBy: "</script>").count - 1 == 2, "the path's </script> is escaped in the JSON")
+        #expect(page.contains("<td>/m/&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;.engine</td>"))
+        #expect(page.contains("--pod 0b9f"))
+        #expect(page.contains("Load timeline") && page.contains("id=\"readtrace-data\""))
+    }
+}
