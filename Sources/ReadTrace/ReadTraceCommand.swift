@@ -22,6 +22,7 @@ public struct ReadTraceCommand: ParsableCommand {
               sudo readtrace --duration 30s --sort total
               sudo readtrace --json run.json -- python3 load_model.py
               readtrace report run.json     (a saved dump again: loads, timeline, storm summary)
+              sudo readtrace demo           (a staged pod storm on a loop device, traced)
             """,
         version: ReadTraceVersion.current
     )
@@ -163,13 +164,15 @@ public struct ReadTraceCommand: ParsableCommand {
     }
 
     /// Like ParsableCommand.main, but every failure is one line on standard error. `report`
-    /// as the first argument runs `readtrace report`.
+    /// or `demo` as the first argument runs that subcommand.
     public static func main(_ arguments: [String]? = nil) -> Never {
         let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
         do {
-            if arguments.first == "report" {
-                var report = try ReportCommand.parseAsRoot(Array(arguments.dropFirst()))
-                try report.run()
+            // Subcommands by hand: `readtrace -- COMMAND` must stay the root command's.
+            let subcommands: [String: ParsableCommand.Type] = ["report": ReportCommand.self, "demo": DemoCommand.self]
+            if let name = arguments.first, let subcommand = subcommands[name] {
+                var command = try subcommand.parseAsRoot(Array(arguments.dropFirst()))
+                try command.run()
                 Glibc.exit(0)
             }
             var command = try parseAsRoot(arguments)

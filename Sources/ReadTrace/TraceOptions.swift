@@ -24,6 +24,10 @@ struct TraceOptions {
     var quiet: Bool
     var verbose: Bool
     var command: [String]
+    /// A command run with -- usually has the terminal to itself (no live view, only the summary).
+    var commandKeepsTerminal = true
+    /// Under sudo, the command runs as the user who asked for it.
+    var commandAsInvokingUser = true
 
     /// Files written when tracing ends; each is checked before tracing starts.
     var outputPaths: [String] { [jsonPath, htmlPath, traceEventsPath].compactMap { $0 } }

@@ -12,8 +12,8 @@ struct TraceSession {
         let sessionStart = Clock.monotonicNanoseconds()
         let configuration = try preflight()
         let signals = try SignalPipe(signals: [SIGINT, SIGTERM] + (options.command.isEmpty ? [] : [SIGCHLD]))
-        // A command run with -- keeps the terminal to itself: no live view, only the summary.
-        let liveMode: LiveScreen.Mode = options.quiet || !options.command.isEmpty ? .silent : .forStandardOutput()
+        let liveMode: LiveScreen.Mode = options.quiet || (!options.command.isEmpty && options.commandKeepsTerminal)
+            ? .silent : .forStandardOutput()
         let screen = LiveScreen(mode: liveMode, sort: options.sort, pathFilter: PathFilter(options.paths),
                                 devices: options.devices, grouping: options.groupBy)
         let traced = Result { try trace(configuration, signals: signals, screen: screen, since: sessionStart) }
@@ -49,7 +49,7 @@ struct TraceSession {
         for limitation in tracer.limitations { StandardStreams.writeError("readtrace: note: \(limitation)\n") }
 
         let child = try options.command.isEmpty ? nil
-            : ChildProcess(arguments: options.command, user: .invokingSudoUser())
+            : ChildProcess(arguments: options.command, user: options.commandAsInvokingUser ? .invokingSudoUser() : nil)
         let cgroupNames = CgroupHierarchy.current().map(CgroupNames.init)
         let mounts = MountTable.current()
         var aggregate = TraceAggregate(startNanoseconds: start, describe: { record in

@@ -116,3 +116,55 @@ struct PodTests {
         #expect(Set(slices.compactMap { $0["pid"] as? Int }) == [Int(readers[0].pid), Int(readers[1].pid)])
     }
 }
+
+@Suite("readtrace demo", .serialized, .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+struct DemoTests {
+    /// Loop devices, mounts, cgroups and scratch directories the demo could leave behind.
+    static func leftovers() throws -> [String] {
+        let loops = try RunningProcess("/sbin/losetup", ["--list", "--noheadings", "--output", "BACK-FILE"]).finish().standardOutput
+        let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        let cgroups = (try? FileManager.default.contentsOfDirectory(atPath: TestCgroup.mountPoint)) ?? []
+        let scratch = (try? FileManager.default.contentsOfDirectory(atPath: "/var/tmp")) ?? []
+        return loops.split(separator: "\n").map(String.init).filter { $0.contains("readtrace-demo") }
+            + mounts.split(separator: "\n").map(String.init).filter { $0.contains("readtrace-demo") }
+            + cgroups.filter { $0.hasPrefix("readtrace-demo") } + scratch.filter { $0.hasPrefix("readtrace-demo") }
+    }
+
+    @Test("the demo stages a pod storm, shows the storm summary and the timeline, writes its files and leaves nothing behind")
+    func completes() throws {
+        #expect(try Self.leftovers().isEmpty, "a previous run left things behind")
+        let scratch = try ScratchDirectory()
+        let demo = try RunningProcess(Paths.readtrace, ["demo", "--pods", "2", "--size", "32M", "--json", scratch.path + "/demo.json",
+                                                        "--html", scratch.path + "/demo.html"])
+        let result = demo.finish(timeout: 120)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("Load timeline:"))
+        #expect(result.standardOutput.contains(": 2 loads overlapped"), "\(result.standardOutput)")
+        let dump = try Dump(path: scratch.path + "/demo.json")
+        #expect(dump.reads.count == 2 && dump.reads.allSatisfy { $0.int("read_bytes") == 32 << 20 && $0.int("block_read_bytes") == 32 << 20 })
+        #expect(Set(dump.processes.compactMap { $0["pod_uid"] as? String }).count == 2, "each reader in its own pod")
+        #expect(dump.processes.allSatisfy { $0["comm"] as? String == "trtserver" })
+        #expect(FileManager.default.fileExists(atPath: scratch.path + "/demo.html"))
+        let left = try Self.leftovers()
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    @Test("Ctrl-C while the demo sets up or traces still removes everything it made", arguments: ["setting up", "tracing with"])
+    func interrupted(at stage: String) throws {
+        // Large files make the setup long enough to interrupt.
+        let demo = try RunningProcess(Paths.readtrace, ["demo", "--pods", "2", "--size", stage == "setting up" ? "2G" : "32M"])
+        if stage == "setting up" {
+            #expect(demo.wait { (try? Self.leftovers().contains { $0.hasPrefix("readtrace-demo") && !$0.contains("/") }) == true })
+            usleep(300_000)
+        } else {
+            #expect(demo.wait { demo.standardError.contains("tracing with") })
+        }
+        kill(demo.pid, SIGINT)
+        let result = demo.finish(timeout: 60)
+        if stage == "setting up" {
+            #expect(result.status != 0 && result.standardError.contains("interrupted while setting up"), "\(result.standardError)")
+        }
+        let left = try Self.leftovers()
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+}
