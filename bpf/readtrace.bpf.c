@@ -723,6 +723,18 @@ int BPF_PROG(block_rq_issue, struct request *rq)
 	return 0;
 }
 
+/* A request merged into another ends without a completion of its own: its bytes complete
+ * with the other. Its entry goes now, rather than waiting for the LRU to push it out. */
+SEC("tp_btf/block_rq_merge")
+int BPF_PROG(block_rq_merge, struct request *rq)
+{
+	__u64 request_key = (__u64)rq;
+
+	if (is_read_request(rq) && find_block_request(rq))
+		bpf_map_delete_elem(&block_requests, &request_key);
+	return 0;
+}
+
 static __always_inline void count_device_read(__u32 device, __u64 bytes, bool completed, __u32 cause)
 {
 	struct rt_device_reads *reads = bpf_map_lookup_elem(&device_reads, &device);
