@@ -115,6 +115,11 @@ public struct ReadTraceCommand: ParsableCommand {
     @Flag(help: "Show libbpf's log (load and attach details).")
     var verbose = false
 
+    @Flag(name: .customLong("empty-read-hooks"), help: ArgumentHelp(
+        "For benchmarks: attach the read hooks with programs that return at once, to measure what attaching alone costs.",
+        visibility: .hidden))
+    var emptyReadHooks = false
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp(
         "Run this command and trace it and its descendants; readtrace exits with its status. The command keeps the terminal: no live view, the summary at the end.",
         valueName: "command"))
@@ -160,7 +165,7 @@ public struct ReadTraceCommand: ParsableCommand {
     var options: TraceOptions {
         TraceOptions(comms: comms, pids: pids, cgroups: cgroups, pods: pods, containers: containers, paths: paths, allFiles: allFiles,
                      hook: hook, interval: interval, duration: duration, sort: sort, groupBy: groupBy, devices: devices, bufferSize: bufferSize, jsonPath: json,
-                     htmlPath: html, traceEventsPath: traceEvents, loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command)
+                     htmlPath: html, traceEventsPath: traceEvents, loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command, emptyReadHooks: emptyReadHooks)
     }
 
     /// Like ParsableCommand.main, but every failure is one line on standard error. `report`

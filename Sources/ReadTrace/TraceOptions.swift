@@ -28,6 +28,7 @@ struct TraceOptions {
     var commandKeepsTerminal = true
     /// Under sudo, the command runs as the user who asked for it.
     var commandAsInvokingUser = true
+    var emptyReadHooks = false
 
     /// Files written when tracing ends; each is checked before tracing starts.
     var outputPaths: [String] { [jsonPath, htmlPath, traceEventsPath].compactMap { $0 } }

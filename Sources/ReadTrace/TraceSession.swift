@@ -119,6 +119,9 @@ struct TraceSession {
         if let path = options.jsonPath { try write(try document.encoded(), to: path) }
         if let path = options.htmlPath { try write(Array(try HTMLReport.render(document).utf8), to: path) }
         if let path = options.traceEventsPath { try write(try TraceEventsDocument(document).encoded(), to: path) }
+        if outcome.metadata.counters.skippedProgramRuns > 0 {
+            StandardStreams.writeError("readtrace: the kernel skipped readtrace's programs \(outcome.metadata.counters.skippedProgramRuns) times (nested on one CPU); some events were not seen\n")
+        }
         let lost = outcome.metadata.counters.eventsLost
         if lost > 0 {
             StandardStreams.writeError("readtrace: \(lost) events were lost (ring buffer full); totals are low by that many reads\n")
@@ -201,6 +204,7 @@ struct TraceSession {
         configuration.allFiles = options.allFiles
         configuration.ringBufferBytes = options.bufferSize.bytes
         configuration.verbose = options.verbose
+        configuration.emptyReadHooks = options.emptyReadHooks
         return configuration
     }
 }

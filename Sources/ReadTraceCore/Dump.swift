@@ -291,6 +291,8 @@ public struct DumpDocument: Codable, Sendable, Equatable {
     public var filters: Filters
     public var eventsEmitted: UInt64
     public var lostEvents: UInt64
+    /// Program runs the kernel skipped (nested on one CPU): events readtrace never saw.
+    public var skippedProgramRuns: UInt64
     public var processes: [Process]
     public var files: [File]
     public var reads: [Read]
@@ -309,6 +311,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         case durationSeconds = "duration_s"
         case eventsEmitted = "events_emitted"
         case lostEvents = "lost_events"
+        case skippedProgramRuns = "skipped_program_runs"
     }
 }
 
@@ -393,6 +396,7 @@ extension DumpDocument {
                           path: metadata.filters.paths, pod: metadata.filters.pods, container: metadata.filters.containers)
         eventsEmitted = metadata.counters.eventsEmitted
         lostEvents = metadata.counters.eventsLost
+        skippedProgramRuns = metadata.counters.skippedProgramRuns
     }
 
     /// Compact JSON with keys sorted and slashes left alone.

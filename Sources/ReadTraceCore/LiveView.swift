@@ -24,6 +24,7 @@ public struct LiveView {
         var header = "readtrace  elapsed \(TextFormat.elapsed(seconds: elapsedSeconds))  hook \(hook.rawValue)"
             + "  events \(TextFormat.count(eventsPerSecond))/s  lost \(counters.eventsLost)"
         if counters.eventsLost > 0 { header += "  LOST \(counters.eventsLost) EVENTS (ring buffer full)" }
+        if counters.skippedProgramRuns > 0 { header += "  SKIPPED \(counters.skippedProgramRuns) RUNS" }
 
         let ungrouped = aggregate.reads.compactMap { key, stats -> ReadRow? in
             guard aggregate.isShown(key.file, by: pathFilter) else { return nil }

@@ -207,7 +207,8 @@ public enum DumpReport {
     public static func render(_ dump: DumpDocument, width: Int) -> String {
         var lines = ["readtrace report: \(dump.host.hostname) (kernel \(dump.host.kernel)), started \(dump.startedAt), "
             + "\(TextFormat.fixed(dump.durationSeconds, decimals: 1))s traced with \(dump.hook) hooks, "
-            + "\(dump.eventsEmitted) events, \(dump.lostEvents) lost"]
+            + "\(dump.eventsEmitted) events, \(dump.lostEvents) lost"
+            + (dump.skippedProgramRuns > 0 ? ", \(dump.skippedProgramRuns) program runs skipped by the kernel" : "")]
         if dump.lostEvents > 0 {
             lines.append("WARNING: \(dump.lostEvents) events were lost (ring buffer full): the figures below are low")
         }

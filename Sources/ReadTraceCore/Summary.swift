@@ -22,6 +22,10 @@ public struct SummaryReport {
         if metadata.counters.eventsLost > 0 {
             lines.append("WARNING: \(metadata.counters.eventsLost) events were lost (ring buffer full): the figures below are low")
         }
+        if metadata.counters.skippedProgramRuns > 0 {
+            lines.append("WARNING: the kernel skipped readtrace's programs \(metadata.counters.skippedProgramRuns) times (already running "
+                + "on that CPU when an interrupt came): some reads or block completions were not seen")
+        }
         let ungrouped = aggregate.reads.compactMap { key, stats -> ReadRow? in
             guard aggregate.isShown(key.file, by: pathFilter) else { return nil }
             let span = stats.lastEndNanoseconds > stats.firstStartNanoseconds

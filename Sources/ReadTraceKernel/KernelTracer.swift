@@ -18,6 +18,8 @@ public struct KernelConfiguration: Sendable {
     /// Report new cgroups (for --pod and --container, whose cgroups may appear later); any
     /// cgroup depth can then be filtered on.
     public var watchCgroups = false
+    /// For benchmarks: attach the read hooks with programs that return at once.
+    public var emptyReadHooks = false
     public var allFiles = false
     public var ringBufferBytes = 16 << 20
     public var verbose = false
@@ -135,6 +137,7 @@ public final class KernelTracer {
         rodata.pointee.filter_by_tgid = configuration.traceChildren || !configuration.pids.isEmpty
         rodata.pointee.follow_forks = configuration.traceChildren
         rodata.pointee.all_files = configuration.allFiles
+        rodata.pointee.empty_read_hooks = configuration.emptyReadHooks
         rodata.pointee.page_size = UInt32(sysconf(Int32(_SC_PAGESIZE)))
         precondition(configuration.comms.count <= KernelConfiguration.maxComms, "validated by the command")
         for (index, comm) in configuration.comms.enumerated() {
@@ -215,10 +218,29 @@ public final class KernelTracer {
             bpf_map__lookup_elem(skeleton.pointee.maps.counters, &zero, 4, values.baseAddress, values.count, 0)
         }
         guard result == 0 else { throw KernelError(step: "read counters", errno: -result) }
-        return perCPU.reduce(into: KernelCounters()) { total, cpu in
+        var total = perCPU.reduce(into: KernelCounters()) { total, cpu in
             total.eventsEmitted += cpu.events_emitted
             total.eventsLost += cpu.events_lost
         }
+        total.skippedProgramRuns = skippedProgramRuns()
+        return total
+    }
+
+    /// The kernel's count, per loaded program, of runs skipped because the program was already
+    /// running on that CPU (bpf_prog_info.recursion_misses, 5.12+; 0 where it is not kept).
+    private func skippedProgramRuns() -> UInt64 {
+        var skipped: UInt64 = 0
+        var program = bpf_object__next_program(skeleton.pointee.obj, nil)
+        while let current = program {
+            let descriptor = bpf_program__fd(current)
+            if descriptor >= 0 {
+                var info = bpf_prog_info()
+                var length = UInt32(MemoryLayout<bpf_prog_info>.size)
+                if bpf_obj_get_info_by_fd(descriptor, &info, &length) == 0 { skipped += info.recursion_misses }
+            }
+            program = bpf_object__next_program(skeleton.pointee.obj, current)
+        }
+        return skipped
     }
 }
 

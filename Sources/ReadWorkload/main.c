@@ -1,6 +1,7 @@
 /* readtrace-workload: reads a file in a known pattern, so tests and the benchmark
  * can compare what readtrace reports with what was really read. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <fcntl.h>
@@ -15,7 +16,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: readtrace-workload --file PATH [--syscall read|pread64|readv|preadv|preadv2]\n"
+	"usage: readtrace-workload (--file PATH | --directory DIR) [--syscall read|pread64|readv|preadv|preadv2]\n"
 	"                          [--chunk BYTES] [--repeat N] [--failing-reads N] [--name COMM] [--wait-stdin]\n"
 	"                          [--unlink | --unlink-midway] [--threads N] [--drop-cache] [--direct | --mmap]\n"
 	"Reads PATH from start to end of file in chunks of BYTES with one syscall, N times (the\n"
@@ -25,7 +26,8 @@ static const char usage[] =
 	"pass (single thread); --drop-cache evicts the file's pages first (fsync, then\n"
 	"POSIX_FADV_DONTNEED), so the reads come from the device; --threads makes N threads each do\n"
 	"the passes (one descriptor each); --direct opens PATH with O_DIRECT (BYTES a multiple of\n"
-	"the block size); --mmap maps PATH instead and reads one byte of every page, no read calls.\n"
+	"the block size); --mmap maps PATH instead and reads one byte of every page, no read calls;\n"
+	"--directory reads every regular file in DIR once, start to end, each through its own descriptor.\n"
 	"Prints what it did, summed over threads.\n";
 
 enum syscall_kind { READ, PREAD64, READV, PREADV, PREADV2 };
@@ -65,6 +67,22 @@ struct reader {
 	long long bytes, calls;
 };
 
+/* Reads from the descriptor's start (or offset 0, for the positioned calls) to end of file;
+ * the last call returns 0. */
+static void read_to_end(int fd, char *buffer, long long *bytes, long long *calls)
+{
+	for (off_t offset = 0;;) {
+		ssize_t got = read_once(fd, buffer, offset);
+		++*calls;
+		if (got < 0)
+			fail("read failed");
+		if (got == 0)
+			return;
+		*bytes += got;
+		offset += got;
+	}
+}
+
 /* One pass through a mapping: a page fault (or fault-around) per untouched page. */
 static void touch_mapped_pages(struct reader *reader)
 {
@@ -98,17 +116,7 @@ static void *read_passes(void *argument)
 	if (!buffer)
 		fail("out of memory");
 	for (long pass = 0; pass < reader->repeat; pass++) {
-		off_t offset = 0;
-		for (;;) {
-			ssize_t got = read_once(reader->fd, buffer, offset);
-			reader->calls++;
-			if (got < 0)
-				fail("read failed");
-			if (got == 0)
-				break;
-			reader->bytes += got;
-			offset += got;
-		}
+		read_to_end(reader->fd, buffer, &reader->bytes, &reader->calls);
 		lseek(reader->fd, 0, SEEK_SET);
 		if (pass == 0 && reader->unlink_after_first_pass && unlink(reader->unlink_after_first_pass) != 0)
 			fail("cannot unlink file");
@@ -117,9 +125,31 @@ static void *read_passes(void *argument)
 	return NULL;
 }
 
+/* Every regular file in a directory, read once each: many distinct files for few bytes. */
+static void read_directory(const char *path, long long *bytes, long long *calls)
+{
+	DIR *directory = opendir(path);
+	char *buffer = aligned_alloc(4096, (chunk + 4095) / 4096 * 4096);
+	struct dirent *entry;
+
+	if (!directory || !buffer)
+		fail("cannot open directory");
+	while ((entry = readdir(directory))) {
+		if (entry->d_type != DT_REG)
+			continue;
+		int fd = openat(dirfd(directory), entry->d_name, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			fail("cannot open file in directory");
+		read_to_end(fd, buffer, bytes, calls);
+		close(fd);
+	}
+	closedir(directory);
+	free(buffer);
+}
+
 int main(int argc, char **argv)
 {
-	const char *path = NULL, *name = NULL;
+	const char *path = NULL, *name = NULL, *directory = NULL;
 	long repeat = 1, failing_reads = 0, threads = 1;
 	int wait_stdin = 0, unlink_after_open = 0, drop_cache = 0, unlink_midway = 0, direct = 0;
 	const struct { const char *name; int *set; } switches[] = {
@@ -143,6 +173,8 @@ int main(int argc, char **argv)
 		i++;
 		if (strcmp(flag, "--file") == 0)
 			path = value;
+		else if (strcmp(flag, "--directory") == 0)
+			directory = value;
 		else if (strcmp(flag, "--chunk") == 0)
 			chunk = strtoul(value, NULL, 10);
 		else if (strcmp(flag, "--repeat") == 0)
@@ -166,6 +198,18 @@ int main(int argc, char **argv)
 			fail("unknown argument");
 	}
 	int unlinks = unlink_after_open || unlink_midway;
+	if (directory && !path && chunk > 0) {
+		long long bytes = 0, calls = 0;
+		struct timespec start, end;
+		if (name && prctl(PR_SET_NAME, name) != 0)
+			fail("cannot set name");
+		clock_gettime(CLOCK_MONOTONIC, &start);
+		read_directory(directory, &bytes, &calls);
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		printf("bytes=%lld calls=%lld failed_calls=0 elapsed_ns=%lld\n", bytes, calls,
+		       (end.tv_sec - start.tv_sec) * 1000000000LL + (end.tv_nsec - start.tv_nsec));
+		return 0;
+	}
 	if (!path || chunk == 0 || repeat < 1 || failing_reads < 0 || (failing_reads && unlinks) ||
 	    (unlink_after_open && unlink_midway) || threads < 1 || threads > 64 || (unlink_midway && threads > 1) ||
 	    (direct && map_pages))

@@ -44,8 +44,15 @@ struct RenderingTests {
     @Test("lost events stand out in the header")
     func lostEvents() {
         var aggregate = Self.aggregate()
-        let lines = Self.render(&aggregate, counters: KernelCounters(eventsEmitted: 10, eventsLost: 7))
+        let lines = Self.render(&aggregate, counters: KernelCounters(eventsEmitted: 10, eventsLost: 7, skippedProgramRuns: 3))
         #expect(lines[0].contains("LOST 7 EVENTS"))
+        #expect(lines[0].contains("SKIPPED 3 RUNS"))
+        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(),
+                                   counters: KernelCounters(eventsEmitted: 10, eventsLost: 0, skippedProgramRuns: 3))
+        let summary = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 150).render(aggregate: aggregate, metadata: metadata)
+        #expect(summary.contains("the kernel skipped readtrace's programs 3 times"))
+        #expect(DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter([])).skippedProgramRuns == 3)
     }
 
     @Test("rows are sorted by bytes in the interval, with MB/s over the interval")
