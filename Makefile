@@ -19,7 +19,7 @@ help:
 	@echo "make test            run the whole test suite (as root: the BPF integration tests need it)"
 	@echo "make skeleton        rebuild $(SKELETON) from bpf/"
 	@echo "make check-skeleton  fail when the committed skeleton does not match bpf/"
-	@echo "make bench           measure attach time and read slowdown (scripts/bench)"
+	@echo "make bench           readtrace against no tracer, the empty-program floor and a bpftrace peer (scripts/bench)"
 
 quickstart:
 	scripts/quickstart
@@ -55,5 +55,5 @@ release:
 test:
 	scripts/test
 
-bench: release
+bench: deps release
 	scripts/bench
