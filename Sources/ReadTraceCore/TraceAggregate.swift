@@ -114,12 +114,8 @@ public struct TraceAggregate: Sendable {
             break  // the session's business: which cgroups to trace
         case .faultFill(let fill):
             let key = noteReader(pid: fill.pid, file: fill.file)
-            var stats = reads[key, default: ReadStats()]
-            stats.mmapFaultBytes += fill.bytes
-            stats.firstStartNanoseconds = min(stats.firstStartNanoseconds, fill.endNanoseconds)
-            stats.lastEndNanoseconds = max(stats.lastEndNanoseconds, fill.endNanoseconds)
-            noteLoad(&stats, of: fill.file, at: fill.endNanoseconds)
-            reads[key] = stats
+            let loadedBytes = loadedBytes(of: fill.file)
+            reads[key, default: ReadStats()].apply(fill, loadedBytes: loadedBytes)
             interval[key, default: IntervalStats()].cacheMissBytes += fill.bytes
         }
     }
@@ -136,48 +132,27 @@ public struct TraceAggregate: Sendable {
         return ReadKey(pid: pid, file: file)
     }
 
+    // The statistics are changed in place in their dictionaries: copying one out and back
+    // would copy its histogram and timeline storage on every event.
     private mutating func record(_ block: BlockRecord) {
         let key = noteReader(pid: block.pid, file: block.file)
         if let lower = block.lowerFile { lowerFiles[block.file] = lower }
-        var stats = reads[key, default: ReadStats()]
-        var intervalStats = interval[key, default: IntervalStats()]
-        stats.blockReadBytes += block.bytes
-        stats.blockTimeline.add(block.bytes, atNanosecondsSinceStart: block.endNanoseconds &- min(startNanoseconds, block.endNanoseconds))
-        intervalStats.blockBytes += block.bytes
-        if block.completesRequest {
-            stats.blockReadIOs += 1
-            stats.blockLatency.record(block.queuedNanoseconds)
-            if let service = block.serviceNanoseconds { stats.blockServiceLatency.record(service) }
-            intervalStats.blockLatency.record(block.queuedNanoseconds)
-        }
-        reads[key] = stats
-        interval[key] = intervalStats
+        reads[key, default: ReadStats()].apply(block, since: startNanoseconds)
+        interval[key, default: IntervalStats()].apply(block)
     }
 
     private mutating func record(_ read: ReadRecord) {
         let key = noteReader(pid: read.pid, file: read.file)
-        let start = read.endNanoseconds &- read.latencyNanoseconds
-        var stats = reads[key, default: ReadStats()]
-        stats.apply(read, start: start, since: startNanoseconds)
-        noteLoad(&stats, of: read.file, at: read.endNanoseconds)
-        reads[key] = stats
-        var intervalStats = interval[key, default: IntervalStats()]
-        intervalStats.cacheMissBytes += read.cacheMissBytes
-        if read.result >= 0 {
-            intervalStats.calls += 1
-            intervalStats.bytes += UInt64(read.result)
-            intervalStats.latency.record(read.latencyNanoseconds)
-        }
-        interval[key] = intervalStats
+        let loadedBytes = loadedBytes(of: read.file)
+        reads[key, default: ReadStats()].apply(read, since: startNanoseconds, loadedBytes: loadedBytes)
+        interval[key, default: IntervalStats()].apply(read)
     }
 
-    /// Marks the load done the first time the bytes read and faulted in reach the loaded share
-    /// of the file's size (as the kernel reported it when the file was first read).
-    private func noteLoad(_ stats: inout ReadStats, of file: FileID, at nanoseconds: UInt64) {
-        guard stats.loadedNanoseconds == nil, let size = files[file]?.sizeBytes, size > 0 else { return }
-        if Double(stats.bytes + stats.mmapFaultBytes) >= (loadedShare * Double(size)).rounded(.up) {
-            stats.loadedNanoseconds = nanoseconds
-        }
+    /// How many bytes of a file a process must read (or fault in) for its load to count as
+    /// done: the loaded share of its size as the kernel reported it when first read.
+    private func loadedBytes(of file: FileID) -> UInt64? {
+        guard let size = files[file]?.sizeBytes, size > 0 else { return nil }
+        return UInt64((loadedShare * Double(size)).rounded(.up))
     }
 
     /// Returns what the interval that just ended added, and starts a new one.
@@ -193,8 +168,8 @@ public struct TraceAggregate: Sendable {
 }
 
 extension ReadStats {
-    fileprivate mutating func apply(_ read: ReadRecord, start: UInt64, since runStart: UInt64) {
-        firstStartNanoseconds = min(firstStartNanoseconds, start)
+    fileprivate mutating func apply(_ read: ReadRecord, since runStart: UInt64, loadedBytes: UInt64?) {
+        firstStartNanoseconds = min(firstStartNanoseconds, read.endNanoseconds &- read.latencyNanoseconds)
         lastEndNanoseconds = max(lastEndNanoseconds, read.endNanoseconds)
         cacheMissBytes += read.cacheMissBytes
         guard read.result >= 0 else {
@@ -206,5 +181,43 @@ extension ReadStats {
         latency.record(read.latencyNanoseconds)
         if read.cacheMissBytes > 0 { deviceWaitNanoseconds += read.latencyNanoseconds }
         timeline.add(UInt64(read.result), atNanosecondsSinceStart: read.endNanoseconds &- min(runStart, read.endNanoseconds))
+        noteLoad(at: read.endNanoseconds, loadedBytes: loadedBytes)
+    }
+
+    fileprivate mutating func apply(_ fill: FaultFillRecord, loadedBytes: UInt64?) {
+        mmapFaultBytes += fill.bytes
+        firstStartNanoseconds = min(firstStartNanoseconds, fill.endNanoseconds)
+        lastEndNanoseconds = max(lastEndNanoseconds, fill.endNanoseconds)
+        noteLoad(at: fill.endNanoseconds, loadedBytes: loadedBytes)
+    }
+
+    fileprivate mutating func apply(_ block: BlockRecord, since runStart: UInt64) {
+        blockReadBytes += block.bytes
+        blockTimeline.add(block.bytes, atNanosecondsSinceStart: block.endNanoseconds &- min(runStart, block.endNanoseconds))
+        guard block.completesRequest else { return }
+        blockReadIOs += 1
+        blockLatency.record(block.queuedNanoseconds)
+        if let service = block.serviceNanoseconds { blockServiceLatency.record(service) }
+    }
+
+    /// The load is done the first time the bytes read and faulted in reach `loadedBytes`.
+    private mutating func noteLoad(at nanoseconds: UInt64, loadedBytes: UInt64?) {
+        guard loadedNanoseconds == nil, let loadedBytes, bytes + mmapFaultBytes >= loadedBytes else { return }
+        loadedNanoseconds = nanoseconds
+    }
+}
+
+extension IntervalStats {
+    fileprivate mutating func apply(_ read: ReadRecord) {
+        cacheMissBytes += read.cacheMissBytes
+        guard read.result >= 0 else { return }
+        calls += 1
+        bytes += UInt64(read.result)
+        latency.record(read.latencyNanoseconds)
+    }
+
+    fileprivate mutating func apply(_ block: BlockRecord) {
+        blockBytes += block.bytes
+        if block.completesRequest { blockLatency.record(block.queuedNanoseconds) }
     }
 }
