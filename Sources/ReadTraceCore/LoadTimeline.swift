@@ -21,12 +21,15 @@ public struct LoadTimeline {
         // Bytes per column for every load, and the busiest column of any load for the shading.
         let bytesByLoad = loads.map { load -> [Double] in
             var bytes = [Double](repeating: 0, count: columns)
-            // A bucket's bytes are spread over the columns it spans (buckets may be wider or narrower).
+            // A bucket's bytes go to the columns it overlaps, in proportion to the overlap
+            // (buckets may be wider or narrower than columns, and need not line up with them).
             let series = load.read.timeline
             for (bucket, count) in series.readBytes.enumerated() where count > 0 {
-                let first = column(Double(bucket) * series.bucketSeconds)
-                let last = column((Double(bucket + 1) * series.bucketSeconds).nextDown)
-                for index in first...last { bytes[index] += Double(count) / Double(last - first + 1) }
+                let start = Double(bucket) * series.bucketSeconds, end = start + series.bucketSeconds
+                for index in column(start)...column(end.nextDown) {
+                    let overlap = min(end, Double(index + 1) * secondsPerColumn) - max(start, Double(index) * secondsPerColumn)
+                    bytes[index] += Double(count) * max(overlap, 0) / series.bucketSeconds
+                }
             }
             return bytes
         }
