@@ -101,7 +101,9 @@ struct DiskReadTests {
         let report = try RunningProcess(Paths.readtrace, ["report", trace.dumpPath, "--width", "120"]).finish()
         #expect(report.status == 0, "\(report.standardError)")
         #expect(report.standardOutput.contains("Load timeline:"))
-        #expect(report.standardOutput.split(separator: "\n").filter { $0.hasPrefix("rt-pair ") }.count == 2, "\(report.standardOutput)")
+        // (The readers may also fault in a page of a library after taking their name: those are loads too.)
+        let rows = report.standardOutput.split(separator: "\n").filter { $0.hasPrefix("rt-pair ") }
+        #expect(rows.filter { $0.contains("first.engine") || $0.contains("second.engine") }.count == 2, "\(report.standardOutput)")
     }
 
     @Test("an O_DIRECT read goes to the device without the page cache")

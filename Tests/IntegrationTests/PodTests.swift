@@ -141,7 +141,10 @@ struct DemoTests {
         #expect(result.standardOutput.contains("Load timeline:"))
         #expect(result.standardOutput.contains(": 2 loads overlapped"), "\(result.standardOutput)")
         let dump = try Dump(path: scratch.path + "/demo.json")
-        #expect(dump.reads.count == 2 && dump.reads.allSatisfy { $0.int("read_bytes") == 32 << 20 && $0.int("block_read_bytes") == 32 << 20 })
+        // The readers' read calls are their engine files (a page fault on a library can add a mapped-only entry).
+        let engineReads = dump.reads.filter { ($0.int("read_calls") ?? 0) > 0 }
+        #expect(engineReads.count == 2 && engineReads.allSatisfy { $0.int("read_bytes") == 32 << 20 && $0.int("block_read_bytes") == 32 << 20 },
+                "\(dump.reads)")
         #expect(Set(dump.processes.compactMap { $0["pod_uid"] as? String }).count == 2, "each reader in its own pod")
         #expect(dump.processes.allSatisfy { $0["comm"] as? String == "trtserver" })
         #expect(FileManager.default.fileExists(atPath: scratch.path + "/demo.html"))
