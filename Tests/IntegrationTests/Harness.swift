@@ -248,8 +248,8 @@ final class LoopFilesystem {
     let device: String
     let mountPoint: String
 
-    init(sizeMiB: Int, in scratch: ScratchDirectory, partitioned: Bool = false) throws {
-        loop = try LoopDevice(sizeMiB: sizeMiB, in: scratch, partitioned: partitioned)
+    init(sizeMiB: Int, in scratch: ScratchDirectory, partitioned: Bool = false, directIO: Bool = false) throws {
+        loop = try LoopDevice(sizeMiB: sizeMiB, in: scratch, partitioned: partitioned, directIO: directIO)
         device = partitioned ? loop.path + "p1" : loop.path
         mountPoint = scratch.path + "/mnt"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
