@@ -28,6 +28,8 @@ const volatile bool all_files;               /* also pipes, sockets, ttys, ... *
 const volatile __u32 page_size = 4096;
 /* Kernels before 6.5 have no block_io_start: block requests are decided at block_getrq. */
 const volatile bool decide_at_bio;
+/* Reads come from the page cache's own tracepoint (the light hook): no per-call timing. */
+const volatile bool light_reads;
 /* For benchmarks: the read hooks attach but return at once (the verifier drops the rest),
  * which measures what merely attaching to those hooks costs. */
 const volatile bool empty_read_hooks;
@@ -69,20 +71,30 @@ struct file_key {
 
 /* Per traced thread: the file of its latest read, and when that read started
  * (0 once it returned). Kept between reads, so a thread reading one file again
- * skips naming it; removed when the thread exits or execs. */
+ * skips naming it; task-local, so the kernel frees it with the thread and a thread
+ * that is not traced costs one pointer test to look up. */
 struct thread_read {
 	struct file_key file;
 	struct file_key faulting; /* the mapped file of this thread's latest page fault */
+	__u64 inode_address;     /* the struct inode of `file`: a repeat read checks it first */
 	__u64 start_ns;
 	__u64 cache_miss_bytes;  /* page-cache additions during the read in progress */
 	__u32 file_flags_sent;   /* RT_FILE_* flags user space has for this file */
 	__u32 padding;
+	/* Light hook: the page range of the read in progress (it asks again for what remains
+	 * after each batch of pages), and page-cache additions of a file this thread has not
+	 * read yet, held until it does. */
+	__u64 light_index;
+	__u64 light_last_index;
+	__u64 light_read_pages;
+	struct file_key unclaimed;
+	__u64 unclaimed_bytes;
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct thread_read);
 } thread_reads SEC(".maps");
 
@@ -169,25 +181,18 @@ static __always_inline void *reserve_event(__u64 size)
 	return event;
 }
 
-static __always_inline bool same_comm(const char *comm, const volatile char *wanted)
-{
-	for (int i = 0; i < RT_COMM_LEN; i++) {
-		if (comm[i] != wanted[i])
-			return false;
-		if (comm[i] == '\0')
-			return true;
-	}
-	return true;
-}
-
-/* Matches the process name (the thread group leader's comm, as ps shows it). */
+/* Matches the process name (the thread group leader's comm, as ps shows it). The kernel
+ * pads comm with zeros (strscpy_pad), and so does the loader for the filters, so a name
+ * compares as two words, read straight from the task (no probe-read helper calls). */
 static __always_inline bool comm_matches(struct task_struct *task)
 {
-	char comm[RT_COMM_LEN] = {};
+	const __u64 *comm = (const __u64 *)task->group_leader->comm;
+	__u64 first = comm[0], second = comm[1];
 
-	BPF_CORE_READ_STR_INTO(&comm, task, group_leader, comm);
 	for (__u32 i = 0; i < RT_MAX_COMM_FILTERS && i < comm_filter_count; i++) {
-		if (same_comm(comm, comm_filters[i]))
+		const volatile __u64 *wanted = (const volatile __u64 *)comm_filters[i];
+
+		if (first == wanted[0] && second == wanted[1])
 			return true;
 	}
 	return false;
@@ -207,13 +212,15 @@ static __always_inline bool cgroup_matches(void)
 	return false;
 }
 
-static __always_inline bool is_traced(__u32 tgid)
+static __always_inline bool is_traced(struct task_struct *task)
 {
+	__u32 tgid = task->tgid;
+
 	if (tgid == self_tgid)
 		return false;
 	if (filter_by_tgid && !bpf_map_lookup_elem(&traced_tgids, &tgid))
 		return false;
-	if (comm_filter_count && !comm_matches((struct task_struct *)bpf_get_current_task()))
+	if (comm_filter_count && !comm_matches(task))
 		return false;
 	if (cgroup_filter_levels && !cgroup_matches())
 		return false;
@@ -223,7 +230,7 @@ static __always_inline bool is_traced(__u32 tgid)
 /* Whether the read the current thread is entering is traced (never with empty_read_hooks). */
 static __always_inline bool reads_are_traced(void)
 {
-	return !empty_read_hooks && is_traced(bpf_get_current_pid_tgid() >> 32);
+	return !empty_read_hooks && is_traced(bpf_get_current_task_btf());
 }
 
 static __always_inline void announce_process(__u32 tgid)
@@ -343,20 +350,26 @@ static __always_inline bool is_regular(struct inode *inode)
 	return (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFREG;
 }
 
-/* The thread's state, created from `fresh` if it has none; NULL (counted as a lost
- * event) when the map is full. */
-static __always_inline struct thread_read *thread_state(__u32 tid, const struct thread_read *fresh)
+static __always_inline struct thread_read *thread_state_of(struct task_struct *task)
 {
-	struct thread_read *state = bpf_map_lookup_elem(&thread_reads, &tid);
+	return bpf_task_storage_get(&thread_reads, task, 0, 0);
+}
 
-	if (state)
-		return state;
-	if (bpf_map_update_elem(&thread_reads, &tid, fresh, BPF_NOEXIST) &&
-	    bpf_map_update_elem(&thread_reads, &tid, fresh, BPF_ANY)) {
+static __always_inline struct thread_read *current_thread_state(void)
+{
+	return thread_state_of(bpf_get_current_task_btf());
+}
+
+/* The current thread's state, created empty if it has none; NULL (counted as a lost
+ * event) when there is no memory for it. */
+static __always_inline struct thread_read *new_thread_state(void)
+{
+	struct thread_read *state = bpf_task_storage_get(&thread_reads, bpf_get_current_task_btf(), 0,
+							 BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (!state)
 		count_event(false);
-		return NULL;
-	}
-	return bpf_map_lookup_elem(&thread_reads, &tid);
+	return state;
 }
 
 static __always_inline bool same_file(const struct file_key *a, const struct file_key *b)
@@ -365,89 +378,111 @@ static __always_inline bool same_file(const struct file_key *a, const struct fil
 }
 
 /* Entry of a read-family call by a traced process: remember which file and when.
- * The process and the file are named to user space when this thread's previous read
- * was of another file, or the file has been deleted since it was named. */
+ * A repeat read of the thread's previous file is recognised by its inode object and
+ * number (three loads); otherwise the process and the file are named to user space,
+ * as they are again when the file has been deleted since it was named. */
 static __always_inline void begin_read(struct file *file)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct file_key key;
 	struct thread_read *state;
 	struct inode *inode;
 	bool deleted;
+	__u64 ino;
 
 	if (!file)
 		return;
 	inode = BPF_CORE_READ(file, f_inode);
 	if (!inode)
 		return;
-	if (!all_files && !is_regular(inode))
-		return;
-	key = file_key_of(inode);
+	ino = BPF_CORE_READ(inode, i_ino);
 	deleted = BPF_CORE_READ(inode, i_nlink) == 0;
-	state = bpf_map_lookup_elem(&thread_reads, &tid);
-	if (!state || !same_file(&state->file, &key) || (deleted && !(state->file_flags_sent & RT_FILE_DELETED))) {
+	state = current_thread_state();
+	if (!state || state->inode_address != (__u64)inode || state->file.inode != ino ||
+	    (deleted && !(state->file_flags_sent & RT_FILE_DELETED))) {
 		struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
-		struct thread_read fresh = { .file = key };
+		struct file_key key;
 
-		announce_process(pid_tgid >> 32);
-		fresh.file_flags_sent = announce_file(inode, &key, deleted, BPF_CORE_READ(file, f_path.dentry),
-						      (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
-		if (state) {
-			state->file = fresh.file;
-			state->file_flags_sent = fresh.file_flags_sent;
-		} else {
-			state = thread_state(tid, &fresh);
-			if (!state)
-				return; /* no room to follow this thread: its read is lost */
-		}
+		if (!all_files && !is_regular(inode))
+			return;
+		if (!state && !(state = new_thread_state()))
+			return; /* no room to follow this thread: its read is lost */
+		key = file_key_of(inode);
+		announce_process(bpf_get_current_pid_tgid() >> 32);
+		state->file_flags_sent = announce_file(inode, &key, deleted, BPF_CORE_READ(file, f_path.dentry),
+						       (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
+		state->file = key;
+		state->inode_address = (__u64)inode;
 	}
 	state->cache_miss_bytes = 0;
 	state->start_ns = bpf_ktime_get_ns();
 }
 
+/* One read record for the thread's file; latency 0 where it was not measured (light hook). */
+static __always_inline void send_read(struct task_struct *task, struct thread_read *state, __u64 now, __u64 latency_ns,
+				      long result)
+{
+	struct rt_read_event *event = reserve_event(sizeof(*event));
+
+	if (!event)
+		return;
+	event->kind = RT_EVENT_READ;
+	event->tgid = task->tgid;
+	event->tid = task->pid;
+	event->dev = state->file.dev;
+	event->inode = state->file.inode;
+	event->end_ns = now;
+	event->latency_ns = latency_ns;
+	event->result = result;
+	event->cache_miss_bytes = state->cache_miss_bytes;
+	bpf_ringbuf_submit(event, wakeup_flags());
+}
+
+/* Pages the current process brought into the page cache for a file outside a timed read. */
+static __always_inline void send_fill(const struct file_key *file, __u64 bytes, enum rt_fill_cause cause)
+{
+	struct rt_fault_event *event = reserve_event(sizeof(*event));
+
+	if (!event)
+		return;
+	event->kind = RT_EVENT_FAULT_FILL;
+	event->tgid = bpf_get_current_pid_tgid() >> 32;
+	event->dev = file->dev;
+	event->cause = cause;
+	event->inode = file->inode;
+	event->bytes = bytes;
+	event->end_ns = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(event, wakeup_flags());
+}
+
 /* Return of a read-family call: one record with the bytes returned or the error. */
 static __always_inline void end_read(long result)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
+	struct task_struct *task;
 	struct thread_read *state;
-	struct rt_read_event *event;
 	__u64 now;
 
 	if (empty_read_hooks)
 		return;
-	state = bpf_map_lookup_elem(&thread_reads, &tid);
+	task = bpf_get_current_task_btf();
+	/* Most reads on a node are not traced: a process name that does not match answers
+	 * them without the state lookup. */
+	if (comm_filter_count && !comm_matches(task))
+		return;
+	state = thread_state_of(task);
 	if (!state || !state->start_ns)
 		return;
 	now = bpf_ktime_get_ns();
-	event = reserve_event(sizeof(*event));
-	if (event) {
-		event->kind = RT_EVENT_READ;
-		event->tgid = pid_tgid >> 32;
-		event->tid = tid;
-		event->dev = state->file.dev;
-		event->inode = state->file.inode;
-		event->end_ns = now;
-		event->latency_ns = now - state->start_ns;
-		event->result = result;
-		event->cache_miss_bytes = state->cache_miss_bytes;
-		bpf_ringbuf_submit(event, wakeup_flags());
-	}
+	send_read(task, state, now, now - state->start_ns, result);
 	state->start_ns = 0;
 }
 
 static __always_inline struct file *file_of_fd(unsigned long fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
+	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
 	struct file *file = NULL;
 
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!fdt || fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
 	return file;
 }
 
@@ -536,6 +571,65 @@ int BPF_KRETPROBE(kretprobe_vfs_readv, long ret)
 	return 0;
 }
 
+/* Hook variant "light", for kernels without fentry or kprobes: no syscall tracepoints,
+ * whose slow path every syscall of every process on the node pays once any is enabled. A
+ * buffered read asks the page cache for the page range it still needs, in the reader's
+ * context, after any readahead it started, once per batch of pages: one record per read,
+ * in whole pages clipped at the end of the file, with no latency. The kernel does not
+ * trace a batch that had to wait for a page under IO (or was created on the spot), so a
+ * read's first sighting may start past its first page: a gap after the thread's previous
+ * read of the file no longer than that read, or than the rest of this one, is taken as
+ * part of it (a read that skips ahead by less than a read's length counts the skipped pages). Direct IO and
+ * files without a page cache are not seen. Loaded only for this variant. */
+SEC("tp_btf/mm_filemap_get_pages")
+int BPF_PROG(light_read, struct address_space *mapping, unsigned long index, unsigned long last_index)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct inode *inode = mapping->host;
+	struct thread_read *state;
+	__u64 ino, first, start, end;
+
+	if (!inode || !is_traced(task))
+		return 0;
+	ino = inode->i_ino;
+	state = thread_state_of(task);
+	if (state && state->inode_address == (__u64)inode && state->file.inode == ino) {
+		if (last_index == state->light_last_index && index > state->light_index) {
+			state->light_index = index; /* the rest of the read in progress */
+			return 0;
+		}
+	} else {
+		struct file_key key;
+
+		if (!all_files && !is_regular(inode))
+			return 0;
+		if (!state && !(state = new_thread_state()))
+			return 0;
+		key = file_key_of(inode);
+		announce_process(task->tgid);
+		announce_inode(inode, &key);
+		state->file = key;
+		state->inode_address = (__u64)inode;
+		state->light_last_index = -1; /* as if the previous read ended before the first page */
+	}
+	first = state->light_last_index + 1;
+	if (index < first || (index - first > last_index - index && index - first > state->light_read_pages))
+		first = index;
+	state->light_index = index;
+	state->light_last_index = last_index;
+	state->light_read_pages = last_index - first + 1;
+	if (state->unclaimed_bytes && same_file(&state->unclaimed, &state->file)) {
+		send_fill(&state->file, state->unclaimed_bytes, RT_FILL_READ);
+		state->unclaimed_bytes = 0;
+	}
+	start = first * page_size;
+	end = (last_index + 1) * page_size;
+	if (end > inode->i_size)
+		end = inode->i_size;
+	send_read(task, state, bpf_ktime_get_ns(), 0, end > start ? end - start : 0);
+	return 0;
+}
+
 /* Page-cache misses: folios a traced thread adds to the page cache while inside a read,
  * for the read itself or for the readahead it triggers, were read from the device for
  * that read. They count on the read's (process, file) entry, also when the folio belongs
@@ -545,38 +639,46 @@ int BPF_KRETPROBE(kretprobe_vfs_readv, long ret)
 SEC("tracepoint/filemap/mm_filemap_add_to_page_cache")
 int count_cache_miss(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct thread_read *state = bpf_map_lookup_elem(&thread_reads, &tid);
-	struct rt_fault_event *event;
-	__u64 pages = 1;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct thread_read *state = thread_state_of(task);
+	struct file_key added = { .inode = ctx->i_ino, .dev = ctx->s_dev };
+	__u64 bytes = page_size;
 
-	if (!state)
+	/* With the light hook a thread's first read adds pages before it is seen. */
+	if (!state && (!light_reads || !is_traced(task) || !(state = new_thread_state())))
 		return 0;
 	if (bpf_core_field_exists(ctx->order))
-		pages <<= ctx->order & 31;
+		bytes <<= ctx->order & 31;
 	if (state->start_ns) {
 		/* Metadata the filesystem reads during the call goes to its block device's own page
 		 * cache, on a pseudo filesystem with an anonymous device number (major 0): not the
 		 * file's pages. A file's own pages, and an overlay's lower file's, are elsewhere. */
-		if (ctx->s_dev != state->file.dev && (ctx->s_dev >> 20) == 0)
+		if (added.dev != state->file.dev && (added.dev >> 20) == 0)
 			return 0;
-		state->cache_miss_bytes += pages * page_size;
+		state->cache_miss_bytes += bytes;
 		return 0;
 	}
-	if (state->faulting.inode != ctx->i_ino || state->faulting.dev != ctx->s_dev)
+	if (same_file(&state->faulting, &added)) {
+		send_fill(&added, bytes, RT_FILL_FAULT);
 		return 0;
-	event = reserve_event(sizeof(*event));
-	if (!event)
+	}
+	if (!light_reads)
 		return 0;
-	event->kind = RT_EVENT_FAULT_FILL;
-	event->tgid = pid_tgid >> 32;
-	event->dev = ctx->s_dev;
-	event->reserved = 0;
-	event->inode = ctx->i_ino;
-	event->bytes = pages * page_size;
-	event->end_ns = bpf_ktime_get_ns();
-	bpf_ringbuf_submit(event, wakeup_flags());
+	/* Light hook: additions of the file the thread is reading are its misses. A read's first
+	 * pages are added before the read is seen, so another file's wait until the thread reads
+	 * it; they are dropped when yet another file's come first (most likely a write).
+	 * Block-device metadata (major 0) must not push them out. */
+	if (same_file(&state->file, &added)) {
+		send_fill(&added, bytes, RT_FILL_READ);
+		return 0;
+	}
+	if (!same_file(&state->unclaimed, &added)) {
+		if ((added.dev >> 20) == 0)
+			return 0;
+		state->unclaimed = added;
+		state->unclaimed_bytes = 0;
+	}
+	state->unclaimed_bytes += bytes;
 	return 0;
 }
 
@@ -587,14 +689,13 @@ int BPF_PROG(note_fault, struct address_space *mapping)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct inode *inode = BPF_CORE_READ(mapping, host);
-	struct thread_read fresh = {};
 	struct thread_read *state;
 	struct file_key key;
 
-	if (!inode || !is_traced(pid_tgid >> 32))
+	if (!inode || !is_traced(bpf_get_current_task_btf()))
 		return 0;
 	key = file_key_of(inode);
-	state = thread_state((__u32)pid_tgid, &fresh);
+	state = new_thread_state();
 	if (!state || same_file(&state->faulting, &key))
 		return 0;
 	announce_process(pid_tgid >> 32);
@@ -639,9 +740,9 @@ static __always_inline struct inode *bio_page_inode(struct bio *bio, bool *anony
  * read in progress when the pages are the reader's own buffer (direct IO) or belong to
  * another file below it (an overlay's lower file). Metadata (pages of the block
  * device itself) stays unattributed. */
-static __always_inline void attribute_request(struct bio *bio, __u32 tgid, __u32 tid, struct block_request *request)
+static __always_inline void attribute_request(struct bio *bio, __u32 tgid, struct block_request *request)
 {
-	struct thread_read *state = bpf_map_lookup_elem(&thread_reads, &tid);
+	struct thread_read *state = current_thread_state();
 	bool in_read = state && state->start_ns;
 	bool anonymous = false;
 	struct inode *inode = bio_page_inode(bio, &anonymous);
@@ -679,8 +780,8 @@ static __always_inline void note_block_request(__u64 key, struct bio *bio)
 		.cause = RT_BLOCK_UNATTRIBUTED,
 	};
 
-	if (is_traced(tgid))
-		attribute_request(bio, tgid, (__u32)pid_tgid, &request);
+	if (is_traced(bpf_get_current_task_btf()))
+		attribute_request(bio, tgid, &request);
 	else
 		request.cause = RT_BLOCK_FILTERED;
 	bpf_map_update_elem(&block_requests, &key, &request, BPF_ANY);
@@ -856,23 +957,20 @@ int BPF_PROG(follow_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(forget_exec_name)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
 	bpf_map_delete_elem(&announced_processes, &tgid);
-	bpf_map_delete_elem(&thread_reads, &tid);
+	bpf_task_storage_delete(&thread_reads, bpf_get_current_task_btf());
 	return 0;
 }
 
-/* An exited thread's state goes; a dead thread group's tgid may be reused, so it
- * stops being traced. */
+/* A dead thread group's tgid may be reused, so it stops being traced (a thread's own
+ * state goes with its task). */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(forget_exited, struct task_struct *task)
 {
-	__u32 tid = BPF_CORE_READ(task, pid);
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 
-	bpf_map_delete_elem(&thread_reads, &tid);
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 	bpf_map_delete_elem(&announced_processes, &tgid);

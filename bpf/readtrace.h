@@ -23,7 +23,8 @@ enum rt_event_kind {
 	RT_EVENT_CGROUP = 6,
 };
 
-/* One finished read-family call on a traced file. */
+/* One finished read-family call on a traced file; with the light hook, one buffered read
+ * as the page cache saw it: whole pages, clipped at the end of the file, and no latency. */
 struct rt_read_event {
 	__u32 kind;
 	__u32 tgid;
@@ -31,7 +32,7 @@ struct rt_read_event {
 	__u32 dev;          /* kernel dev_t of the file's superblock: major << 20 | minor */
 	__u64 inode;
 	__u64 end_ns;       /* CLOCK_MONOTONIC at return */
-	__u64 latency_ns;   /* entry to return */
+	__u64 latency_ns;   /* entry to return; 0 with the light hook (not measured) */
 	__s64 result;       /* bytes returned, or -errno */
 	__u64 cache_miss_bytes; /* added to the page cache while the call ran: read from the device */
 };
@@ -94,12 +95,18 @@ struct rt_block_event {
 	__u64 service_ns;   /* issued to the driver to completed; 0 if the issue was not seen */
 };
 
-/* Page-cache pages a traced process's page fault on a mapped file brought in. */
+/* Why pages came into the page cache outside a timed read call. */
+enum rt_fill_cause {
+	RT_FILL_FAULT = 0, /* a page fault on a mapped file */
+	RT_FILL_READ = 1,  /* a read seen by the light hook (no call to count them in) */
+};
+
+/* Page-cache pages a traced process brought in for a file outside a timed read call. */
 struct rt_fault_event {
 	__u32 kind;
 	__u32 tgid;
 	__u32 dev;
-	__u32 reserved;
+	__u32 cause;        /* enum rt_fill_cause */
 	__u64 inode;
 	__u64 bytes;
 	__u64 end_ns;

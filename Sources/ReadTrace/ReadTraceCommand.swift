@@ -63,8 +63,11 @@ public struct ReadTraceCommand: ParsableCommand {
     var allFiles = false
 
     @Option(help: ArgumentHelp(
-        "Kernel hooks: fentry (fastest) or kprobe on the VFS read functions, tracepoint (syscall tracepoints), or auto (the fastest that loads).",
-        valueName: "auto|fentry|kprobe|tracepoint"))
+        "Kernel hooks: fentry (fastest) or kprobe on the VFS read functions, tracepoint (syscall tracepoints), "
+            + "or auto (the fastest of those that loads, and why). light (6.10+) uses the page cache's tracepoint "
+            + "instead of any syscall tracepoint, whose cost every process on the node pays: buffered reads in whole "
+            + "pages, no per-call latency, direct IO not seen.",
+        valueName: "auto|fentry|kprobe|tracepoint|light"))
     var hook: KernelConfiguration.HookChoice = .auto
 
     @Option(help: ArgumentHelp("Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))

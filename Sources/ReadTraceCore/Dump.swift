@@ -226,10 +226,11 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var spanSeconds: Double
         public var throughputMiBPerSecond: Double
         /// Shares of the span spent inside read calls, and inside calls that waited on the device
-        /// (at most 1; threads reading one file at once overlap).
-        public var inReadFraction: Double
-        public var deviceWaitFraction: Double
-        public var latencyMicroseconds: Latency
+        /// (at most 1; threads reading one file at once overlap); nil where calls are not timed.
+        public var inReadFraction: Double?
+        public var deviceWaitFraction: Double?
+        /// nil where calls are not timed (the light hook).
+        public var latencyMicroseconds: Latency?
         public var timeline: TimelineSeries
 
         enum CodingKeys: String, CodingKey {
@@ -284,6 +285,8 @@ public struct DumpDocument: Codable, Sendable, Equatable {
     public var toolVersion: String
     public var host: Host
     public var hook: String
+    /// What the reads' figures mean with that hook.
+    public var hookAccuracy: String
     /// The share of a file's size a process must read for its load to count as done (`load_s`).
     public var loadedShare: Double
     public var startedAt: String
@@ -305,6 +308,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         case host, hook, filters, processes, files, reads, devices
         case diskstatsSkippedLines = "diskstats_skipped_lines"
         case loadedShare = "loaded_share"
+        case hookAccuracy = "hook_accuracy"
         case schemaVersion = "schema_version"
         case toolVersion = "tool_version"
         case startedAt = "started_at"
@@ -326,6 +330,7 @@ extension DumpDocument {
         let fileIDs = Dictionary(uniqueKeysWithValues: aggregate.fileOrder.enumerated().map { ($1, $0 + 1) })
         let shown = aggregate.reads.filter { aggregate.isShown($0.key.file, by: pathFilter) }
 
+        let timed = metadata.hook.timesReads
         reads = shown.map { key, stats in
             let span = max(durationNanoseconds, stats.timeline.extentNanoseconds, stats.blockTimeline.extentNanoseconds)
             let series = stats.timeline.series(durationNanoseconds: span)
@@ -339,9 +344,9 @@ extension DumpDocument {
                         loadSeconds: stats.loadedNanoseconds.map { Self.seconds($0, since: stats.firstStartNanoseconds) },
                         spanSeconds: Self.seconds(stats.lastEndNanoseconds, since: stats.firstStartNanoseconds),
                         throughputMiBPerSecond: stats.throughputMiBPerSecond,
-                        inReadFraction: stats.fractionOfSpan(stats.latency.totalNanoseconds),
-                        deviceWaitFraction: stats.fractionOfSpan(stats.deviceWaitNanoseconds),
-                        latencyMicroseconds: Latency(stats.latency),
+                        inReadFraction: timed ? stats.fractionOfSpan(stats.latency.totalNanoseconds) : nil,
+                        deviceWaitFraction: timed ? stats.fractionOfSpan(stats.deviceWaitNanoseconds) : nil,
+                        latencyMicroseconds: timed ? Latency(stats.latency) : nil,
                         timeline: TimelineSeries(bucketSeconds: series.bucketSeconds, readBytes: series.bytes,
                                                  blockReadBytes: stats.blockTimeline.series(durationNanoseconds: span).bytes))
         }.sorted { ($1.readBytes, $0.pid, $0.fileID) < ($0.readBytes, $1.pid, $1.fileID) }
@@ -389,6 +394,7 @@ extension DumpDocument {
         toolVersion = metadata.toolVersion
         host = Host(hostname: metadata.host.hostname, kernel: metadata.host.kernel, bootID: metadata.host.bootID)
         hook = metadata.hook.rawValue
+        hookAccuracy = metadata.hook.accuracy
         loadedShare = aggregate.loadedShare
         startedAt = Self.iso8601(unixSeconds: metadata.startedAtUnixSeconds)
         durationSeconds = Self.rounded(metadata.durationSeconds, decimals: 3)

@@ -34,7 +34,7 @@ public enum HTMLReport {
                  TextFormat.bytes(load.bytes), TextFormat.bytes(load.read.cacheMissBytes + load.read.mmapFaultBytes),
                  TextFormat.bytes(load.read.blockReadBytes), load.read.loadSeconds.map { TextFormat.fixed($0, decimals: 3) } ?? "-",
                  TextFormat.fixed(load.read.throughputMiBPerSecond, decimals: 1),
-                 TextFormat.fixed(load.read.deviceWaitFraction * 100, decimals: 0) + "%"]
+                 TextFormat.percent(load.read.deviceWaitFraction)]
             })
         html += "<h2>Processes</h2>\n" + table(
             headers: ["pid", "process", "command line", "pod", "container", "runtime", "cgroup"],
@@ -142,7 +142,7 @@ public enum HTMLReport {
             const g = add(svg, 'g', {class: 'load', 'data-pid': r.pid, 'data-file': r.file_id});
             add(g, 'title', {}, `${p.comm} ${r.pid}${who}\\n${f.path}\\n${mib(r.read_bytes + r.mmap_fault_bytes)} in ${r.span_s.toFixed(3)} s (${r.throughput_mib_s.toFixed(1)} MiB/s)` +
               `\\nload ${r.load_s === null ? 'not finished' : r.load_s.toFixed(3) + ' s'}; cache misses ${mib(r.cache_miss_bytes + r.mmap_fault_bytes)}; disk ${mib(r.block_read_bytes)}` +
-              `\\nwaiting on the device ${(100 * r.device_wait_fraction).toFixed(0)}% of the span`);
+              (r.device_wait_fraction === null ? '' : `\\nwaiting on the device ${(100 * r.device_wait_fraction).toFixed(0)}% of the span`));
             add(g, 'text', {x: 4, y: y + 15}, `${p.comm} ${r.pid} ${f.path.split('/').pop()}${who}`.slice(0, 48));
             const end = r.load_s === null ? r.last_read_s : r.first_read_s + r.load_s;
             add(g, 'rect', {class: 'load-bar', x: x(r.first_read_s), y: y + 3, width: Math.max(1, x(r.last_read_s) - x(r.first_read_s)), height: rowHeight - 6});

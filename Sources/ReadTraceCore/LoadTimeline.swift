@@ -224,7 +224,7 @@ public enum DumpReport {
                          TextFormat.bytes(load.read.blockReadBytes),
                          load.read.loadSeconds.map { TextFormat.fixed($0, decimals: 3) } ?? "-",
                          TextFormat.fixed(load.read.throughputMiBPerSecond, decimals: 1),
-                         TextFormat.fixed(load.read.deviceWaitFraction * 100, decimals: 0) + "%"]
+                         TextFormat.percent(load.read.deviceWaitFraction)]
             let widths = [7, 7, 7, 7, 8, 9, 5]
             let row = zip(cells, widths).map { String(repeating: " ", count: max(0, $1 - $0.count)) + $0 }.joined(separator: " ")
             lines.append(String((row + "  " + load.label + (load.file.map { " (\($0.path))" } ?? "")).prefix(width)))

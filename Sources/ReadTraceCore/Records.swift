@@ -29,13 +29,14 @@ public struct ReadRecord: Sendable {
     public var file: FileID
     /// CLOCK_MONOTONIC when the call returned.
     public var endNanoseconds: UInt64
-    public var latencyNanoseconds: UInt64
+    /// Entry to return; nil where the hook does not time calls (light).
+    public var latencyNanoseconds: UInt64?
     /// Bytes returned, or a negated errno.
     public var result: Int64
     /// Bytes added to the page cache while the call ran (itself or its readahead): read from the device.
     public var cacheMissBytes: UInt64
 
-    public init(pid: Int32, threadID: Int32, file: FileID, endNanoseconds: UInt64, latencyNanoseconds: UInt64, result: Int64,
+    public init(pid: Int32, threadID: Int32, file: FileID, endNanoseconds: UInt64, latencyNanoseconds: UInt64?, result: Int64,
                 cacheMissBytes: UInt64 = 0) {
         self.pid = pid
         self.threadID = threadID
@@ -80,18 +81,28 @@ public struct BlockRecord: Sendable {
     }
 }
 
-/// Page-cache bytes a traced process's page fault on a mapped file brought in.
+/// Page-cache bytes a traced process brought in for a file outside a timed read call.
 public struct FaultFillRecord: Sendable {
+    /// What brought the pages in.
+    public enum Cause: Sendable {
+        /// A page fault on a mapped file.
+        case fault
+        /// A read the light hook saw (it has no call to count misses in).
+        case read
+    }
+
     public var pid: Int32
     public var file: FileID
     public var bytes: UInt64
     public var endNanoseconds: UInt64
+    public var cause: Cause
 
-    public init(pid: Int32, file: FileID, bytes: UInt64, endNanoseconds: UInt64) {
+    public init(pid: Int32, file: FileID, bytes: UInt64, endNanoseconds: UInt64, cause: Cause = .fault) {
         self.pid = pid
         self.file = file
         self.bytes = bytes
         self.endNanoseconds = endNanoseconds
+        self.cause = cause
     }
 }
 
@@ -253,4 +264,17 @@ public enum HookKind: String, Sendable, CaseIterable {
     case fentry
     case kprobe
     case tracepoint
+    /// The page cache's own tracepoint instead of the read calls: no syscall tracepoints.
+    case light
+
+    /// Whether each read call is seen and timed; the light hook sees buffered reads as page ranges.
+    public var timesReads: Bool { self != .light }
+
+    /// What the reads' figures mean with this hook, for the dump and the summary.
+    public var accuracy: String {
+        timesReads
+            ? "every read-family call on a regular file: exact bytes, errors and entry-to-return latency"
+            : "buffered reads as the page cache saw them: bytes in whole pages clipped at the end of the file, "
+                + "no per-call latency (latency fields are null), direct IO not seen"
+    }
 }

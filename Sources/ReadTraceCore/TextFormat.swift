@@ -84,5 +84,10 @@ public enum TextFormat {
         return sign + "\(whole)." + String(repeating: "0", count: decimals - digits.count) + digits
     }
 
+    /// A fraction as a whole percentage, "-" where it was not measured.
+    public static func percent(_ fraction: Double?) -> String {
+        fraction.map { fixed($0 * 100, decimals: 0) + "%" } ?? "-"
+    }
+
     private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 }

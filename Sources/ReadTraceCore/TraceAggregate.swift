@@ -169,7 +169,7 @@ public struct TraceAggregate: Sendable {
 
 extension ReadStats {
     fileprivate mutating func apply(_ read: ReadRecord, since runStart: UInt64, loadedBytes: UInt64?) {
-        firstStartNanoseconds = min(firstStartNanoseconds, read.endNanoseconds &- read.latencyNanoseconds)
+        firstStartNanoseconds = min(firstStartNanoseconds, read.endNanoseconds &- (read.latencyNanoseconds ?? 0))
         lastEndNanoseconds = max(lastEndNanoseconds, read.endNanoseconds)
         cacheMissBytes += read.cacheMissBytes
         guard read.result >= 0 else {
@@ -178,14 +178,19 @@ extension ReadStats {
         }
         calls += 1
         bytes += UInt64(read.result)
-        latency.record(read.latencyNanoseconds)
-        if read.cacheMissBytes > 0 { deviceWaitNanoseconds += read.latencyNanoseconds }
+        if let callLatency = read.latencyNanoseconds {
+            latency.record(callLatency)
+            if read.cacheMissBytes > 0 { deviceWaitNanoseconds += callLatency }
+        }
         timeline.add(UInt64(read.result), atNanosecondsSinceStart: read.endNanoseconds &- min(runStart, read.endNanoseconds))
         noteLoad(at: read.endNanoseconds, loadedBytes: loadedBytes)
     }
 
     fileprivate mutating func apply(_ fill: FaultFillRecord, loadedBytes: UInt64?) {
-        mmapFaultBytes += fill.bytes
+        switch fill.cause {
+        case .fault: mmapFaultBytes += fill.bytes
+        case .read: cacheMissBytes += fill.bytes
+        }
         firstStartNanoseconds = min(firstStartNanoseconds, fill.endNanoseconds)
         lastEndNanoseconds = max(lastEndNanoseconds, fill.endNanoseconds)
         noteLoad(at: fill.endNanoseconds, loadedBytes: loadedBytes)
@@ -213,7 +218,7 @@ extension IntervalStats {
         guard read.result >= 0 else { return }
         calls += 1
         bytes += UInt64(read.result)
-        latency.record(read.latencyNanoseconds)
+        if let callLatency = read.latencyNanoseconds { latency.record(callLatency) }
     }
 
     fileprivate mutating func apply(_ block: BlockRecord) {

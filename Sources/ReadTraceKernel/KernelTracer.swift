@@ -5,7 +5,7 @@ import ReadTraceCore
 /// What the kernel side traces; turned into rodata and map entries before attach.
 public struct KernelConfiguration: Sendable {
     public enum HookChoice: String, Sendable, CaseIterable {
-        case auto, fentry, kprobe, tracepoint
+        case auto, fentry, kprobe, tracepoint, light
     }
 
     public var hook: HookChoice = .auto
@@ -36,7 +36,7 @@ public final class KernelTracer {
     public let hook: HookKind
     /// Which faster variants the kernel refused and why; empty when the first choice loaded.
     public let refusedHooks: [String]
-    /// What this kernel cannot report, with the reason; empty on 6.10 and later.
+    /// What this run cannot report or costs the whole node, with the reason.
     public let limitations: [String]
     private let skeleton: UnsafeMutablePointer<readtrace>
     private var ringBuffer: OpaquePointer?
@@ -56,8 +56,13 @@ public final class KernelTracer {
         case .fentry: [.fentry]
         case .kprobe: [.kprobe]
         case .tracepoint: [.tracepoint]
+        case .light: [.light]
         }
         let tracepoints = KernelTracepoints()
+        if configuration.hook == .light, !tracepoints.hasFilemapGetPages {
+            throw KernelError(step: "use the light hook", errno: ENOENT,
+                              hint: "this kernel has no filemap/mm_filemap_get_pages tracepoint (6.10+)")
+        }
         var refusals: [String] = []
         var loaded: (UnsafeMutablePointer<readtrace>, HookKind)?
         for candidate in candidates {
@@ -77,7 +82,7 @@ public final class KernelTracer {
         self.skeleton = skeleton
         self.hook = hook
         refusedHooks = refusals
-        limitations = tracepoints.limitations
+        limitations = tracepoints.limitations(hook: hook, chosenAutomatically: configuration.hook == .auto)
 
         let context = Unmanaged.passUnretained(sink).toOpaque()
         ringBuffer = ring_buffer__new(bpf_map__fd(skeleton.pointee.maps.events), { context, data, size in
@@ -138,6 +143,7 @@ public final class KernelTracer {
         rodata.pointee.follow_forks = configuration.traceChildren
         rodata.pointee.all_files = configuration.allFiles
         rodata.pointee.empty_read_hooks = configuration.emptyReadHooks
+        rodata.pointee.light_reads = hook == .light
         rodata.pointee.page_size = UInt32(sysconf(Int32(_SC_PAGESIZE)))
         precondition(configuration.comms.count <= KernelConfiguration.maxComms, "validated by the command")
         for (index, comm) in configuration.comms.enumerated() {
@@ -154,6 +160,7 @@ public final class KernelTracer {
             .tracepoint: [programs.enter_read, programs.exit_read, programs.enter_pread64, programs.exit_pread64,
                           programs.enter_readv, programs.exit_readv, programs.enter_preadv, programs.exit_preadv,
                           programs.enter_preadv2, programs.exit_preadv2],
+            .light: [programs.light_read],
         ]
         for (variant, variantPrograms) in programsByHook {
             for program in variantPrograms { bpf_program__set_autoload(program, variant == hook) }
@@ -279,13 +286,25 @@ private struct KernelTracepoints {
     var hasBlockIOStart = Self.exists("block/block_io_start")
     /// mm_filemap_fault (6.10+) marks page faults on mapped files.
     var hasFilemapFault = Self.exists("filemap/mm_filemap_fault")
+    /// mm_filemap_get_pages (6.10+, with mm_filemap_fault) sees buffered reads in the page cache: the light hook.
+    var hasFilemapGetPages = Self.exists("filemap/mm_filemap_get_pages")
 
     private static func exists(_ event: String) -> Bool {
         ["/sys/kernel/tracing/events/", "/sys/kernel/debug/tracing/events/"].contains { access($0 + event, F_OK) == 0 }
     }
 
-    var limitations: [String] {
-        hasFilemapFault ? [] : ["page faults on mapped files are not counted: this kernel has no mm_filemap_fault tracepoint (6.10+)"]
+    func limitations(hook: HookKind, chosenAutomatically: Bool) -> [String] {
+        var notes: [String] = []
+        if !hasFilemapFault {
+            notes.append("page faults on mapped files are not counted: this kernel has no mm_filemap_fault tracepoint (6.10+)")
+        }
+        if hook == .light { notes.append("light hook: \(hook.accuracy)") }
+        if hook == .tracepoint, chosenAutomatically {
+            notes.append("syscall tracepoints send every syscall of every process on this node through the kernel's slow path "
+                + "(small cached reads run about 1.5x slower with even an empty program attached)"
+                + (hasFilemapGetPages ? "; --hook light avoids them, at page granularity and without per-call latency" : ""))
+        }
+        return notes
     }
 }
 
@@ -322,7 +341,7 @@ extension ReadRecord {
     init(_ event: rt_read_event) {
         self.init(pid: Int32(bitPattern: event.tgid), threadID: Int32(bitPattern: event.tid),
                   file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
-                  endNanoseconds: event.end_ns, latencyNanoseconds: event.latency_ns, result: event.result,
+                  endNanoseconds: event.end_ns, latencyNanoseconds: event.latency_ns == 0 ? nil : event.latency_ns, result: event.result,
                   cacheMissBytes: event.cache_miss_bytes)
     }
 }
@@ -341,7 +360,7 @@ extension BlockRecord {
 extension FaultFillRecord {
     init(_ event: rt_fault_event) {
         self.init(pid: Int32(bitPattern: event.tgid), file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
-                  bytes: event.bytes, endNanoseconds: event.end_ns)
+                  bytes: event.bytes, endNanoseconds: event.end_ns, cause: event.cause == RT_FILL_READ.rawValue ? .read : .fault)
     }
 }
 

@@ -10,9 +10,9 @@ struct DumpTests {
     static let notes = FileID(device: DeviceNumber(major: 254, minor: 0), inode: 14)
     static let oddBytes: [UInt8] = Array("/models/caf".utf8) + [0xE9] + Array(".bin".utf8)   // Latin-1, not UTF-8
 
-    static func metadata(paths: [String] = []) -> RunMetadata {
+    static func metadata(paths: [String] = [], hook: HookKind = .tracepoint) -> RunMetadata {
         RunMetadata(toolVersion: "0.1.0", host: .init(hostname: "node", kernel: "6.18", bootID: "00000000-0000-0000-0000-000000000000"),
-                    hook: .tracepoint, startedAtUnixSeconds: 1_764_024_249.123, durationSeconds: 2.5,
+                    hook: hook, startedAtUnixSeconds: 1_764_024_249.123, durationSeconds: 2.5,
                     filters: .init(comms: ["trtserver"], paths: paths), counters: KernelCounters(eventsEmitted: 9, eventsLost: 1))
     }
 
@@ -45,7 +45,7 @@ struct DumpTests {
         #expect(read.deviceWaitFraction == 0 && read.inReadFraction == 0, "microseconds of calls in a second: below 0.0001")
         #expect(dump.reads.first { $0.fileID == 3 }?.loadSeconds == 0, "one call read all of notes.txt")
         #expect(dump.loadedShare == 1)
-        #expect(read.latencyMicroseconds.max == 2.5 && read.latencyMicroseconds.total == 7.5)
+        #expect(read.latencyMicroseconds?.max == 2.5 && read.latencyMicroseconds?.total == 7.5)
         #expect(read.timeline.bucketSeconds == 0.1)
         #expect(read.timeline.readBytes.count == 25)
         #expect(read.timeline.readBytes[1] == 4096 && read.timeline.readBytes[12] == 4096)
@@ -56,6 +56,23 @@ struct DumpTests {
         #expect(dump.processes[1].comm == "?" && dump.processes[1].cmdline == nil)
         #expect(dump.startedAt == "2025-11-24T22:44:09.123Z")
         #expect(dump.lostEvents == 1 && dump.eventsEmitted == 9)
+    }
+
+    @Test("with the light hook reads are untimed: latency and the time fractions are null, misses come as fills")
+    func lightHook() throws {
+        var aggregate = TraceAggregate(startNanoseconds: Self.start) { ProcessInfo(record: $0, cmdline: nil, cgroupPath: nil) }
+        aggregate.record(.file(FileRecord(id: Self.engine, path: Array("/models/a.engine".utf8), sizeBytes: 8192, kind: .regular, deleted: false)))
+        aggregate.record(.faultFill(FaultFillRecord(pid: 42, file: Self.engine, bytes: 8192, endNanoseconds: Self.start + 90, cause: .read)))
+        aggregate.record(.read(ReadRecord(pid: 42, threadID: 42, file: Self.engine, endNanoseconds: Self.start + 100,
+                                          latencyNanoseconds: nil, result: 8192)))
+        let dump = DumpDocument(aggregate: aggregate, metadata: Self.metadata(hook: .light), pathFilter: PathFilter([]))
+        let read = try #require(dump.reads.first)
+        #expect(read.readBytes == 8192 && read.readCalls == 1 && read.loadSeconds != nil)
+        #expect(read.cacheMissBytes == 8192 && read.mmapFaultBytes == 0, "a read's fill is a miss, not a fault")
+        #expect(read.latencyMicroseconds == nil && read.inReadFraction == nil && read.deviceWaitFraction == nil)
+        #expect(dump.hook == "light" && dump.hookAccuracy.contains("no per-call latency"))
+        let json = try #require(String(data: JSONEncoder().encode(dump), encoding: .utf8))
+        #expect(json.contains("\"latency_us\":null") && json.contains("\"device_wait_fraction\":null"))
     }
 
     @Test("devices carry per-interval samples and run totals; files name their device and disk")
