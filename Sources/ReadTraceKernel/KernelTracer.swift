@@ -60,8 +60,8 @@ public final class KernelTracer {
         }
         let tracepoints = KernelTracepoints()
         if configuration.hook == .light, !tracepoints.hasFilemapGetPages {
-            throw KernelError(step: "use the light hook", errno: ENOENT,
-                              hint: "this kernel has no filemap/mm_filemap_get_pages tracepoint (6.10+)")
+            throw KernelError(step: "--hook light", errno: EOPNOTSUPP,
+                              hint: "this kernel has no filemap/mm_filemap_get_pages tracepoint; it came in 6.10")
         }
         var refusals: [String] = []
         var loaded: (UnsafeMutablePointer<readtrace>, HookKind)?
