@@ -81,13 +81,12 @@ public struct TraceAggregate: Sendable {
     /// The share of a file's size a process must read for its load of the file to count as done.
     public let loadedShare: Double
     public private(set) var processes: [Int32: ProcessInfo] = [:]
-    public private(set) var files: [FileID: FileRecord] = [:]
+    /// Files in the order they were first seen; a file's dump id is its position + 1.
+    public private(set) var files = InsertionOrderedTable<FileID, FileRecord>()
     /// For files read through a stacked filesystem (overlayfs): the file below that holds the data.
     public private(set) var lowerFiles: [FileID: FileID] = [:]
-    /// Files in the order they were first seen; a file's dump id is its position + 1.
-    public private(set) var fileOrder: [FileID] = []
-    public private(set) var reads: [ReadKey: ReadStats] = [:]
-    public private(set) var interval: [ReadKey: IntervalStats] = [:]
+    public private(set) var reads = InsertionOrderedTable<ReadKey, ReadStats>()
+    public private(set) var interval = InsertionOrderedTable<ReadKey, IntervalStats>()
     public private(set) var eventsReceived: UInt64 = 0
 
     public init(startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { ProcessInfo(record: $0) },
@@ -104,7 +103,7 @@ public struct TraceAggregate: Sendable {
         case .read(let read):
             record(read)
         case .file(let file):
-            if files.updateValue(locate(file), forKey: file.id) == nil { fileOrder.append(file.id) }
+            files.updateValue(locate(file), forKey: file.id)
         case .process(let process):
             // Described again after exec: keep the new name, refresh what /proc says.
             processes[process.pid] = describe(process)
@@ -125,10 +124,7 @@ public struct TraceAggregate: Sendable {
         if processes[pid] == nil {
             processes[pid] = describe(ProcessRecord(pid: pid, parentPid: 0, cgroupID: 0, comm: "?"))
         }
-        if files[file] == nil {
-            files[file] = .unnamed(file)
-            fileOrder.append(file)
-        }
+        if files.position(of: file) == nil { files.updateValue(.unnamed(file), forKey: file) }
         return ReadKey(pid: pid, file: file)
     }
 
@@ -156,14 +152,17 @@ public struct TraceAggregate: Sendable {
     }
 
     /// Returns what the interval that just ended added, and starts a new one.
-    public mutating func takeInterval() -> [ReadKey: IntervalStats] {
-        defer { interval = [:] }
+    public mutating func takeInterval() -> InsertionOrderedTable<ReadKey, IntervalStats> {
+        defer { interval = InsertionOrderedTable() }
         return interval
     }
 
+    /// Files in the order they were first seen.
+    public var fileOrder: ContiguousArray<FileID> { files.keys }
+
     /// The dump id of a file: 1 for the first file seen.
     public func fileNumber(of file: FileID) -> Int? {
-        fileOrder.firstIndex(of: file).map { $0 + 1 }
+        files.position(of: file).map { $0 + 1 }
     }
 }
 
