@@ -38,6 +38,7 @@ struct TraceSession {
     private func trace(_ configuration: KernelConfiguration, signals: SignalPipe, screen: LiveScreen,
                        since sessionStart: UInt64) throws -> Outcome {
         let tracer = try KernelTracer(configuration: configuration)
+        HeapMemory.returnFreePages()
         let start = Clock.monotonicNanoseconds()
         let startedAt = Clock.unixSeconds()
         // The first diskstats sample comes before the message that tells anyone waiting that
