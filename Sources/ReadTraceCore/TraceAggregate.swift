@@ -1,7 +1,8 @@
 /// A (process, file) pair: the unit readtrace reports on.
 public struct ReadKey: Hashable, Sendable {
-    public var pid: Int32
+    // In this order the pid fills the file's padding: 16 bytes a key, not 24.
     public var file: FileID
+    public var pid: Int32
 
     public init(pid: Int32, file: FileID) {
         self.pid = pid
@@ -21,11 +22,14 @@ public struct ReadStats: Sendable, Equatable {
     /// Bytes page faults on the mapped file brought into the page cache.
     public var mmapFaultBytes: UInt64 = 0
     /// Bytes block devices completed for the process's requests for this file, and how many requests.
-    public var blockReadBytes: UInt64 = 0
-    public var blockReadIOs: UInt64 = 0
+    public var blockReadBytes: UInt64 { block.value.bytes }
+    public var blockReadIOs: UInt64 { block.value.requests }
     /// Per request: creation to completion, and issue to completion.
-    public var blockLatency = LatencyHistogram()
-    public var blockServiceLatency = LatencyHistogram()
+    public var blockLatency: LatencyHistogram { block.value.latency }
+    public var blockServiceLatency: LatencyHistogram { block.value.serviceLatency }
+    public var blockTimeline: Timeline { block.value.timeline }
+    /// Most files are read from the page cache: their entries never hold block figures.
+    private var block = LazilyAllocated<BlockReads>()
     public var firstStartNanoseconds: UInt64 = .max
     public var lastEndNanoseconds: UInt64 = 0
     /// When the bytes read (and faulted in) first reached the loaded share of the file's size.
@@ -35,9 +39,18 @@ public struct ReadStats: Sendable, Equatable {
     /// Latency of the calls that returned a byte count.
     public var latency = LatencyHistogram()
     public var timeline = Timeline()
-    public var blockTimeline = Timeline()
 
     public init() {}
+}
+
+/// What block devices completed for one process's requests for one file.
+struct BlockReads: EmptyInitializable, Sendable, Equatable {
+    var bytes: UInt64 = 0
+    var requests: UInt64 = 0
+    /// Per request: creation to completion, and issue to completion (when the issue was seen).
+    var latency = LatencyHistogram()
+    var serviceLatency = LatencyHistogram()
+    var timeline = Timeline()
 }
 
 /// What one refresh interval added to a (process, file).
@@ -47,8 +60,10 @@ public struct IntervalStats: Sendable, Equatable {
     /// Page-cache misses of the calls, and of page faults on the mapped file.
     public var cacheMissBytes: UInt64 = 0
     public var latency = LatencyHistogram()
-    public var blockBytes: UInt64 = 0
-    public var blockLatency = LatencyHistogram()
+    public var blockBytes: UInt64 { block.value.bytes }
+    public var blockLatency: LatencyHistogram { block.value.latency }
+    /// Bytes and request latency only; allocated for the entries that did block IO.
+    private var block = LazilyAllocated<BlockReads>()
 
     public init() {}
 }
@@ -190,13 +205,13 @@ extension ReadStats {
         noteLoad(at: fill.endNanoseconds, loadedBytes: loadedBytes)
     }
 
-    fileprivate mutating func apply(_ block: BlockRecord, since runStart: UInt64) {
-        blockReadBytes += block.bytes
-        blockTimeline.add(block.bytes, atNanosecondsSinceStart: block.endNanoseconds &- min(runStart, block.endNanoseconds))
-        guard block.completesRequest else { return }
-        blockReadIOs += 1
-        blockLatency.record(block.queuedNanoseconds)
-        if let service = block.serviceNanoseconds { blockServiceLatency.record(service) }
+    fileprivate mutating func apply(_ record: BlockRecord, since runStart: UInt64) {
+        block.value.bytes += record.bytes
+        block.value.timeline.add(record.bytes, atNanosecondsSinceStart: record.endNanoseconds &- min(runStart, record.endNanoseconds))
+        guard record.completesRequest else { return }
+        block.value.requests += 1
+        block.value.latency.record(record.queuedNanoseconds)
+        if let service = record.serviceNanoseconds { block.value.serviceLatency.record(service) }
     }
 
     /// The load is done the first time the bytes read and faulted in reach `loadedBytes`.
@@ -215,8 +230,8 @@ extension IntervalStats {
         latency.record(read.latencyNanoseconds)
     }
 
-    fileprivate mutating func apply(_ block: BlockRecord) {
-        blockBytes += block.bytes
-        if block.completesRequest { blockLatency.record(block.queuedNanoseconds) }
+    fileprivate mutating func apply(_ record: BlockRecord) {
+        block.value.bytes += record.bytes
+        if record.completesRequest { block.value.latency.record(record.queuedNanoseconds) }
     }
 }
