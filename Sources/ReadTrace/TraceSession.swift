@@ -38,6 +38,7 @@ struct TraceSession {
     private func trace(_ configuration: KernelConfiguration, signals: SignalPipe, screen: LiveScreen,
                        since sessionStart: UInt64) throws -> Outcome {
         let tracer = try KernelTracer(configuration: configuration)
+        HeapMemory.returnFreePages()
         let start = Clock.monotonicNanoseconds()
         let startedAt = Clock.unixSeconds()
         // The first diskstats sample comes before the message that tells anyone waiting that
@@ -108,15 +109,17 @@ struct TraceSession {
     /// The summary, the dump and the lost-events warning.
     private func report(_ outcome: Outcome, screen: LiveScreen) throws {
         let topology = BlockDeviceTopology.read(names: outcome.deviceHistory.devices.map(\.name))
-        let document = DumpDocument(aggregate: outcome.aggregate, metadata: outcome.metadata,
+        let contents = DumpContents(aggregate: outcome.aggregate, metadata: outcome.metadata,
                                     pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
                                     topology: topology, deviceReads: outcome.deviceReads)
+        // Built only for the outputs that need every read at once; the JSON dump is streamed.
+        lazy var document = DumpDocument(contents)
         if !options.quiet {
             let blockReads = DeviceReadCounters.byName(outcome.deviceReads, devices: outcome.deviceHistory.devices, topology: topology)
             StandardStreams.writeOutput(screen.summary(aggregate: outcome.aggregate, metadata: outcome.metadata,
                                                        deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: document))
         }
-        if let path = options.jsonPath { try write(try document.encoded(), to: path) }
+        if let path = options.jsonPath { try write(to: path, contents.write(to:)) }
         if let path = options.htmlPath { try write(Array(try HTMLReport.render(document).utf8), to: path) }
         if let path = options.traceEventsPath { try write(try TraceEventsDocument(document).encoded(), to: path) }
         if outcome.metadata.counters.skippedProgramRuns > 0 {
@@ -142,9 +145,14 @@ struct TraceSession {
         for id in selected { try tracer.traceCgroup(id: id) }
     }
 
-    /// Writes an output file atomically; under sudo it belongs to the user who asked for it.
     private func write(_ bytes: [UInt8], to path: String) throws {
-        try AtomicFile.write(bytes, to: path)
+        try write(to: path) { emit in try emit(bytes) }
+    }
+
+    /// Writes an output file atomically, as `produce` hands it over in pieces; under sudo it
+    /// belongs to the user who asked for it.
+    private func write(to path: String, _ produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
+        try AtomicFile.write(to: path, produce)
         if let user = ChildProcess.User.invokingSudoUser() { _ = chown(path, user.uid, user.gid) }
         StandardStreams.writeError("readtrace: wrote \(path)\n")
     }

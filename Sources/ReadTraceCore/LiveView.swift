@@ -18,7 +18,7 @@ public struct LiveView {
         self.height = height
     }
 
-    public func render(aggregate: TraceAggregate, interval: [ReadKey: IntervalStats], intervalSeconds: Double,
+    public func render(aggregate: TraceAggregate, interval: InsertionOrderedTable<ReadKey, IntervalStats>, intervalSeconds: Double,
                        elapsedSeconds: Double, hook: HookKind, counters: KernelCounters,
                        eventsPerSecond: Double, deviceHistory: DeviceHistory? = nil) -> [String] {
         var header = "readtrace  elapsed \(TextFormat.elapsed(seconds: elapsedSeconds))  hook \(hook.rawValue)"

@@ -1,7 +1,8 @@
 /// A (process, file) pair: the unit readtrace reports on.
 public struct ReadKey: Hashable, Sendable {
-    public var pid: Int32
+    // In this order the pid fills the file's padding: 16 bytes a key, not 24.
     public var file: FileID
+    public var pid: Int32
 
     public init(pid: Int32, file: FileID) {
         self.pid = pid
@@ -21,11 +22,14 @@ public struct ReadStats: Sendable, Equatable {
     /// Bytes page faults on the mapped file brought into the page cache.
     public var mmapFaultBytes: UInt64 = 0
     /// Bytes block devices completed for the process's requests for this file, and how many requests.
-    public var blockReadBytes: UInt64 = 0
-    public var blockReadIOs: UInt64 = 0
+    public var blockReadBytes: UInt64 { block.value.bytes }
+    public var blockReadIOs: UInt64 { block.value.requests }
     /// Per request: creation to completion, and issue to completion.
-    public var blockLatency = LatencyHistogram()
-    public var blockServiceLatency = LatencyHistogram()
+    public var blockLatency: LatencyHistogram { block.value.latency }
+    public var blockServiceLatency: LatencyHistogram { block.value.serviceLatency }
+    public var blockTimeline: Timeline { block.value.timeline }
+    /// Most files are read from the page cache: their entries never hold block figures.
+    private var block = LazilyAllocated<BlockReads>()
     public var firstStartNanoseconds: UInt64 = .max
     public var lastEndNanoseconds: UInt64 = 0
     /// When the bytes read (and faulted in) first reached the loaded share of the file's size.
@@ -35,9 +39,18 @@ public struct ReadStats: Sendable, Equatable {
     /// Latency of the calls that returned a byte count.
     public var latency = LatencyHistogram()
     public var timeline = Timeline()
-    public var blockTimeline = Timeline()
 
     public init() {}
+}
+
+/// What block devices completed for one process's requests for one file.
+struct BlockReads: EmptyInitializable, Sendable, Equatable {
+    var bytes: UInt64 = 0
+    var requests: UInt64 = 0
+    /// Per request: creation to completion, and issue to completion (when the issue was seen).
+    var latency = LatencyHistogram()
+    var serviceLatency = LatencyHistogram()
+    var timeline = Timeline()
 }
 
 /// What one refresh interval added to a (process, file).
@@ -47,8 +60,10 @@ public struct IntervalStats: Sendable, Equatable {
     /// Page-cache misses of the calls, and of page faults on the mapped file.
     public var cacheMissBytes: UInt64 = 0
     public var latency = LatencyHistogram()
-    public var blockBytes: UInt64 = 0
-    public var blockLatency = LatencyHistogram()
+    public var blockBytes: UInt64 { block.value.bytes }
+    public var blockLatency: LatencyHistogram { block.value.latency }
+    /// Bytes and request latency only; allocated for the entries that did block IO.
+    private var block = LazilyAllocated<BlockReads>()
 
     public init() {}
 }
@@ -81,13 +96,12 @@ public struct TraceAggregate: Sendable {
     /// The share of a file's size a process must read for its load of the file to count as done.
     public let loadedShare: Double
     public private(set) var processes: [Int32: ProcessInfo] = [:]
-    public private(set) var files: [FileID: FileRecord] = [:]
+    /// Files in the order they were first seen; a file's dump id is its position + 1.
+    public private(set) var files = InsertionOrderedTable<FileID, FileRecord>()
     /// For files read through a stacked filesystem (overlayfs): the file below that holds the data.
     public private(set) var lowerFiles: [FileID: FileID] = [:]
-    /// Files in the order they were first seen; a file's dump id is its position + 1.
-    public private(set) var fileOrder: [FileID] = []
-    public private(set) var reads: [ReadKey: ReadStats] = [:]
-    public private(set) var interval: [ReadKey: IntervalStats] = [:]
+    public private(set) var reads = InsertionOrderedTable<ReadKey, ReadStats>()
+    public private(set) var interval = InsertionOrderedTable<ReadKey, IntervalStats>()
     public private(set) var eventsReceived: UInt64 = 0
 
     public init(startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { ProcessInfo(record: $0) },
@@ -104,7 +118,7 @@ public struct TraceAggregate: Sendable {
         case .read(let read):
             record(read)
         case .file(let file):
-            if files.updateValue(locate(file), forKey: file.id) == nil { fileOrder.append(file.id) }
+            files.updateValue(locate(file), forKey: file.id)
         case .process(let process):
             // Described again after exec: keep the new name, refresh what /proc says.
             processes[process.pid] = describe(process)
@@ -125,10 +139,7 @@ public struct TraceAggregate: Sendable {
         if processes[pid] == nil {
             processes[pid] = describe(ProcessRecord(pid: pid, parentPid: 0, cgroupID: 0, comm: "?"))
         }
-        if files[file] == nil {
-            files[file] = .unnamed(file)
-            fileOrder.append(file)
-        }
+        if files.position(of: file) == nil { files.updateValue(.unnamed(file), forKey: file) }
         return ReadKey(pid: pid, file: file)
     }
 
@@ -156,14 +167,17 @@ public struct TraceAggregate: Sendable {
     }
 
     /// Returns what the interval that just ended added, and starts a new one.
-    public mutating func takeInterval() -> [ReadKey: IntervalStats] {
-        defer { interval = [:] }
+    public mutating func takeInterval() -> InsertionOrderedTable<ReadKey, IntervalStats> {
+        defer { interval = InsertionOrderedTable() }
         return interval
     }
 
+    /// Files in the order they were first seen.
+    public var fileOrder: ContiguousArray<FileID> { files.keys }
+
     /// The dump id of a file: 1 for the first file seen.
     public func fileNumber(of file: FileID) -> Int? {
-        fileOrder.firstIndex(of: file).map { $0 + 1 }
+        files.position(of: file).map { $0 + 1 }
     }
 }
 
@@ -196,13 +210,13 @@ extension ReadStats {
         noteLoad(at: fill.endNanoseconds, loadedBytes: loadedBytes)
     }
 
-    fileprivate mutating func apply(_ block: BlockRecord, since runStart: UInt64) {
-        blockReadBytes += block.bytes
-        blockTimeline.add(block.bytes, atNanosecondsSinceStart: block.endNanoseconds &- min(runStart, block.endNanoseconds))
-        guard block.completesRequest else { return }
-        blockReadIOs += 1
-        blockLatency.record(block.queuedNanoseconds)
-        if let service = block.serviceNanoseconds { blockServiceLatency.record(service) }
+    fileprivate mutating func apply(_ record: BlockRecord, since runStart: UInt64) {
+        block.value.bytes += record.bytes
+        block.value.timeline.add(record.bytes, atNanosecondsSinceStart: record.endNanoseconds &- min(runStart, record.endNanoseconds))
+        guard record.completesRequest else { return }
+        block.value.requests += 1
+        block.value.latency.record(record.queuedNanoseconds)
+        if let service = record.serviceNanoseconds { block.value.serviceLatency.record(service) }
     }
 
     /// The load is done the first time the bytes read and faulted in reach `loadedBytes`.
@@ -221,8 +235,8 @@ extension IntervalStats {
         if let callLatency = read.latencyNanoseconds { latency.record(callLatency) }
     }
 
-    fileprivate mutating func apply(_ block: BlockRecord) {
-        blockBytes += block.bytes
-        if block.completesRequest { blockLatency.record(block.queuedNanoseconds) }
+    fileprivate mutating func apply(_ record: BlockRecord) {
+        block.value.bytes += record.bytes
+        if record.completesRequest { block.value.latency.record(record.queuedNanoseconds) }
     }
 }

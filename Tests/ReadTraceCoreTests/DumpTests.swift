@@ -156,6 +156,23 @@ struct DumpTests {
         #expect(dump.filters.path == ["*.txt"])
     }
 
+    @Test("the streamed dump is the encoded document, byte for byte", arguments: [[], ["*.txt"]])
+    func streamed(paths: [String]) throws {
+        var history = DeviceHistory(startNanoseconds: Self.start)
+        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0", at: Self.start))
+        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 10 0 80 5 0 0 0 0 0 5 5", at: Self.start + 500_000_000))
+        let contents = DumpContents(aggregate: Self.aggregate(), metadata: Self.metadata(paths: paths),
+                                    pathFilter: PathFilter(paths), deviceHistory: history)
+        var streamed: [UInt8] = []
+        var pieces = 0
+        try contents.write { piece in
+            streamed += piece
+            pieces += 1
+        }
+        #expect(streamed == (try DumpDocument(contents).encoded()))
+        #expect(pieces > 2, "one piece per read and file")
+    }
+
     @Test("a dump reads back to the same document")
     func roundTrip() throws {
         let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]))
@@ -205,6 +222,28 @@ struct AtomicFileTests {
         try AtomicFile.write(Array("old".utf8), to: target)
         try AtomicFile.write(Array("new content".utf8), to: target)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "new content")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.json"])
+    }
+
+    @Test("content handed over in pieces lands whole; a failure leaves the old file and no temporary")
+    func writesPieces() throws {
+        struct Interrupted: Error {}
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("readtrace-pieces-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("out.json").path
+        let piece = [UInt8](repeating: UInt8(ascii: "x"), count: 300_000)
+        try AtomicFile.write(to: target) { emit in
+            for _ in 0..<5 { try emit(piece) }  // past the 1 MiB flush
+        }
+        #expect(FileManager.default.contents(atPath: target).map(Array.init) == Array(repeating: UInt8(ascii: "x"), count: 1_500_000))
+        #expect(throws: Interrupted.self) {
+            try AtomicFile.write(to: target) { emit in
+                for _ in 0..<5 { try emit([1]) }
+                throw Interrupted()
+            }
+        }
+        #expect(FileManager.default.contents(atPath: target)?.count == 1_500_000)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.json"])
     }
 

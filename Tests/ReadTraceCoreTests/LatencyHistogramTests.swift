@@ -73,3 +73,58 @@ struct TimelineTests {
         #expect(series.bytes.first == 5_000)
     }
 }
+
+@Suite("Compact statistics")
+struct CompactStatisticsTests {
+    /// Percentiles the way the histogram defines them, from every bucket counted explicitly.
+    static func referencePercentile(_ values: [UInt64], _ fraction: Double) -> UInt64 {
+        let sorted = values.sorted()
+        let rank = max(1, Int((fraction * Double(sorted.count)).rounded(.up)))
+        let value = LatencyHistogram.representative(ofBucket: LatencyHistogram.bucketIndex(of: sorted[rank - 1]))
+        return min(max(value, sorted.first!), sorted.last!)
+    }
+
+    static let samples: [[UInt64]] = [[2_500], [2_500, 900], [900, 2_500], [7, 7], [2_500, 900, 40_000], [5, 1_000_000, 5, 70, 3]]
+
+    @Test("up to two durations are kept as the extremes; percentiles match counting every bucket", arguments: samples)
+    func percentiles(values: [UInt64]) {
+        var histogram = LatencyHistogram()
+        for value in values { histogram.record(value) }
+        for fraction in [0.01, 0.5, 0.9, 0.99, 1] {
+            #expect(histogram.percentile(fraction) == Self.referencePercentile(values, fraction), "p\(fraction) of \(values)")
+        }
+    }
+
+    @Test("merging any split of the durations equals recording them in one histogram", arguments: samples)
+    func merges(values: [UInt64]) {
+        var combined = LatencyHistogram()
+        for value in values { combined.record(value) }
+        for split in 0...values.count {
+            var first = LatencyHistogram(), second = LatencyHistogram()
+            for value in values[..<split] { first.record(value) }
+            for value in values[split...] { second.record(value) }
+            first.merge(second)
+            #expect(first == combined, "split at \(split) of \(values)")
+            for fraction in [0.5, 0.99] { #expect(first.percentile(fraction) == combined.percentile(fraction)) }
+        }
+    }
+
+    @Test("a part allocated on first change is shared by copies until one changes it")
+    func lazilyAllocated() {
+        struct Counter: EmptyInitializable, Sendable, Equatable { var count = 0 }
+        var original = LazilyAllocated<Counter>()
+        #expect(original.value.count == 0 && original == LazilyAllocated())
+        original.value.count += 1
+        var copy = original
+        copy.value.count += 1
+        #expect(original.value.count == 1 && copy.value.count == 2)
+        #expect(original != copy)
+    }
+
+    @Test("entry keys and page-cache-only entries stay small")
+    func sizes() {
+        #expect(MemoryLayout<ReadKey>.stride == 16)
+        #expect(MemoryLayout<ReadStats>.stride <= 152)
+        #expect(MemoryLayout<IntervalStats>.stride <= 80)
+    }
+}
