@@ -53,7 +53,7 @@ struct DemoCommand: ParsableCommand {
 
         let options = TraceOptions(
             comms: ["trtserver"], pids: [], cgroups: [], pods: [], containers: [], paths: [], allFiles: false, hook: .auto,
-            interval: TimeSpan(seconds: 0.5), duration: nil, sort: .bytes, groupBy: .pod, devices: .auto, bufferSize: ByteCount(bytes: 16 << 20),
+            interval: TimeSpan(seconds: 0.5), duration: nil, sort: .bytes, groupBy: .pod, devices: .auto, bufferSize: ByteCount(bytes: 4 << 20),
             jsonPath: json, htmlPath: html, traceEventsPath: traceEvents, loadedShare: 1, quiet: false, verbose: false,
             command: ["/bin/sh", "-c", stage.readersScript(workload: workload)], commandKeepsTerminal: false, commandAsInvokingUser: false)
         let status = try TraceSession(options: options).run()

@@ -110,7 +110,7 @@ public struct ReadTraceCommand: ParsableCommand {
     @Option(name: .customLong("buffer-size"), help: ArgumentHelp(
         "Size of the kernel's ring buffer: a power of two from 4K to 1G.",
         discussion: "Records that find it full are counted as lost and reported.", valueName: "size"))
-    var bufferSize = ByteCount(bytes: 16 << 20)
+    var bufferSize = ByteCount(bytes: 4 << 20)
 
     @Flag(help: "Print nothing on standard output while tracing, nor the summary.")
     var quiet = false

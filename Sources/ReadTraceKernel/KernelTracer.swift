@@ -21,7 +21,7 @@ public struct KernelConfiguration: Sendable {
     /// For benchmarks: attach the read hooks with programs that return at once.
     public var emptyReadHooks = false
     public var allFiles = false
-    public var ringBufferBytes = 16 << 20
+    public var ringBufferBytes = 4 << 20
     public var verbose = false
 
     public init() {}
