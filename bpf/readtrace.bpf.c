@@ -263,30 +263,59 @@ static __always_inline void announce_process(__u32 tgid)
 	bpf_map_update_elem(&announced_processes, &tgid, &present, BPF_ANY);
 }
 
-/* Writes the path components from dentry up, leaf first, one slot per step, crossing
- * mount points up to the root of the reader's mount namespace; without a mount (NULL),
- * up to the root of the dentry's filesystem. Returns the slots used. */
+/* A walk up from a dentry, one component per step of bpf_loop (which the verifier checks
+ * once, however far the walk goes). */
+struct path_walk {
+	struct rt_file_event *event;
+	struct dentry *dentry;
+	struct mount *mnt;
+	__u32 used;     /* bytes of event->path written */
+	bool complete;  /* reached the root */
+};
+
+static long path_walk_step(__u32 step, struct path_walk *walk)
+{
+	/* Locals, not walk's fields, go into BPF_CORE_READ: it relocates the whole expression. */
+	struct dentry *dentry = walk->dentry;
+	struct mount *mnt = walk->mnt;
+	struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	/* At most RT_MAX_PATH_DEPTH steps of at most RT_NAME_MAX bytes: the mask changes nothing
+	 * but tells the verifier so. */
+	char *component = &walk->event->path[walk->used & (RT_PATH_MAX - 1)];
+	long copied;
+
+	if (dentry == mnt_root || dentry == parent) {
+		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (dentry != mnt_root || mnt_parent == mnt) {
+			walk->complete = true;
+			return 1;
+		}
+		component[0] = '\0';
+		walk->used++;
+		walk->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		walk->mnt = mnt_parent;
+		return 0;
+	}
+	/* A failed copy leaves an empty component. */
+	copied = bpf_probe_read_kernel_str(component, RT_NAME_MAX, BPF_CORE_READ(dentry, d_name.name));
+	walk->used += copied > 0 ? copied : 1;
+	walk->dentry = parent;
+	return 0;
+}
+
+/* Writes the path components from dentry up, leaf first, packed, crossing mount points up
+ * to the root of the reader's mount namespace; without a mount (NULL), up to the root of the
+ * dentry's filesystem. Returns the bytes written. */
 static __always_inline __u32 write_path(struct rt_file_event *event, struct dentry *dentry, struct mount *mnt)
 {
-	for (__u32 slot = 0; slot < RT_MAX_PATH_DEPTH; slot++) {
-		struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
-		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct path_walk walk = { .event = event, .dentry = dentry, .mnt = mnt };
 
-		event->path[slot][0] = '\0';
-		if (dentry == mnt_root || dentry == parent) {
-			struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-
-			if (dentry != mnt_root || mnt_parent == mnt)
-				return slot;
-			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = mnt_parent;
-			continue;
-		}
-		bpf_probe_read_kernel_str(event->path[slot], RT_NAME_MAX, BPF_CORE_READ(dentry, d_name.name));
-		dentry = parent;
-	}
-	event->flags |= RT_FILE_PATH_TRUNCATED;
-	return RT_MAX_PATH_DEPTH;
+	bpf_loop(RT_MAX_PATH_DEPTH, path_walk_step, &walk, 0);
+	if (!walk.complete)
+		event->flags |= RT_FILE_PATH_TRUNCATED;
+	return walk.used;
 }
 
 /* Names the file to user space unless it already has it with the same deleted
@@ -298,7 +327,7 @@ static __always_inline __u32 announce_file(struct inode *inode, struct file_key 
 	__u32 *sent = bpf_map_lookup_elem(&announced_files, key);
 	__u32 zero = 0;
 	struct rt_file_event *event;
-	__u32 slots;
+	__u32 used;
 
 	if (sent && (!deleted || (*sent & RT_FILE_DELETED)))
 		return *sent;
@@ -312,10 +341,11 @@ static __always_inline __u32 announce_file(struct inode *inode, struct file_key 
 	event->mode = BPF_CORE_READ(inode, i_mode);
 	event->flags = (deleted ? RT_FILE_DELETED : 0) | (mnt ? 0 : RT_FILE_PATH_FROM_FS_ROOT);
 	event->reserved = 0;
-	slots = write_path(event, dentry, mnt);
-	event->path_slots = slots;
-	if (bpf_ringbuf_output(&events, event, offsetof(struct rt_file_event, path) + slots * RT_NAME_MAX,
-			       wakeup_flags())) {
+	used = write_path(event, dentry, mnt);
+	if (used > RT_PATH_MAX)
+		used = RT_PATH_MAX;
+	event->path_bytes = used;
+	if (bpf_ringbuf_output(&events, event, offsetof(struct rt_file_event, path) + used, wakeup_flags())) {
 		count_event(false);
 		return 0;
 	}

@@ -10,6 +10,7 @@
 /* A path is sent as one fixed-size slot per component, leaf first. */
 #define RT_NAME_MAX 256
 #define RT_MAX_PATH_DEPTH 32
+#define RT_PATH_MAX (RT_MAX_PATH_DEPTH * RT_NAME_MAX) /* a power of two */
 #define RT_MAX_CGROUP_DEPTH 32
 #define RT_CMDLINE_MAX 256
 #define RT_CGROUP_PATH_MAX 512
@@ -46,8 +47,7 @@ enum rt_file_flags {
 };
 
 /* Names a file the first time a traced process reads it, and again if a read finds
- * it deleted since. Only the first
- * path_slots slots are sent, so a record is as long as the path is deep. */
+ * it deleted since. The record is sent only as far as its path reaches. */
 struct rt_file_event {
 	__u32 kind;
 	__u32 dev;
@@ -55,12 +55,12 @@ struct rt_file_event {
 	__u64 size_bytes;
 	__u32 mode;
 	__u32 flags;
-	__u32 path_slots;
+	__u32 path_bytes;   /* bytes of `path` in use */
 	__u32 reserved;
-	/* Slot i holds the i-th component up from the file, NUL-terminated, or is
-	 * empty where the walk crossed a mount point: {"a.engine", "models"} is
-	 * /models/a.engine. A slot per step keeps the walk cheap to verify. */
-	char path[RT_MAX_PATH_DEPTH][RT_NAME_MAX];
+	/* The components from the file up, each NUL-terminated, packed one after another; an
+	 * empty one marks a crossed mount point: "a.engine\0models\0" is /models/a.engine.
+	 * The room past RT_PATH_MAX lets every component be copied with one bounded write. */
+	char path[RT_PATH_MAX + RT_NAME_MAX];
 };
 
 /* Describes a process the first time it is seen, and again after exec. The

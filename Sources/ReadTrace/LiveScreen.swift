@@ -20,6 +20,8 @@ final class LiveScreen {
     private static let clearBelow = "\u{1B}[J"
 
     private let mode: Mode
+    /// Whether refreshes show anything (and so need what each interval added).
+    var showsIntervals: Bool { mode != .silent }
     private let sort: SortKey
     private let pathFilter: PathFilter
     private let devices: DeviceSelection

@@ -1,19 +1,36 @@
 /// Counters indexed by position, storing only the span from the lowest to the highest
 /// position used: histograms and timelines touch a narrow range of a wide index space.
+/// A single position in use is kept inline: most files' timelines have one bucket, and
+/// this keeps their entries free of heap storage.
 struct SparseCounters<Count: FixedWidthInteger & Sendable>: Sendable, Equatable {
-    private(set) var firstIndex = 0
-    private(set) var counts: [Count] = []
+    /// The lowest position in use; `Int.min` while none is.
+    private var firstIndex = Int.min
+    /// The count at `firstIndex` while it is the only position used (`counts` is then empty).
+    private var onlyCount: Count = 0
+    private var counts: [Count] = []
 
     /// The positions in use, lowest first.
-    var indices: Range<Int> { firstIndex..<(firstIndex + counts.count) }
+    var indices: Range<Int> {
+        if firstIndex == .min { return 0..<0 }
+        return firstIndex..<(firstIndex + (counts.isEmpty ? 1 : counts.count))
+    }
 
-    subscript(index: Int) -> Count { indices.contains(index) ? counts[index - firstIndex] : 0 }
+    subscript(index: Int) -> Count {
+        guard indices.contains(index) else { return 0 }
+        return counts.isEmpty ? onlyCount : counts[index - firstIndex]
+    }
 
     mutating func add(_ amount: Count, at index: Int) {
         if counts.isEmpty {
-            firstIndex = index
-            counts = [0]
-        } else if index < firstIndex {
+            if firstIndex == .min || index == firstIndex {
+                firstIndex = index
+                onlyCount &+= amount
+                return
+            }
+            counts = [onlyCount]
+            onlyCount = 0
+        }
+        if index < firstIndex {
             counts.insert(contentsOf: repeatElement(0, count: firstIndex - index), at: 0)
             firstIndex = index
         } else if index >= firstIndex + counts.count {

@@ -101,15 +101,18 @@ public struct TraceAggregate: Sendable {
     /// For files read through a stacked filesystem (overlayfs): the file below that holds the data.
     public private(set) var lowerFiles: [FileID: FileID] = [:]
     public private(set) var reads = InsertionOrderedTable<ReadKey, ReadStats>()
+    /// What the current refresh interval added; kept only when something shows it.
     public private(set) var interval = InsertionOrderedTable<ReadKey, IntervalStats>()
+    public let keepsIntervals: Bool
     public private(set) var eventsReceived: UInt64 = 0
 
     public init(startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { ProcessInfo(record: $0) },
-                locate: @escaping FileLocator = { $0 }, loadedShare: Double = 1) {
+                locate: @escaping FileLocator = { $0 }, loadedShare: Double = 1, keepsIntervals: Bool = true) {
         self.startNanoseconds = startNanoseconds
         self.describe = describe
         self.locate = locate
         self.loadedShare = loadedShare
+        self.keepsIntervals = keepsIntervals
     }
 
     public mutating func record(_ event: KernelEvent) {
@@ -130,7 +133,7 @@ public struct TraceAggregate: Sendable {
             let key = noteReader(pid: fill.pid, file: fill.file)
             let loadedBytes = loadedBytes(of: fill.file)
             reads[key, default: ReadStats()].apply(fill, loadedBytes: loadedBytes)
-            interval[key, default: IntervalStats()].cacheMissBytes += fill.bytes
+            if keepsIntervals { interval[key, default: IntervalStats()].cacheMissBytes += fill.bytes }
         }
     }
 
@@ -149,14 +152,14 @@ public struct TraceAggregate: Sendable {
         let key = noteReader(pid: block.pid, file: block.file)
         if let lower = block.lowerFile { lowerFiles[block.file] = lower }
         reads[key, default: ReadStats()].apply(block, since: startNanoseconds)
-        interval[key, default: IntervalStats()].apply(block)
+        if keepsIntervals { interval[key, default: IntervalStats()].apply(block) }
     }
 
     private mutating func record(_ read: ReadRecord) {
         let key = noteReader(pid: read.pid, file: read.file)
         let loadedBytes = loadedBytes(of: read.file)
         reads[key, default: ReadStats()].apply(read, since: startNanoseconds, loadedBytes: loadedBytes)
-        interval[key, default: IntervalStats()].apply(read)
+        if keepsIntervals { interval[key, default: IntervalStats()].apply(read) }
     }
 
     /// How many bytes of a file a process must read (or fault in) for its load to count as

@@ -377,18 +377,14 @@ extension ProcessRecord {
 }
 
 extension FileRecord {
-    /// Reads the header fields and the path slots in place.
+    /// Reads the header fields and the packed path in place.
     init(fileEventAt data: UnsafeRawPointer, size: Int) {
         let event = data.assumingMemoryBound(to: rt_file_event.self)
         let pathStart = data + CBPF_file_event_path_offset()
-        let slotSize = Int(RT_NAME_MAX)
-        let slots = min(Int(event.pointee.path_slots), (size - CBPF_file_event_path_offset()) / slotSize)
-        // Empty slots mark crossed mount points.
-        let components = (0..<max(slots, 0)).compactMap { slot -> [UInt8]? in
-            let bytes = UnsafeRawBufferPointer(start: pathStart + slot * slotSize, count: slotSize)
-            let name = bytes.prefix { $0 != 0 }
-            return name.isEmpty ? nil : Array(name)
-        }
+        let pathBytes = min(Int(event.pointee.path_bytes), size - CBPF_file_event_path_offset())
+        // Empty components mark crossed mount points.
+        let components = UnsafeRawBufferPointer(start: pathStart, count: max(pathBytes, 0))
+            .split(separator: 0, omittingEmptySubsequences: true).map { Array($0) }
         let flags = event.pointee.flags
         let complete = flags & UInt32(RT_FILE_PATH_TRUNCATED.rawValue) == 0
         let kind = FileKind(mode: event.pointee.mode)

@@ -123,8 +123,9 @@ struct CompactStatisticsTests {
 
     @Test("entry keys and page-cache-only entries stay small")
     func sizes() {
+        // A histogram and a timeline keep one position inline (8 bytes each) instead of a heap array.
         #expect(MemoryLayout<ReadKey>.stride == 16)
-        #expect(MemoryLayout<ReadStats>.stride <= 152)
-        #expect(MemoryLayout<IntervalStats>.stride <= 80)
+        #expect(MemoryLayout<ReadStats>.stride <= 168)
+        #expect(MemoryLayout<IntervalStats>.stride <= 88)
     }
 }
