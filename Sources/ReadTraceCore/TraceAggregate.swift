@@ -176,7 +176,7 @@ public struct TraceAggregate: Sendable {
     }
 
     /// Files in the order they were first seen.
-    public var fileOrder: ContiguousArray<FileID> { files.keys }
+    public var fileOrder: ChunkedArray<FileID> { files.keys }
 
     /// The dump id of a file: 1 for the first file seen.
     public func fileNumber(of file: FileID) -> Int? {

@@ -30,4 +30,20 @@ struct InsertionOrderedTableTests {
         #expect(Array(table.keys) == ["a", "b"] && Array(table.values) == [3, 2])
         #expect(InsertionOrderedTable<String, Int>()["a"] == nil)
     }
+
+    @Test("a chunked array holds, changes in place and iterates like an array, across chunks")
+    func chunkedArray() {
+        var chunked = ChunkedArray<Int>()
+        var plain: [Int] = []
+        for value in 0..<10_000 {
+            chunked.append(value)
+            plain.append(value)
+        }
+        for position in stride(from: 0, to: 10_000, by: 37) {
+            chunked[position] += 1
+            plain[position] += 1
+        }
+        #expect(chunked.count == 10_000 && Array(chunked) == plain)
+        #expect(chunked[4_095] == plain[4_095] && chunked[4_096] == plain[4_096] && chunked[9_999] == 9_999)
+    }
 }
