@@ -212,15 +212,17 @@ static __always_inline bool cgroup_matches(void)
 	return false;
 }
 
+/* The name first: when it is filtered, most tasks fail there, before any other field is read. */
 static __always_inline bool is_traced(struct task_struct *task)
 {
-	__u32 tgid = task->tgid;
+	__u32 tgid;
 
+	if (comm_filter_count && !comm_matches(task))
+		return false;
+	tgid = task->tgid;
 	if (tgid == self_tgid)
 		return false;
 	if (filter_by_tgid && !bpf_map_lookup_elem(&traced_tgids, &tgid))
-		return false;
-	if (comm_filter_count && !comm_matches(task))
 		return false;
 	if (cgroup_filter_levels && !cgroup_matches())
 		return false;
