@@ -616,11 +616,15 @@ int BPF_KRETPROBE(kretprobe_vfs_readv, long ret)
 SEC("tp_btf/mm_filemap_get_pages")
 int BPF_PROG(light_read, struct address_space *mapping, unsigned long index, unsigned long last_index)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct inode *inode = mapping->host;
+	struct task_struct *task;
+	struct inode *inode;
 	struct thread_read *state;
 	__u64 ino, first, start, end;
 
+	if (empty_read_hooks)
+		return 0;
+	task = bpf_get_current_task_btf();
+	inode = mapping->host;
 	if (!inode || !is_traced(task))
 		return 0;
 	ino = inode->i_ino;
