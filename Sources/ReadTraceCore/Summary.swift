@@ -49,8 +49,13 @@ public struct SummaryReport {
             let shown = deviceHistory.devices(devices, holding: aggregate.fileDevices(shownBy: pathFilter), latestOnly: false)
             let deviceLines = DeviceTable.lines(shown.map { ($0.name, $0.totals) }, width: width)
             if !deviceLines.isEmpty { lines += [""] + deviceLines }
-            lines += shown.compactMap { device in
-                blockReads[device.name].map { String("\(device.name): \($0.summary)".prefix(width)) }
+            lines += shown.flatMap { device -> [String] in
+                guard let reads = blockReads[device.name] else { return [] }
+                let unseen = reads.unseenBytes(diskstatsReadBytes: device.totals.readBytes).map {
+                    "\(device.name): diskstats counted \(TextFormat.bytes($0)) more read: the kernel did not run readtrace's "
+                        + "block programs for some completions (DISK low by up to that)"
+                }
+                return (["\(device.name): \(reads.summary)"] + (unseen.map { [$0] } ?? [])).map { String($0.prefix(width)) }
             }
         }
         lines += [""] + [layout.header()] + rows.map(layout.render)

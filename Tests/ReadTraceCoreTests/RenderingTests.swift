@@ -139,6 +139,27 @@ struct RenderingTests {
         #expect(engineRow.contains("  3.0M ") && engineRow.contains("2.0ms"), "DISK and its latency: \(engineRow)")
         #expect(text.contains("loop0: 4.0M read: 3.0M for traced processes' files, 1.0M by processes filtered out, 0 unattributed"),
                 "\(text)")
+        #expect(!text.contains("diskstats counted"), "the kernel saw what diskstats counted: \(text)")
+    }
+
+    @Test("the summary says when diskstats counted more reads than the block programs saw, unless they saw none (device mapper)")
+    func summaryUnseenBlockReads() {
+        var history = DeviceHistory(startNanoseconds: Self.start)
+        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0\n253 0 dm-0 0 0 0 0 0 0 0 0 0 0 0", at: Self.start))
+        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 824 0 16384 4 0 0 0 0 0 4 4\n253 0 dm-0 8 0 16384 4 0 0 0 0 0 4 4",
+                                         at: Self.start + 1_000_000_000))
+        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
+        func summary(loop0Bytes: UInt64) -> String {
+            let blockReads = ["loop0": DeviceReadCounters(readBytes: loop0Bytes, readIOs: 820, attributedBytes: loop0Bytes),
+                              "dm-0": DeviceReadCounters()]
+            return SummaryReport(sort: .bytes, pathFilter: PathFilter([]), devices: .all, width: 300)
+                .render(aggregate: Self.aggregate(), metadata: metadata, deviceHistory: history, blockReads: blockReads)
+        }
+        let short = summary(loop0Bytes: (8 << 20) - (5 << 20) / 2)
+        #expect(short.contains("loop0: diskstats counted 2.5M more read: the kernel did not run readtrace's block programs"), "\(short)")
+        #expect(!short.contains("dm-0: diskstats counted"), "no request of dm-0 reaches the programs: \(short)")
+        #expect(!summary(loop0Bytes: (8 << 20) - 4096).contains("diskstats counted"), "within one request of diskstats")
     }
 
     @Test("--group-by pod folds the processes of a pod reading one file into one row")
