@@ -123,6 +123,11 @@ public struct ReadTraceCommand: ParsableCommand {
         visibility: .hidden))
     var emptyReadHooks = false
 
+    @Option(name: .customLong("record-stream"), help: ArgumentHelp(
+        "For tests and bug reports: write every ring-buffer record as the kernel sent it to this file.",
+        visibility: .hidden))
+    var recordStream: String?
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp(
         "Run this command and trace it and its descendants; readtrace exits with its status. The command keeps the terminal: no live view, the summary at the end.",
         valueName: "command"))
@@ -168,7 +173,8 @@ public struct ReadTraceCommand: ParsableCommand {
     var options: TraceOptions {
         TraceOptions(comms: comms, pids: pids, cgroups: cgroups, pods: pods, containers: containers, paths: paths, allFiles: allFiles,
                      hook: hook, interval: interval, duration: duration, sort: sort, groupBy: groupBy, devices: devices, bufferSize: bufferSize, jsonPath: json,
-                     htmlPath: html, traceEventsPath: traceEvents, loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command, emptyReadHooks: emptyReadHooks)
+                     htmlPath: html, traceEventsPath: traceEvents, loadedShare: loadedAtPercent / 100, quiet: quiet, verbose: verbose, command: command, emptyReadHooks: emptyReadHooks,
+                     recordStreamPath: recordStream)
     }
 
     /// Like ParsableCommand.main, but every failure is one line on standard error. `report`

@@ -29,6 +29,7 @@ struct TraceOptions {
     /// Under sudo, the command runs as the user who asked for it.
     var commandAsInvokingUser = true
     var emptyReadHooks = false
+    var recordStreamPath: String? = nil
 
     /// Files written when tracing ends; each is checked before tracing starts.
     var outputPaths: [String] { [jsonPath, htmlPath, traceEventsPath].compactMap { $0 } }

@@ -38,6 +38,16 @@ struct TraceSession {
     private func trace(_ configuration: KernelConfiguration, signals: SignalPipe, screen: LiveScreen,
                        since sessionStart: UInt64) throws -> Outcome {
         let tracer = try KernelTracer(configuration: configuration)
+        let recording = try options.recordStreamPath.map { path in
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw ReadTraceError("--record-stream \(path): \(String(cString: strerror(errno)))") }
+            tracer.rawRecordObserver = { record in
+                let framed = RecordStream.frame(record)
+                _ = framed.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            }
+            return descriptor
+        }
+        defer { if let recording { close(recording) } }
         HeapMemory.returnFreePages()
         let start = Clock.monotonicNanoseconds()
         let startedAt = Clock.unixSeconds()
