@@ -17,7 +17,7 @@ struct DumpTests {
     }
 
     static func aggregate() -> TraceAggregate {
-        var aggregate = TraceAggregate(startNanoseconds: start) { ProcessInfo(record: $0, cmdline: $0.cmdline, cgroupPath: "/pods/a") }
+        var aggregate = TraceAggregate(startNanoseconds: start) { TracedProcess(record: $0, cmdline: $0.cmdline, cgroupPath: "/pods/a") }
         aggregate.record(.process(ProcessRecord(pid: 42, parentPid: 1, cgroupID: 7, comm: "trtserver", cmdline: "trtserver --models /models")))
         aggregate.record(.file(FileRecord(id: engine, path: Array("/models/a.engine".utf8), sizeBytes: 8192, kind: .regular, deleted: false)))
         aggregate.record(.file(FileRecord(id: oddName, path: oddBytes, sizeBytes: 10, kind: .regular, deleted: true)))
@@ -60,7 +60,7 @@ struct DumpTests {
 
     @Test("with the light hook reads are untimed: latency and the time fractions are null, misses come as fills")
     func lightHook() throws {
-        var aggregate = TraceAggregate(startNanoseconds: Self.start) { ProcessInfo(record: $0, cmdline: nil, cgroupPath: nil) }
+        var aggregate = TraceAggregate(startNanoseconds: Self.start) { TracedProcess(record: $0, cmdline: nil, cgroupPath: nil) }
         aggregate.record(.file(FileRecord(id: Self.engine, path: Array("/models/a.engine".utf8), sizeBytes: 8192, kind: .regular, deleted: false)))
         aggregate.record(.faultFill(FaultFillRecord(pid: 42, file: Self.engine, bytes: 8192, endNanoseconds: Self.start + 90, cause: .read)))
         aggregate.record(.read(ReadRecord(pid: 42, threadID: 42, file: Self.engine, endNanoseconds: Self.start + 100,

@@ -12,7 +12,7 @@ struct LoadTimelineTests {
     /// (100 MiB each over 2 s) while the device is saturated; 20 MiB per 0.1 s bucket, evenly.
     static func dump() -> DumpDocument {
         var aggregate = TraceAggregate(startNanoseconds: start) { record in
-            ProcessInfo(record: record, cgroupPath: record.pid == 10 ? nil : podPath + "/cri-containerd-\(String(repeating: "ab", count: 32)).scope")
+            TracedProcess(record: record, cgroupPath: record.pid == 10 ? nil : podPath + "/cri-containerd-\(String(repeating: "ab", count: 32)).scope")
         }
         let mib: UInt64 = 1 << 20
         for (pid, inode, begin, seconds) in [(10, 1, 0.0, 1.0), (11, 2, 2.0, 2.0), (12, 3, 2.0, 2.0)] as [(Int32, UInt64, Double, Double)] {

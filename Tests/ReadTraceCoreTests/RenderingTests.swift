@@ -166,7 +166,7 @@ struct RenderingTests {
     func groupedByPod() {
         let pod = "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab.slice"
         var aggregate = TraceAggregate(startNanoseconds: Self.start) { record in
-            ProcessInfo(record: record, cgroupPath: record.pid == 30 ? "/user.slice" : pod + "/cri-containerd-\(record.pid).scope")
+            TracedProcess(record: record, cgroupPath: record.pid == 30 ? "/user.slice" : pod + "/cri-containerd-\(record.pid).scope")
         }
         for pid: Int32 in [10, 20, 30] {
             aggregate.record(.process(ProcessRecord(pid: pid, parentPid: 1, cgroupID: 1, comm: "trtserver")))

@@ -20,7 +20,7 @@ struct GoldenDumpTests {
             if case .read(let read) = event { return read.endNanoseconds } else { return nil }
         }
         let start = try #require(times.min()) - 1_000_000
-        var aggregate = TraceAggregate(startNanoseconds: start) { ProcessInfo(record: $0, cmdline: $0.cmdline, cgroupPath: nil) }
+        var aggregate = TraceAggregate(startNanoseconds: start) { TracedProcess(record: $0, cmdline: $0.cmdline, cgroupPath: nil) }
         for event in events { aggregate.record(event) }
         let metadata = RunMetadata(
             toolVersion: "0.1.0", host: .init(hostname: "node", kernel: "6.18", bootID: "00000000-0000-0000-0000-000000000000"),

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Glibc
+import ReadTraceCore
+import ReadTraceKernel
+
+/// `readtrace demo`: a pod storm on a private loop device, traced with the normal machinery.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "readtrace demo",
+        abstract: "Stage a pod storm and trace it: N trtserver pods load their engine files at once.",
+        discussion: """
+            Makes an ext4 filesystem on a loop device (reading its image with direct IO, so loads reach
+            the disk), writes one engine file per pod, makes pod-shaped cgroups, drops the files' pages
+            and starts one reader named trtserver per pod at the same moment. Shows the live view, then
+            the summary, the load timeline and the storm summary. Removes everything it made on every
+            exit, Ctrl-C included. Needs root.
+            """)
+
+    @Option(help: ArgumentHelp("How many pods load at once (1-16).", valueName: "count"))
+    var pods = 4
+
+    @Option(help: ArgumentHelp("Size of each pod's engine file (256M, 1G).", valueName: "size"))
+    var size = ByteCount(bytes: 256 << 20)
+
+    @Option(help: ArgumentHelp("Also write the run's JSON dump here.", valueName: "path"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Also write the HTML report here.", valueName: "path"))
+    var html: String?
+
+    @Option(name: .customLong("trace-events"), help: ArgumentHelp("Also write Chrome trace-event JSON here.", valueName: "path"))
+    var traceEvents: String?
+
+    mutating func validate() throws {
+        guard (1...16).contains(pods) else { throw ValidationError("--pods must be from 1 to 16, got \(pods)") }
+        guard size.bytes >= 1 << 20, size.bytes <= 64 << 30 else { throw ValidationError("--size must be from 1M to 64G, got \(size)") }
+    }
+
+    func run() throws {
+        guard geteuid() == 0 else { throw ReadTraceError("readtrace demo needs root (loop devices, mounts, cgroups): run it with sudo") }
+        guard let workload = Self.workloadPath() else {
+            throw ReadTraceError("readtrace demo needs readtrace-workload next to the readtrace binary (swift build builds both)")
+        }
+        guard let hierarchy = CgroupHierarchy.current() else { throw ReadTraceError("readtrace demo needs a mounted cgroup v2 hierarchy") }
+        for path in [json, html, traceEvents].compactMap({ $0 }) { try AtomicFile.checkWritable(path: path) }
+        // Ctrl-C while the stage is built tears it down instead of leaving it behind.
+        let signals = try SignalPipe(signals: [SIGINT, SIGTERM])
+        let stage = DemoStage()
+        defer { stage.tearDown() }
+        try stage.build(pods: pods, fileBytes: size.bytes, cgroupRoot: hierarchy.mountPoint) {
+            if !signals.take().isEmpty { throw ReadTraceError("interrupted while setting up; everything made is removed") }
+        }
+
+        let options = TraceOptions(
+            comms: ["trtserver"], pids: [], cgroups: [], pods: [], containers: [], paths: [], allFiles: false, hook: .auto,
+            interval: TimeSpan(seconds: 0.5), duration: nil, sort: .bytes, groupBy: .pod, devices: .auto, bufferSize: ByteCount(bytes: 4 << 20),
+            jsonPath: json, htmlPath: html, traceEventsPath: traceEvents, loadedShare: 1, quiet: false, verbose: false,
+            command: ["/bin/sh", "-c", stage.readersScript(workload: workload)], commandKeepsTerminal: false, commandAsInvokingUser: false)
+        let status = try TraceSession(options: options).run()
+        if status != 0 { throw ReadTraceError("the demo's readers failed (status \(status))") }
+    }
+
+    /// readtrace-workload beside this executable.
+    static func workloadPath() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return nil }
+        let executable = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let candidate = String(executable[..<(executable.lastIndex(of: "/") ?? executable.startIndex)]) + "/readtrace-workload"
+        return access(candidate, X_OK) == 0 ? candidate : nil
+    }
+}

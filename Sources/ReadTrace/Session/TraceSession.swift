@@ -1,0 +1,237 @@
+import Glibc
+import ReadTraceCore
+import ReadTraceKernel
+
+/// One run: checks, attach, the event loop, and the summary and dump at the end.
+struct TraceSession {
+    let options: TraceOptions
+
+    /// Traces until the duration ends, a signal arrives or the command exits, then reports;
+    /// returns the exit status.
+    func run() throws -> Int32 {
+        let sessionStart = Clock.monotonicNanoseconds()
+        let configuration = try preflight()
+        let signals = try SignalPipe(signals: [SIGINT, SIGTERM] + (options.command.isEmpty ? [] : [SIGCHLD]))
+        let liveMode: LiveScreen.Mode = options.quiet || (!options.command.isEmpty && options.commandKeepsTerminal)
+            ? .silent : .forStandardOutput()
+        let screen = LiveScreen(mode: liveMode, sort: options.sort, pathFilter: PathFilter(options.paths),
+                                devices: options.devices, grouping: options.groupBy)
+        let traced = Result { try trace(configuration, signals: signals, screen: screen, since: sessionStart) }
+        screen.close()  // whatever happened, the terminal gets its normal screen back
+        let outcome = try traced.get()
+        try report(outcome, screen: screen)
+        return outcome.exitCode
+    }
+
+    /// What a finished trace leaves behind, every probe detached.
+    private struct Outcome {
+        var aggregate: TraceAggregate
+        var deviceHistory: DeviceHistory
+        var metadata: RunMetadata
+        /// Block reads per device as the kernel counted them, whoever caused them.
+        var deviceReads: [DeviceNumber: DeviceReadCounters]
+        var exitCode: Int32
+    }
+
+    /// Attaches, runs the event loop, drains the last records; the probes go with the tracer
+    /// when this returns (or throws).
+    private func trace(_ configuration: KernelConfiguration, signals: SignalPipe, screen: LiveScreen,
+                       since sessionStart: UInt64) throws -> Outcome {
+        let tracer = try KernelTracer(configuration: configuration)
+        let recording = try options.recordStreamPath.map { path in
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw ReadTraceError("--record-stream \(path): \(String(cString: strerror(errno)))") }
+            tracer.rawRecordObserver = { record in
+                let framed = RecordStream.frame(record)
+                _ = framed.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            }
+            return descriptor
+        }
+        defer { if let recording { close(recording) } }
+        HeapMemory.returnFreePages()
+        let start = Clock.monotonicNanoseconds()
+        let startedAt = Clock.unixSeconds()
+        // The first diskstats sample comes before the message that tells anyone waiting that
+        // tracing has begun, so the kernel's block counts and diskstats cover the same IO.
+        var deviceHistory = DeviceHistory(startNanoseconds: start)
+        deviceHistory.record(DiskStats.read())
+        let refusals = tracer.refusedHooks.isEmpty ? "" : " (\(tracer.refusedHooks.joined(separator: "; ")))"
+        StandardStreams.writeError("readtrace: tracing with \(tracer.hook.rawValue) hooks\(refusals), attached in \((start - sessionStart) / 1_000_000) ms; Ctrl-C to stop\n")
+        for limitation in tracer.limitations { StandardStreams.writeError("readtrace: note: \(limitation)\n") }
+
+        let child = try options.command.isEmpty ? nil
+            : ChildProcess(arguments: options.command, user: options.commandAsInvokingUser ? .invokingSudoUser() : nil)
+        let cgroupNames = CgroupHierarchy.current().map(CgroupNames.init)
+        let mounts = MountTable.current()
+        var aggregate = TraceAggregate(startNanoseconds: start, describe: { record in
+            // The kernel's copy of the command line survives the process; /proc has it whole.
+            let cmdline = record.cmdlineComplete ? record.cmdline : ProcFS.cmdline(of: record.pid) ?? record.cmdline.map { $0 + "…" }
+            return TracedProcess(record: record, cmdline: cmdline, cgroupPath: cgroupNames?.path(of: record.cgroupID))
+        }, locate: mounts.locate, loadedShare: options.loadedShare, keepsIntervals: screen.showsIntervals)
+        let loop = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
+
+        var exitCode: Int32 = 0
+        var nextRefresh = start + options.interval.nanoseconds
+        var lastRefresh = (time: start, events: UInt64(0))
+        let deadline = options.duration.map { start + $0.nanoseconds }
+        tracing: while true {
+            let now = Clock.monotonicNanoseconds()
+            let wakeAt = min(nextRefresh, deadline ?? .max, now + KernelTracer.drainIntervalNanoseconds)
+            try loop.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0)
+            try drain(tracer, into: &aggregate)
+
+            for signal in signals.take() {
+                if signal == SIGCHLD, let status = child?.exitStatus() {
+                    exitCode = status.code
+                    break tracing
+                }
+                if signal == SIGINT || signal == SIGTERM {
+                    exitCode = child.map { stop($0, with: signal) } ?? 0
+                    break tracing
+                }
+            }
+            let afterWait = Clock.monotonicNanoseconds()
+            if let deadline, afterWait >= deadline { break }
+            if afterWait >= nextRefresh {
+                let seconds = Double(afterWait - lastRefresh.time) / 1e9
+                let rate = Double(aggregate.eventsReceived - lastRefresh.events) / max(seconds, 1e-9)
+                deviceHistory.record(DiskStats.read())
+                screen.refresh(aggregate: &aggregate, intervalSeconds: seconds,
+                               elapsedSeconds: Double(afterWait - start) / 1e9, hook: tracer.hook,
+                               counters: try tracer.counters(), eventsPerSecond: rate, deviceHistory: deviceHistory)
+                lastRefresh = (afterWait, aggregate.eventsReceived)
+                nextRefresh = max(nextRefresh + options.interval.nanoseconds, afterWait + 1)
+            }
+        }
+
+        try drain(tracer, into: &aggregate)
+        let counters = try tracer.counters()
+        let deviceReads = tracer.deviceReads()
+        let end = Clock.monotonicNanoseconds()
+        deviceHistory.record(DiskStats.read())
+        let metadata = RunMetadata(toolVersion: ReadTraceVersion.current, host: ProcFS.host(), hook: tracer.hook,
+                                   startedAtUnixSeconds: startedAt, durationSeconds: Double(end - start) / 1e9,
+                                   filters: options.filters, counters: counters)
+        return Outcome(aggregate: aggregate, deviceHistory: deviceHistory, metadata: metadata, deviceReads: deviceReads,
+                       exitCode: exitCode)
+    }
+
+    /// The summary, the dump and the lost-events warning.
+    private func report(_ outcome: Outcome, screen: LiveScreen) throws {
+        let topology = BlockDeviceTopology.read(names: outcome.deviceHistory.devices.map(\.name))
+        let contents = DumpContents(aggregate: outcome.aggregate, metadata: outcome.metadata,
+                                    pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
+                                    topology: topology, deviceReads: outcome.deviceReads)
+        // Built only for the outputs that need every read at once; the JSON dump is streamed.
+        lazy var document = DumpDocument(contents)
+        if !options.quiet {
+            let blockReads = DeviceReadCounters.byName(outcome.deviceReads, devices: outcome.deviceHistory.devices, topology: topology)
+            StandardStreams.writeOutput(screen.summary(aggregate: outcome.aggregate, metadata: outcome.metadata,
+                                                       deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: document))
+        }
+        if let path = options.jsonPath { try write(to: path, contents.write(to:)) }
+        if let path = options.htmlPath { try write(Array(try HTMLReport.render(document).utf8), to: path) }
+        if let path = options.traceEventsPath { try write(try TraceEventsDocument(document).encoded(), to: path) }
+        if outcome.metadata.counters.skippedProgramRuns > 0 {
+            StandardStreams.writeError("readtrace: the kernel skipped readtrace's programs \(outcome.metadata.counters.skippedProgramRuns) times (nested on one CPU); some events were not seen\n")
+        }
+        let lost = outcome.metadata.counters.eventsLost
+        if lost > 0 {
+            StandardStreams.writeError("readtrace: \(lost) events were lost (ring buffer full); totals are low by that many reads\n")
+        }
+    }
+
+    /// Hands the kernel's records to the aggregate; a new cgroup of a pod or container the user
+    /// asked for is traced from now on.
+    private func drain(_ tracer: KernelTracer, into aggregate: inout TraceAggregate) throws {
+        var selected: [UInt64] = []
+        try tracer.drain { event in
+            if case .cgroup(let cgroup) = event {
+                if options.selects(cgroupPath: cgroup.path) { selected.append(cgroup.id) }
+            } else {
+                aggregate.record(event)
+            }
+        }
+        for id in selected { try tracer.traceCgroup(id: id) }
+    }
+
+    private func write(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path) { emit in try emit(bytes) }
+    }
+
+    /// Writes an output file atomically, as `produce` hands it over in pieces; under sudo it
+    /// belongs to the user who asked for it.
+    private func write(to path: String, _ produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
+        try AtomicFile.write(to: path, produce)
+        if let user = ChildProcess.User.invokingSudoUser() { _ = chown(path, user.uid, user.gid) }
+        StandardStreams.writeError("readtrace: wrote \(path)\n")
+    }
+
+    /// Passes a stop signal on to the command and gives it a moment to exit.
+    private func stop(_ child: ChildProcess, with signal: Int32) -> Int32 {
+        child.signal(signal)
+        for _ in 0..<100 {
+            if let status = child.exitStatus() { return status.code }
+            usleep(10_000)
+        }
+        return 128 + signal
+    }
+
+    /// Everything that can be checked before attaching, each failure one clear line.
+    private func preflight() throws -> KernelConfiguration {
+        for path in options.outputPaths { try AtomicFile.checkWritable(path: path) }
+        let capSysAdmin = 21, capPerfmon = 38, capBPF = 39
+        guard geteuid() == 0 || ProcFS.hasEffectiveCapability(capSysAdmin)
+            || (ProcFS.hasEffectiveCapability(capBPF) && ProcFS.hasEffectiveCapability(capPerfmon)) else {
+            throw ReadTraceError("readtrace needs root (or CAP_BPF and CAP_PERFMON): run it with sudo")
+        }
+        guard access("/sys/kernel/btf/vmlinux", R_OK) == 0 else {
+            throw ReadTraceError("this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): readtrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y")
+        }
+        if let program = options.command.first, ExecutableSearch.find(program) == nil {
+            throw ReadTraceError("cannot run \(program): no such executable (searched PATH)")
+        }
+        if let missing = options.pids.first(where: { !ProcFS.processExists($0) }) {
+            throw ReadTraceError("--pid \(missing): no such process")
+        }
+        var configuration = KernelConfiguration()
+        if !options.cgroups.isEmpty || !options.pods.isEmpty || !options.containers.isEmpty {
+            guard let hierarchy = CgroupHierarchy.current() else {
+                throw ReadTraceError("--cgroup, --pod and --container need a mounted cgroup v2 hierarchy, and none is mounted")
+            }
+            configuration.cgroups = try options.cgroups.map { path in
+                guard let cgroup = hierarchy.resolve(path) else {
+                    throw ReadTraceError("--cgroup \(path): no such cgroup under \(hierarchy.mountPoint)")
+                }
+                guard cgroup.level < KernelConfiguration.maxCgroupDepth else {
+                    throw ReadTraceError("--cgroup \(path): deeper than \(KernelConfiguration.maxCgroupDepth) levels")
+                }
+                return (cgroup.id, cgroup.level)
+            }
+            // Pods and containers already running; those that start later are matched as their cgroups appear.
+            if !options.pods.isEmpty || !options.containers.isEmpty {
+                configuration.watchCgroups = true
+                configuration.cgroups += hierarchy.all().filter { options.selects(cgroupPath: $0.path) }.map { ($0.id, $0.level) }
+            }
+        }
+        TraceFS.mountIfMissing()
+        configuration.hook = options.hook
+        configuration.pids = options.pids
+        configuration.comms = options.comms
+        configuration.traceChildren = !options.command.isEmpty
+        configuration.allFiles = options.allFiles
+        configuration.ringBufferBytes = options.bufferSize.bytes
+        configuration.verbose = options.verbose
+        configuration.emptyReadHooks = options.emptyReadHooks
+        return configuration
+    }
+}
+
+enum TraceFS {
+    /// Tracepoints (the syscall ones, and the page-cache one every hook uses) are found through
+    /// tracefs; mount it where it is expected if nobody has.
+    static func mountIfMissing() {
+        guard access("/sys/kernel/tracing/events", F_OK) != 0, access("/sys/kernel/debug/tracing/events", F_OK) != 0 else { return }
+        _ = mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nil)
+    }
+}

@@ -1,0 +1,9 @@
+/// What block devices completed for one process's requests for one file.
+struct BlockReads: EmptyInitializable, Sendable, Equatable {
+    var bytes: UInt64 = 0
+    var requests: UInt64 = 0
+    /// Per request: creation to completion, and issue to completion (when the issue was seen).
+    var latency = LatencyHistogram()
+    var serviceLatency = LatencyHistogram()
+    var timeline = Timeline()
+}

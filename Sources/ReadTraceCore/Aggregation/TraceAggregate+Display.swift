@@ -1,0 +1,23 @@
+extension TraceAggregate {
+    func comm(of pid: Int32) -> String { processes[pid]?.record.comm ?? "?" }
+
+    /// "pod 0b9f3c2e-6d1a-…" or "ctr 4f5d9c1e2b3a"; a process outside any pod or container
+    /// stands for itself.
+    func groupLabel(of pid: Int32, by grouping: GroupBy) -> String {
+        let identity = processes[pid]?.cgroupPath.map(ContainerIdentity.init(cgroupPath:))
+        switch grouping {
+        case .pod: if let pod = identity?.podUID { return "pod " + pod }
+        case .container: if let container = identity?.containerID { return "ctr " + container.prefix(12) }
+        case .process: break
+        }
+        return "\(comm(of: pid)) \(pid)"
+    }
+
+    func tablePath(of file: FileID) -> String {
+        (files[file] ?? .unnamed(file)).tablePath
+    }
+
+    func isShown(_ file: FileID, by filter: PathFilter) -> Bool {
+        filter.matches(files[file]?.path ?? [])
+    }
+}

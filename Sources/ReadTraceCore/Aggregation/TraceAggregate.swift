@@ -1,0 +1,102 @@
+/// Folds kernel events into per-(process, file) statistics. Pure: tests drive it
+/// with hand-made events.
+public struct TraceAggregate: Sendable {
+    /// CLOCK_MONOTONIC at which tracing started; `*_s` figures count from here.
+    public let startNanoseconds: UInt64
+    /// Adds what /proc knows about a newly seen process.
+    public typealias ProcessDescriber = @Sendable (ProcessRecord) -> TracedProcess
+    /// Completes what the kernel said about a file (a full path for a filesystem-relative one).
+    public typealias FileLocator = @Sendable (FileRecord) -> FileRecord
+
+    private let describe: ProcessDescriber
+    private let locate: FileLocator
+    /// The share of a file's size a process must read for its load of the file to count as done.
+    public let loadedShare: Double
+    public private(set) var processes: [Int32: TracedProcess] = [:]
+    /// Files in the order they were first seen; a file's dump id is its position + 1.
+    public private(set) var files = InsertionOrderedTable<FileID, FileRecord>()
+    /// For files read through a stacked filesystem (overlayfs): the file below that holds the data.
+    public private(set) var lowerFiles: [FileID: FileID] = [:]
+    public private(set) var reads = InsertionOrderedTable<ReadKey, ReadStats>()
+    /// What the current refresh interval added; kept only when something shows it.
+    public private(set) var interval = InsertionOrderedTable<ReadKey, IntervalStats>()
+    public let keepsIntervals: Bool
+    public private(set) var eventsReceived: UInt64 = 0
+
+    public init(startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { TracedProcess(record: $0) },
+                locate: @escaping FileLocator = { $0 }, loadedShare: Double = 1, keepsIntervals: Bool = true) {
+        self.startNanoseconds = startNanoseconds
+        self.describe = describe
+        self.locate = locate
+        self.loadedShare = loadedShare
+        self.keepsIntervals = keepsIntervals
+    }
+
+    public mutating func record(_ event: KernelEvent) {
+        eventsReceived += 1
+        switch event {
+        case .read(let read):
+            record(read)
+        case .file(let file):
+            files.updateValue(locate(file), forKey: file.id)
+        case .process(let process):
+            // Described again after exec: keep the new name, refresh what /proc says.
+            processes[process.pid] = describe(process)
+        case .block(let block):
+            record(block)
+        case .cgroup:
+            break  // the session's business: which cgroups to trace
+        case .faultFill(let fill):
+            let key = noteReader(pid: fill.pid, file: fill.file)
+            let loadedBytes = loadedBytes(of: fill.file)
+            reads[key, default: ReadStats()].apply(fill, loadedBytes: loadedBytes)
+            if keepsIntervals { interval[key, default: IntervalStats()].cacheMissBytes += fill.bytes }
+        }
+    }
+
+    /// Makes sure the process and the file have entries, named or not yet; returns their key.
+    private mutating func noteReader(pid: Int32, file: FileID) -> ReadKey {
+        if processes[pid] == nil {
+            processes[pid] = describe(ProcessRecord(pid: pid, parentPid: 0, cgroupID: 0, comm: "?"))
+        }
+        if files.position(of: file) == nil { files.updateValue(.unnamed(file), forKey: file) }
+        return ReadKey(pid: pid, file: file)
+    }
+
+    // The statistics are changed in place in their dictionaries: copying one out and back
+    // would copy its histogram and timeline storage on every event.
+    private mutating func record(_ block: BlockRecord) {
+        let key = noteReader(pid: block.pid, file: block.file)
+        if let lower = block.lowerFile { lowerFiles[block.file] = lower }
+        reads[key, default: ReadStats()].apply(block, since: startNanoseconds)
+        if keepsIntervals { interval[key, default: IntervalStats()].apply(block) }
+    }
+
+    private mutating func record(_ read: ReadRecord) {
+        let key = noteReader(pid: read.pid, file: read.file)
+        let loadedBytes = loadedBytes(of: read.file)
+        reads[key, default: ReadStats()].apply(read, since: startNanoseconds, loadedBytes: loadedBytes)
+        if keepsIntervals { interval[key, default: IntervalStats()].apply(read) }
+    }
+
+    /// How many bytes of a file a process must read (or fault in) for its load to count as
+    /// done: the loaded share of its size as the kernel reported it when first read.
+    private func loadedBytes(of file: FileID) -> UInt64? {
+        guard let size = files[file]?.sizeBytes, size > 0 else { return nil }
+        return UInt64((loadedShare * Double(size)).rounded(.up))
+    }
+
+    /// Returns what the interval that just ended added, and starts a new one.
+    public mutating func takeInterval() -> InsertionOrderedTable<ReadKey, IntervalStats> {
+        defer { interval = InsertionOrderedTable() }
+        return interval
+    }
+
+    /// Files in the order they were first seen.
+    public var fileOrder: ChunkedArray<FileID> { files.keys }
+
+    /// The dump id of a file: 1 for the first file seen.
+    public func fileNumber(of file: FileID) -> Int? {
+        files.position(of: file).map { $0 + 1 }
+    }
+}

@@ -1,0 +1,152 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A run's dump drawn from its aggregate: the small parts at once, each read and file when
+/// asked for. A run with 100,000 files makes a dump of about 70 MB, which as a `DumpDocument`
+/// and then as an encoder's tree takes several times that; `write(to:)` never holds more
+/// than one read or file.
+public struct DumpContents {
+    /// The dump without its reads and files.
+    public private(set) var outline: DumpDocument
+    private let aggregate: TraceAggregate
+    /// Positions in `aggregate.reads` of the reads shown, in dump order: most bytes first.
+    private let readPositions: [Int]
+    /// Positions in `aggregate.files` of the files those reads are of.
+    private let filePositions: [Int]
+    private let durationNanoseconds: UInt64
+    /// Whether the hook timed each call (not the light hook's).
+    private let timed: Bool
+    private let deviceHistory: DeviceHistory?
+    private let topology: BlockDeviceTopology
+
+    /// The (process, file) pairs whose file matches `pathFilter`, the files they read and the
+    /// processes that read them.
+    public init(aggregate: TraceAggregate, metadata: RunMetadata, pathFilter: PathFilter,
+                deviceHistory: DeviceHistory? = nil, topology: BlockDeviceTopology = BlockDeviceTopology(),
+                deviceReads: [DeviceNumber: DeviceReadCounters] = [:]) {
+        self.aggregate = aggregate
+        self.deviceHistory = deviceHistory
+        self.topology = topology
+        durationNanoseconds = UInt64(max(metadata.durationSeconds, 0) * 1e9)
+        timed = metadata.hook.timesReads
+
+        var fileIsShown = [Bool](repeating: false, count: aggregate.files.count)
+        var readOrder: [(bytes: UInt64, pid: Int32, filePosition: Int, position: Int)] = []
+        for (position, (key, stats)) in aggregate.reads.enumerated() where aggregate.isShown(key.file, by: pathFilter) {
+            guard let filePosition = aggregate.files.position(of: key.file) else { continue }
+            fileIsShown[filePosition] = true
+            readOrder.append((stats.bytes, key.pid, filePosition, position))
+        }
+        readOrder.sort { ($1.bytes, $0.pid, $0.filePosition) < ($0.bytes, $1.pid, $1.filePosition) }
+        readPositions = readOrder.map(\.position)
+        filePositions = fileIsShown.indices.filter { fileIsShown[$0] }
+        let readers = Set(readOrder.map(\.pid))
+        readOrder = []
+
+        let fileDevices = Set(filePositions.compactMap { deviceHistory?.device(numbered: aggregate.files.keys[$0].device)?.name })
+        let knownDevices = deviceHistory?.devices ?? []
+        let blockReadsByName = DeviceReadCounters.byName(deviceReads, devices: knownDevices, topology: topology)
+        let devices = knownDevices.filter { $0.totals.hadIO || fileDevices.contains($0.name) }.map { device in
+            let totals = device.totals
+            let reads = blockReadsByName[device.name] ?? DeviceReadCounters()
+            return DumpDocument.Device(
+                name: device.name, dev: device.device.description, disk: topology.disk(of: device.name),
+                samples: device.samples.map(DumpDocument.Device.Sample.init),
+                totals: DumpDocument.Device.Totals(readIOs: totals.readIOs, readBytes: totals.readBytes, writeIOs: totals.writeIOs,
+                                                   writeBytes: totals.writeBytes,
+                                                   readAwaitMilliseconds: DumpDocument.rounded(totals.readAwaitMilliseconds, decimals: 3),
+                                                   writeAwaitMilliseconds: DumpDocument.rounded(totals.writeAwaitMilliseconds, decimals: 3),
+                                                   utilizationPercent: DumpDocument.rounded(totals.utilizationPercent, decimals: 3)),
+                blockReadBytes: reads.readBytes, blockReadIOs: reads.readIOs,
+                attributedBlockReadBytes: reads.attributedBytes, filteredBlockReadBytes: reads.filteredBytes,
+                unattributedBlockReadBytes: reads.unattributedBytes)
+        }
+
+        let processes = readers.sorted().map { pid in
+            let info = aggregate.processes[pid]
+            let identity = info?.cgroupPath.map(ContainerIdentity.init(cgroupPath:))
+            return DumpDocument.Process(pid: pid, parentPid: info?.record.parentPid ?? 0, comm: info?.record.comm ?? "?",
+                                        cmdline: info?.cmdline, cgroup: info?.cgroupPath, containerID: identity?.containerID,
+                                        podUID: identity?.podUID, containerRuntime: identity?.runtime)
+        }
+
+        let filters = metadata.filters
+        outline = DumpDocument(
+            schemaVersion: DumpDocument.currentSchemaVersion, toolVersion: metadata.toolVersion,
+            host: DumpDocument.Host(hostname: metadata.host.hostname, kernel: metadata.host.kernel, bootID: metadata.host.bootID),
+            hook: metadata.hook.rawValue, hookAccuracy: metadata.hook.accuracy, loadedShare: aggregate.loadedShare,
+            startedAt: DumpDocument.iso8601(unixSeconds: metadata.startedAtUnixSeconds),
+            durationSeconds: DumpDocument.rounded(metadata.durationSeconds, decimals: 3),
+            filters: DumpDocument.Filters(comm: filters.comms, pid: filters.pids, cgroup: filters.cgroups, path: filters.paths,
+                                          pod: filters.pods, container: filters.containers),
+            eventsEmitted: metadata.counters.eventsEmitted, lostEvents: metadata.counters.eventsLost,
+            skippedProgramRuns: metadata.counters.skippedProgramRuns, processes: processes, files: [], reads: [],
+            devices: devices, diskstatsSkippedLines: deviceHistory?.skippedLines ?? 0)
+    }
+
+    /// The reads, most bytes first.
+    public var reads: some Collection<DumpDocument.Read> { readPositions.lazy.map(read(at:)) }
+
+    /// The files the reads are of, by dump id.
+    public var files: some Collection<DumpDocument.File> { filePositions.lazy.map(file(at:)) }
+
+    private func read(at position: Int) -> DumpDocument.Read {
+        let (key, stats) = aggregate.reads[position]
+        let start = aggregate.startNanoseconds
+        let span = max(durationNanoseconds, stats.timeline.extentNanoseconds, stats.blockTimeline.extentNanoseconds)
+        let series = stats.timeline.series(durationNanoseconds: span)
+        return DumpDocument.Read(
+            pid: key.pid, fileID: aggregate.fileNumber(of: key.file) ?? 0, readCalls: stats.calls, readBytes: stats.bytes,
+            errorCalls: stats.errors, cacheMissBytes: stats.cacheMissBytes, mmapFaultBytes: stats.mmapFaultBytes,
+            blockReadBytes: stats.blockReadBytes, blockReadIOs: stats.blockReadIOs,
+            blockLatencyMicroseconds: DumpDocument.Latency(stats.blockLatency),
+            blockServiceMicroseconds: DumpDocument.Latency(stats.blockServiceLatency),
+            firstReadSeconds: DumpDocument.seconds(stats.firstStartNanoseconds, since: start),
+            lastReadSeconds: DumpDocument.seconds(stats.lastEndNanoseconds, since: start),
+            loadSeconds: stats.loadedNanoseconds.map { DumpDocument.seconds($0, since: stats.firstStartNanoseconds) },
+            spanSeconds: DumpDocument.seconds(stats.lastEndNanoseconds, since: stats.firstStartNanoseconds),
+            throughputMiBPerSecond: stats.throughputMiBPerSecond,
+            inReadFraction: timed ? stats.fractionOfSpan(stats.latency.totalNanoseconds) : nil,
+            deviceWaitFraction: timed ? stats.fractionOfSpan(stats.deviceWaitNanoseconds) : nil,
+            latencyMicroseconds: timed ? DumpDocument.Latency(stats.latency) : nil,
+            timeline: DumpDocument.TimelineSeries(bucketSeconds: series.bucketSeconds, readBytes: series.bytes,
+                                                  blockReadBytes: stats.blockTimeline.series(durationNanoseconds: span).bytes))
+    }
+
+    private func file(at position: Int) -> DumpDocument.File {
+        let (id, record) = aggregate.files[position]
+        let deviceName = deviceHistory?.device(numbered: id.device)?.name
+        let lower = aggregate.lowerFiles[id]
+        return DumpDocument.File(fileID: position + 1, path: record.displayPath,
+                                 pathBase64: record.pathIsUTF8 ? nil : Data(record.path).base64EncodedString(),
+                                 dev: id.device.description, inode: id.inode, sizeBytes: record.sizeBytes, deleted: record.deleted,
+                                 deviceName: deviceName, diskName: deviceName.map(topology.disk(of:)),
+                                 lowerDev: lower?.device.description, lowerInode: lower?.inode)
+    }
+
+    /// Writes the bytes `DumpDocument(self).encoded()` returns, in pieces, a read or a file at a time.
+    public func write(to output: ([UInt8]) throws -> Void) throws {
+        let encoder = DumpDocument.encoder()
+        let outline = Array(try encoder.encode(self.outline))
+        var rest = outline[...]
+        // The outline's empty arrays are where the files and the reads go. No other object in a
+        // dump has the key "files" or "reads", and a quote inside a string is escaped, so each
+        // marker occurs once.
+        func write(_ elements: some Sequence<some Encodable>, intoArrayAt marker: String) throws {
+            guard let opening = rest.firstRange(of: Array(marker.utf8)) else {
+                preconditionFailure("a dump outline has \(marker)]")
+            }
+            try output(Array(rest[..<opening.upperBound]))
+            rest = rest[opening.upperBound...]
+            for (index, element) in elements.enumerated() {
+                try output((index == 0 ? [] : [UInt8(ascii: ",")]) + Array(try encoder.encode(element)))
+            }
+        }
+        try write(files, intoArrayAt: #""files":["#)
+        try write(reads, intoArrayAt: #""reads":["#)
+        try output(Array(rest) + [UInt8(ascii: "\n")])
+    }
+}

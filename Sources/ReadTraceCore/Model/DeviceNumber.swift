@@ -1,0 +1,12 @@
+/// A device number as the kernel stores it in a superblock (`major << 20 | minor`).
+public struct DeviceNumber: Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: UInt32
+
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public init(major: UInt32, minor: UInt32) { rawValue = major << 20 | minor }
+
+    public var major: UInt32 { rawValue >> 20 }
+    public var minor: UInt32 { rawValue & 0xFFFFF }
+    /// "major:minor", as /proc/diskstats and lsblk show it.
+    public var description: String { "\(major):\(minor)" }
+}

@@ -1,0 +1,19 @@
+/// Which kernel hooks deliver the reads.
+public enum HookKind: String, Sendable, CaseIterable {
+    case fentry
+    case kprobe
+    case tracepoint
+    /// The page cache's own tracepoint instead of the read calls: no syscall tracepoints.
+    case light
+
+    /// Whether each read call is seen and timed; the light hook sees buffered reads as page ranges.
+    public var timesReads: Bool { self != .light }
+
+    /// What the reads' figures mean with this hook, for the dump and the summary.
+    public var accuracy: String {
+        timesReads
+            ? "every read-family call on a regular file: exact bytes, errors and entry-to-return latency"
+            : "buffered reads as the page cache saw them: bytes in whole pages clipped at the end of the file, "
+                + "no per-call latency (latency fields are null), direct IO not seen"
+    }
+}
