@@ -22,14 +22,8 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Size of each pod's engine file (256M, 1G).", valueName: "size"))
     var size = ByteCount(bytes: 256 << 20)
 
-    @Option(help: ArgumentHelp("Also write the run's JSON dump here.", valueName: "path"))
-    var json: String?
-
-    @Option(help: ArgumentHelp("Also write the HTML report here.", valueName: "path"))
-    var html: String?
-
-    @Option(name: .customLong("trace-events"), help: ArgumentHelp("Also write Chrome trace-event JSON here.", valueName: "path"))
-    var traceEvents: String?
+    @OptionGroup(title: "Outputs")
+    var outputs: OutputOptions
 
     mutating func validate() throws {
         guard (1...16).contains(pods) else { throw ValidationError("--pods must be from 1 to 16, got \(pods)") }
@@ -42,7 +36,7 @@ struct DemoCommand: ParsableCommand {
             throw ReadTraceError("readtrace demo needs readtrace-workload next to the readtrace binary (swift build builds both)")
         }
         guard let hierarchy = CgroupHierarchy.current() else { throw ReadTraceError("readtrace demo needs a mounted cgroup v2 hierarchy") }
-        for path in [json, html, traceEvents].compactMap({ $0 }) { try AtomicFile.checkWritable(path: path) }
+        for output in outputs.requested { try AtomicFile.checkWritable(path: output.path) }
         // Ctrl-C while the stage is built tears it down instead of leaving it behind.
         let signals = try SignalPipe(signals: [SIGINT, SIGTERM])
         let stage = DemoStage()
@@ -51,11 +45,14 @@ struct DemoCommand: ParsableCommand {
             if !signals.take().isEmpty { throw ReadTraceError("interrupted while setting up; everything made is removed") }
         }
 
-        let options = TraceOptions(
-            comms: ["trtserver"], pids: [], cgroups: [], pods: [], containers: [], paths: [], allFiles: false, hook: .auto,
-            interval: TimeSpan(seconds: 0.5), duration: nil, sort: .bytes, groupBy: .pod, devices: .auto, bufferSize: ByteCount(bytes: 4 << 20),
-            jsonPath: json, htmlPath: html, traceEventsPath: traceEvents, loadedShare: 1, quiet: false, verbose: false,
-            command: ["/bin/sh", "-c", stage.readersScript(workload: workload)], commandKeepsTerminal: false, commandAsInvokingUser: false)
+        var options = TraceOptions()
+        options.comms = ["trtserver"]
+        options.interval = TimeSpan(seconds: 0.5)
+        options.groupBy = .pod
+        options.outputs = outputs.requested
+        options.command = ["/bin/sh", "-c", stage.readersScript(workload: workload)]
+        options.commandKeepsTerminal = false
+        options.commandAsInvokingUser = false
         let status = try TraceSession(options: options).run()
         if status != 0 { throw ReadTraceError("the demo's readers failed (status \(status))") }
     }

@@ -122,16 +122,13 @@ struct TraceSession {
         let contents = DumpContents(aggregate: outcome.aggregate, metadata: outcome.metadata,
                                     pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
                                     topology: topology, deviceReads: outcome.deviceReads)
-        // Built only for the outputs that need every read at once; the JSON dump is streamed.
-        lazy var document = DumpDocument(contents)
+        let dump = DumpSource(contents)
         if !options.quiet {
             let blockReads = DeviceReadCounters.byName(outcome.deviceReads, devices: outcome.deviceHistory.devices, topology: topology)
             StandardStreams.writeOutput(screen.summary(aggregate: outcome.aggregate, metadata: outcome.metadata,
-                                                       deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: document))
+                                                       deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: dump.document))
         }
-        if let path = options.jsonPath { try write(to: path, contents.write(to:)) }
-        if let path = options.htmlPath { try write(Array(try HTMLReport.render(document).utf8), to: path) }
-        if let path = options.traceEventsPath { try write(try TraceEventsDocument(document).encoded(), to: path) }
+        for output in options.outputs { try write(to: output.path) { emit in try output.write(dump, to: emit) } }
         if outcome.metadata.counters.skippedProgramRuns > 0 {
             StandardStreams.writeError("readtrace: the kernel skipped readtrace's programs \(outcome.metadata.counters.skippedProgramRuns) times (nested on one CPU); some events were not seen\n")
         }
@@ -155,10 +152,6 @@ struct TraceSession {
         for id in selected { try tracer.traceCgroup(id: id) }
     }
 
-    private func write(_ bytes: [UInt8], to path: String) throws {
-        try write(to: path) { emit in try emit(bytes) }
-    }
-
     /// Writes an output file atomically, as `produce` hands it over in pieces; under sudo it
     /// belongs to the user who asked for it.
     private func write(to path: String, _ produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
@@ -179,7 +172,7 @@ struct TraceSession {
 
     /// Everything that can be checked before attaching, each failure one clear line.
     private func preflight() throws -> KernelConfiguration {
-        for path in options.outputPaths { try AtomicFile.checkWritable(path: path) }
+        for output in options.outputs { try AtomicFile.checkWritable(path: output.path) }
         let capSysAdmin = 21, capPerfmon = 38, capBPF = 39
         guard geteuid() == 0 || ProcFS.hasEffectiveCapability(capSysAdmin)
             || (ProcFS.hasEffectiveCapability(capBPF) && ProcFS.hasEffectiveCapability(capPerfmon)) else {

@@ -1,0 +1,67 @@
+import ArgumentParser
+import ReadTraceCore
+import ReadTraceKernel
+
+/// What to trace: which processes and which files. Applied in the kernel.
+struct FilterOptions: ParsableArguments {
+    @Option(name: .customLong("comm"), help: ArgumentHelp(
+        "Trace processes with this name (repeatable).",
+        discussion: "Matches the kernel's process name (comm): at most 15 characters, as `ps -o comm` shows it; longer names are cut to 15.",
+        valueName: "name"))
+    var comms: [String] = []
+
+    @Option(name: .customLong("pid"), help: ArgumentHelp("Trace this process, all its threads (repeatable).", valueName: "pid"))
+    var pids: [Int32] = []
+
+    @Option(name: .customLong("cgroup"), help: ArgumentHelp(
+        "Trace processes in this cgroup v2 or below it (repeatable).",
+        discussion: "A path inside the cgroup v2 hierarchy (/kubepods.slice) or below its mount point.",
+        valueName: "path"))
+    var cgroups: [String] = []
+
+    @Option(name: .customLong("pod"), help: ArgumentHelp(
+        "Trace the processes of the Kubernetes pod whose uid starts with this (repeatable).",
+        discussion: "Matched against pod cgroups (kubepods-…-pod<uid>.slice or pod<uid>), including pods that start after readtrace.",
+        valueName: "uid"))
+    var pods: [String] = []
+
+    @Option(name: .customLong("container"), help: ArgumentHelp(
+        "Trace the processes of the container whose id starts with this (repeatable).",
+        discussion: "Matched against container cgroups (cri-containerd-<id>.scope, crio-<id>.scope, docker-<id>.scope, or <id> below a pod), including containers that start after readtrace.",
+        valueName: "id"))
+    var containers: [String] = []
+
+    @Option(name: .customLong("path"), help: ArgumentHelp(
+        "Show and dump only files whose full path matches this glob (repeatable), e.g. '*.engine'.",
+        valueName: "glob"))
+    var paths: [String] = []
+
+    @Flag(help: "Also count reads of pipes, sockets, ttys and other files that are not regular files.")
+    var allFiles = false
+
+    mutating func validate() throws {
+        if comms.count > KernelConfiguration.maxComms {
+            throw ValidationError("at most \(KernelConfiguration.maxComms) --comm filters are supported")
+        }
+        if let empty = comms.first(where: \.isEmpty) {
+            throw ValidationError("--comm needs a name, got '\(empty)'")
+        }
+        comms = comms.map { String(decoding: $0.utf8.prefix(15), as: UTF8.self) }
+        if let bad = (pods + containers).first(where: { $0.isEmpty || !$0.allSatisfy { $0.isHexDigit || $0 == "-" || $0 == "_" } }) {
+            throw ValidationError("--pod and --container take a uid or id (or its start) in hex digits, got '\(bad)'")
+        }
+        if let bad = pids.first(where: { $0 <= 0 }) {
+            throw ValidationError("--pid must be a positive process id, got \(bad)")
+        }
+    }
+
+    func apply(to options: inout TraceOptions) {
+        options.comms = comms
+        options.pids = pids
+        options.cgroups = cgroups
+        options.pods = pods
+        options.containers = containers
+        options.paths = paths
+        options.allFiles = allFiles
+    }
+}

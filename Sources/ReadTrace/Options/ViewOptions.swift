@@ -1,0 +1,56 @@
+import ArgumentParser
+import ReadTraceCore
+
+/// What the live view, the summary and the loads show, and for how long.
+struct ViewOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
+    var interval = TraceOptions().interval
+
+    @Option(help: ArgumentHelp("Stop after this long (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
+    var duration: TimeSpan?
+
+    @Option(help: ArgumentHelp("Order rows by \(SortKey.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "key"))
+    var sort = TraceOptions().sort
+
+    @Option(name: .customLong("group-by"), help: ArgumentHelp(
+        "Rows of the live view and the summary stand for a process, or for all processes of a container or a pod.",
+        valueName: "process|container|pod"))
+    var groupBy = TraceOptions().groupBy
+
+
+    @Option(name: .customLong("loaded-at"), help: ArgumentHelp(
+        "A process has loaded a file once it has read this percentage of the file's size (1-100).",
+        discussion: "Sets load_s in the dump and the end of each load in the timeline.", valueName: "percent"))
+    var loadedAtPercent = TraceOptions().loadedShare * 100
+
+    @Option(help: ArgumentHelp(
+        "Devices shown (from /proc/diskstats, as iostat -x computes them): auto (those holding the traced files), all (those with IO), or a comma-separated list of names.",
+        valueName: "auto|all|names"))
+    var devices = TraceOptions().devices
+
+
+    @Flag(help: "Print nothing on standard output while tracing, nor the summary.")
+    var quiet = false
+
+    mutating func validate() throws {
+        if interval.nanoseconds < 10_000_000 {
+            throw ValidationError("--interval must be at least 10ms")
+        }
+        if !(loadedAtPercent > 0 && loadedAtPercent <= 100) {
+            throw ValidationError("--loaded-at must be a percentage above 0 and at most 100, got \(loadedAtPercent)")
+        }
+        if let duration, duration.nanoseconds == 0 {
+            throw ValidationError("--duration must be longer than 0")
+        }
+    }
+
+    func apply(to options: inout TraceOptions) {
+        options.interval = interval
+        options.duration = duration
+        options.sort = sort
+        options.groupBy = groupBy
+        options.devices = devices
+        options.loadedShare = loadedAtPercent / 100
+        options.quiet = quiet
+    }
+}
