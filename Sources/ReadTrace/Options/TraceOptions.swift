@@ -17,6 +17,9 @@ struct TraceOptions {
     var sort: SortKey = .bytes
     var groupBy: GroupBy = .process
     var devices: DeviceSelection = .auto
+    var rows = RowPolicy()
+    /// Files at least this large count as loads (model files count whatever their size).
+    var minimumLoadSize = ByteCount(bytes: 16 << 20)
     var bufferSize = ByteCount(bytes: 4 << 20)
     var outputs: [any RunOutput] = []
     /// The share of a file's size a process must read to have loaded it.

@@ -32,7 +32,27 @@ struct ViewOptions: ParsableArguments {
     @Flag(help: "Print nothing on standard output while tracing, nor the summary.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Show at most this many rows; the rest are summed in one line.", valueName: "count"))
+    var top: Int?
+
+    @Option(name: .customLong("min-bytes"), help: ArgumentHelp(
+        "Sum rows that read less than this with the rest (4K, 1M, 2G).", valueName: "size"))
+    var minimumBytes = ByteCount(bytes: 0)
+
+    @Option(name: .customLong("hide-idle"), help: ArgumentHelp(
+        "Hide live-view rows that have read nothing for this long (10s, 2m); they come back when they read.",
+        valueName: "time"))
+    var hideIdle: TimeSpan?
+
+    @Option(name: .customLong("min-load-size"), help: ArgumentHelp(
+        "Files at least this large count as loads in the timeline and the storm summary; model files (.engine, .safetensors, .gguf, …) count whatever their size.",
+        valueName: "size"))
+    var minimumLoadSize = TraceOptions().minimumLoadSize
+
     mutating func validate() throws {
+        if let top, top < 1 {
+            throw ValidationError("--top must be at least 1, got \(top)")
+        }
         if interval.nanoseconds < 10_000_000 {
             throw ValidationError("--interval must be at least 10ms")
         }
@@ -52,5 +72,7 @@ struct ViewOptions: ParsableArguments {
         options.devices = devices
         options.loadedShare = loadedAtPercent / 100
         options.quiet = quiet
+        options.rows = RowPolicy(top: top, minimumBytes: UInt64(minimumBytes.bytes), hideIdleAfter: hideIdle)
+        options.minimumLoadSize = minimumLoadSize
     }
 }
