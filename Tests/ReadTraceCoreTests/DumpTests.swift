@@ -225,6 +225,22 @@ struct AtomicFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.json"])
     }
 
+    @Test("while the content is written it has no name in the directory, so a kill leaves nothing behind")
+    func unnamedWhileWriting() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("readtrace-unnamed-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("out.json").path
+        var seenWhileWriting: [String] = ["not looked at"]
+        try AtomicFile.write(to: target) { emit in
+            try emit(Array(repeating: UInt8(ascii: "y"), count: 2 << 20))  // flushed to the file
+            seenWhileWriting = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        }
+        #expect(seenWhileWriting == [], "the file being written is unnamed (O_TMPFILE) until it is complete")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["out.json"])
+        #expect(FileManager.default.contents(atPath: target)?.count == 2 << 20)
+    }
+
     @Test("content handed over in pieces lands whole; a failure leaves the old file and no temporary")
     func writesPieces() throws {
         struct Interrupted: Error {}

@@ -38,7 +38,8 @@ struct DemoCommand: ParsableCommand {
         guard let hierarchy = CgroupHierarchy.current() else { throw ReadTraceError("readtrace demo needs a mounted cgroup v2 hierarchy") }
         for output in outputs.requested { try AtomicFile.checkWritable(path: output.path) }
         // Ctrl-C while the stage is built tears it down instead of leaving it behind.
-        let signals = try SignalPipe(signals: [SIGINT, SIGTERM])
+        let signals = try SignalPipe.shared()
+        signals.watch(TraceSession.stopSignals)
         let stage = DemoStage()
         defer { stage.tearDown() }
         try stage.build(pods: pods, fileBytes: size.bytes, cgroupRoot: hierarchy.mountPoint) {

@@ -20,7 +20,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         guard let bytes = ProcFS.readBytes(dumpPath) else {
-            throw ReadTraceError("cannot read \(dumpPath): \(String(cString: strerror(errno)))")
+            throw ReadTraceError("cannot read \(dumpPath): \(SystemCallError(errno: errno))")
         }
         let dump: DumpDocument
         do {

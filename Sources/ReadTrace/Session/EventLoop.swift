@@ -1,4 +1,5 @@
 import Glibc
+import ReadTraceCore
 
 /// Waits until one of a few descriptors is readable or a timeout passes.
 struct EventLoop {
@@ -11,7 +12,7 @@ struct EventLoop {
         var watched = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         let milliseconds = Int32(min((timeoutNanoseconds + 999_999) / 1_000_000, 60_000))
         guard poll(&watched, nfds_t(watched.count), milliseconds) >= 0 || errno == EINTR else {
-            throw ReadTraceError("poll failed: \(String(cString: strerror(errno)))")
+            throw ReadTraceError("poll failed: \(SystemCallError(errno: errno))")
         }
     }
 }

@@ -1,17 +1,38 @@
 import Glibc
+import ReadTraceCore
 
-/// The write end of the pipe signal handlers report to; set once before any handler is installed.
+/// The write end of the one pipe every handler reports to; set once, before any handler exists.
 nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
 
-/// Turns signals into bytes on a pipe, so the event loop sees them as readable input
-/// (no work happens inside the handler).
+/// Turns signals into bytes on a pipe, so the event loop sees them as readable input (no work
+/// happens inside the handler). One per process: the demo and the session it runs share it.
 final class SignalPipe {
+    /// A signal as it arrived: from the terminal or the kernel, or sent by a process (kill(1)).
+    struct Delivery: Equatable {
+        var signal: Int32
+        /// kill(2) or sigqueue(3) from some process; false for the terminal's Ctrl-C, which the
+        /// kernel also delivers to every process of the foreground group.
+        var sentByProcess: Bool
+    }
+
     let readEnd: Int32
 
-    init(signals: [Int32]) throws {
+    private static let sentByProcessBit: UInt8 = 0x80
+
+    /// The process's pipe, created on first use.
+    static func shared() throws -> SignalPipe {
+        if let existing = instance { return existing }
+        let created = try SignalPipe()
+        instance = created
+        return created
+    }
+
+    nonisolated(unsafe) private static var instance: SignalPipe?
+
+    private init() throws {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else {
-            throw ReadTraceError("cannot create signal pipe: \(String(cString: strerror(errno)))")
+            throw ReadTraceError("cannot create signal pipe: \(SystemCallError(errno: errno))")
         }
         for end in ends {
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)
@@ -19,15 +40,23 @@ final class SignalPipe {
         }
         readEnd = ends[0]
         signalPipeWriteEnd = ends[1]
+        // A closed output pipe must not kill readtrace before the dump is written.
+        Glibc.signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// Reports `signals` on the pipe from now on, instead of their default action.
+    func watch(_ signals: [Int32]) {
         for signal in signals {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { signal in
+            action.__sigaction_handler.sa_sigaction = { signal, info, _ in
                 let savedErrno = errno
-                var number = UInt8(truncatingIfNeeded: signal)
-                _ = write(signalPipeWriteEnd, &number, 1)
+                // si_code <= 0 (SI_USER, SI_QUEUE…) means a process sent it.
+                let sent = (info?.pointee.si_code ?? 1) <= 0
+                var byte = UInt8(truncatingIfNeeded: signal) | (sent ? SignalPipe.sentByProcessBit : 0)
+                _ = write(signalPipeWriteEnd, &byte, 1)
                 errno = savedErrno
             }
-            action.sa_flags = SA_RESTART
+            action.sa_flags = SA_RESTART | SA_SIGINFO
             sigemptyset(&action.sa_mask)
             sigaction(signal, &action, nil)
         }
@@ -36,18 +65,18 @@ final class SignalPipe {
         sigemptyset(&handled)
         for signal in signals { sigaddset(&handled, signal) }
         sigprocmask(SIG_UNBLOCK, &handled, nil)
-        // A closed output pipe must not kill readtrace before the dump is written.
-        Glibc.signal(SIGPIPE, SIG_IGN)
     }
 
     /// The signals received since the last call.
-    func take() -> [Int32] {
-        var received: [Int32] = []
+    func take() -> [Delivery] {
+        var received: [Delivery] = []
         var buffer = [UInt8](repeating: 0, count: 64)
         while true {
             let got = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
             guard got > 0 else { return received }
-            received += buffer[..<got].map { Int32($0) }
+            received += buffer[..<got].map {
+                Delivery(signal: Int32($0 & ~Self.sentByProcessBit), sentByProcess: $0 & Self.sentByProcessBit != 0)
+            }
         }
     }
 }

@@ -6,12 +6,17 @@ import ReadTraceKernel
 struct TraceSession {
     let options: TraceOptions
 
+    /// Signals that end a run with its summary and outputs: SIGHUP too, since a dropped ssh
+    /// session must not lose them. With a command, SIGINT is the command's first.
+    static let stopSignals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
     /// Traces until the duration ends, a signal arrives or the command exits, then reports;
     /// returns the exit status.
     func run() throws -> Int32 {
         let sessionStart = Clock.monotonicNanoseconds()
         let configuration = try preflight()
-        let signals = try SignalPipe(signals: [SIGINT, SIGTERM] + (options.command.isEmpty ? [] : [SIGCHLD]))
+        let signals = try SignalPipe.shared()
+        signals.watch(Self.stopSignals + (options.command.isEmpty ? [] : [SIGCHLD]))
         let liveMode: LiveScreen.Mode = options.quiet || (!options.command.isEmpty && options.commandKeepsTerminal)
             ? .silent : .forStandardOutput()
         let screen = LiveScreen(mode: liveMode, sort: options.sort, pathFilter: PathFilter(options.paths),
@@ -19,8 +24,11 @@ struct TraceSession {
         let traced = Result { try trace(configuration, signals: signals, screen: screen, since: sessionStart) }
         screen.close()  // whatever happened, the terminal gets its normal screen back
         let outcome = try traced.get()
-        try report(outcome, screen: screen)
-        return outcome.exitCode
+        return switch report(outcome, screen: screen, writer: OutputWriter(signals: signals)) {
+        case .written: outcome.exitCode
+        case .failed: outcome.exitCode == 0 ? 1 : outcome.exitCode
+        case .aborted(let signal): 128 + signal
+        }
     }
 
     /// What a finished trace leaves behind, every probe detached.
@@ -40,7 +48,7 @@ struct TraceSession {
         let tracer = try KernelTracer(configuration: configuration)
         let recording = try options.recordStreamPath.map { path in
             let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw ReadTraceError("--record-stream \(path): \(String(cString: strerror(errno)))") }
+            guard descriptor >= 0 else { throw ReadTraceError("--record-stream \(path): \(SystemCallError(errno: errno))") }
             tracer.rawRecordObserver = { record in
                 let framed = RecordStream.frame(record)
                 _ = framed.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
@@ -71,6 +79,7 @@ struct TraceSession {
         let loop = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
 
         var exitCode: Int32 = 0
+        var interrupted = false
         var nextRefresh = start + options.interval.nanoseconds
         var lastRefresh = (time: start, events: UInt64(0))
         let deadline = options.duration.map { start + $0.nanoseconds }
@@ -80,15 +89,27 @@ struct TraceSession {
             try loop.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0)
             try drain(tracer, into: &aggregate)
 
-            for signal in signals.take() {
-                if signal == SIGCHLD, let status = child?.exitStatus() {
+            for delivery in signals.take() {
+                if delivery.signal == SIGCHLD, let status = child?.exitStatus() {
                     exitCode = status.code
                     break tracing
                 }
-                if signal == SIGINT || signal == SIGTERM {
-                    exitCode = child.map { stop($0, with: signal) } ?? 0
-                    break tracing
+                guard Self.stopSignals.contains(delivery.signal) else { continue }
+                guard let child else { break tracing }
+                if delivery.signal == SIGINT, !interrupted {
+                    // The command decides what Ctrl-C means to it; its reads are traced until it exits.
+                    interrupted = true
+                    if delivery.sentByProcess { child.signal(SIGINT) }
+                    StandardStreams.writeError("readtrace: Ctrl-C passed to the command (pid \(child.pid)); tracing until it exits, Ctrl-C again to stop waiting\n")
+                    continue
                 }
+                if delivery.signal == SIGINT {
+                    StandardStreams.writeError("readtrace: stopped waiting; the command (pid \(child.pid)) was left running\n")
+                    exitCode = 128 + SIGINT
+                } else {
+                    exitCode = stop(child, with: delivery.signal)
+                }
+                break tracing
             }
             let afterWait = Clock.monotonicNanoseconds()
             if let deadline, afterWait >= deadline { break }
@@ -117,7 +138,7 @@ struct TraceSession {
     }
 
     /// The summary, the dump and the lost-events warning.
-    private func report(_ outcome: Outcome, screen: LiveScreen) throws {
+    private func report(_ outcome: Outcome, screen: LiveScreen, writer: OutputWriter) -> OutputWriter.Result {
         let topology = BlockDeviceTopology.read(names: outcome.deviceHistory.devices.map(\.name))
         let contents = DumpContents(aggregate: outcome.aggregate, metadata: outcome.metadata,
                                     pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
@@ -128,7 +149,7 @@ struct TraceSession {
             StandardStreams.writeOutput(screen.summary(aggregate: outcome.aggregate, metadata: outcome.metadata,
                                                        deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: dump.document))
         }
-        for output in options.outputs { try write(to: output.path) { emit in try output.write(dump, to: emit) } }
+        let written = writer.write(options.outputs, from: dump)
         if outcome.metadata.counters.skippedProgramRuns > 0 {
             StandardStreams.writeError("readtrace: the kernel skipped readtrace's programs \(outcome.metadata.counters.skippedProgramRuns) times (nested on one CPU); some events were not seen\n")
         }
@@ -136,6 +157,7 @@ struct TraceSession {
         if lost > 0 {
             StandardStreams.writeError("readtrace: \(lost) events were lost (ring buffer full); totals are low by that many reads\n")
         }
+        return written
     }
 
     /// Hands the kernel's records to the aggregate; a new cgroup of a pod or container the user
@@ -150,14 +172,6 @@ struct TraceSession {
             }
         }
         for id in selected { try tracer.traceCgroup(id: id) }
-    }
-
-    /// Writes an output file atomically, as `produce` hands it over in pieces; under sudo it
-    /// belongs to the user who asked for it.
-    private func write(to path: String, _ produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
-        try AtomicFile.write(to: path, produce)
-        if let user = ChildProcess.User.invokingSudoUser() { _ = chown(path, user.uid, user.gid) }
-        StandardStreams.writeError("readtrace: wrote \(path)\n")
     }
 
     /// Passes a stop signal on to the command and gives it a moment to exit.

@@ -7,7 +7,7 @@ public enum AtomicFile {
 
         init(description: String) { self.description = description }
 
-        init(path: String, errno: Int32) { description = "cannot write \(path): \(String(cString: strerror(errno)))" }
+        init(path: String, errno: Int32) { description = "cannot write \(path): \(SystemCallError(errno: errno))" }
     }
 
     /// Checks, before any tracing, that `path` can be written: its directory exists and
@@ -23,7 +23,7 @@ public enum AtomicFile {
         }
         let (descriptor, temporary) = try createTemporary(beside: path)
         close(descriptor)
-        unlink(temporary)
+        if !temporary.unnamed { unlink(temporary.path) }
     }
 
     /// Writes a temporary file in the same directory, syncs it and renames it over `path`.
@@ -32,7 +32,10 @@ public enum AtomicFile {
     }
 
     /// As `write(_:to:)`, with the content handed over in pieces by `produce`, so that a large
-    /// file need not be in memory whole. If `produce` throws, `path` is left as it was.
+    /// file need not be in memory whole. If `produce` throws, `path` is left as it was. The
+    /// content is written to an unnamed file (O_TMPFILE) that gets its name only once complete,
+    /// so a kill during a long write leaves nothing behind; filesystems without O_TMPFILE get a
+    /// hidden temporary file instead.
     public static func write(to path: String, _ produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
         let flushBytes = 1 << 20
         let (descriptor, temporary) = try createTemporary(beside: path)
@@ -48,16 +51,36 @@ public enum AtomicFile {
             }
             try writeAll(pending, to: descriptor, path: path)
             guard fchmod(descriptor, 0o644) == 0, fsync(descriptor) == 0 else { throw Failure(path: path, errno: errno) }
+            try temporary.name(descriptor: descriptor, path: path)
         } catch {
             failure = error
         }
         if close(descriptor) != 0 && failure == nil { failure = Failure(path: path, errno: errno) }
-        if failure == nil && rename(temporary, path) != 0 { failure = Failure(path: path, errno: errno) }
+        if failure == nil && rename(temporary.path, path) != 0 { failure = Failure(path: path, errno: errno) }
         if let failure {
-            unlink(temporary)
+            unlink(temporary.path)
             throw failure
         }
     }
+
+    /// The file being written: unnamed until complete, or named from the start.
+    private struct Temporary {
+        /// The name it gets (or has) beside the target, renamed over the target at the end.
+        var path: String
+        var unnamed: Bool
+
+        /// Gives an unnamed file its temporary name, just before the rename: the only moment a
+        /// kill could leave it behind.
+        func name(descriptor: Int32, path target: String) throws {
+            guard unnamed else { return }
+            guard linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 else {
+                throw Failure(path: target, errno: errno)
+            }
+        }
+    }
+
+    /// O_TMPFILE, a macro Swift does not import: `__O_TMPFILE | O_DIRECTORY` (asm-generic/fcntl.h).
+    private static let openUnnamed: Int32 = 0o20000000 | O_DIRECTORY
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
         var remaining = bytes[...]
@@ -71,12 +94,20 @@ public enum AtomicFile {
         }
     }
 
-    private static func createTemporary(beside path: String) throws -> (Int32, String) {
+    private static func createTemporary(beside path: String) throws -> (Int32, Temporary) {
+        let directory = directoryOf(path)
         let name = path.split(separator: "/").last.map(String.init) ?? "dump"
-        var template = Array((directoryOf(path) + "/." + name + ".XXXXXX").utf8CString)
+        let unnamed = open(directory, openUnnamed | O_WRONLY | O_CLOEXEC, 0o600)
+        if unnamed >= 0 {
+            // linkat refuses a name that exists, so a clash fails the write rather than replace a file.
+            let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            return (unnamed, Temporary(path: directory + "/." + name + "." + suffix, unnamed: true))
+        }
+        var template = Array((directory + "/." + name + ".XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw Failure(path: path, errno: errno) }
-        return (descriptor, String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        let created = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return (descriptor, Temporary(path: created, unnamed: false))
     }
 
     static func directoryOf(_ path: String) -> String {
