@@ -70,7 +70,7 @@ struct DumpTests {
         #expect(read.readBytes == 8192 && read.readCalls == 1 && read.loadSeconds != nil)
         #expect(read.cacheMissBytes == 8192 && read.mmapFaultBytes == 0, "a read's fill is a miss, not a fault")
         #expect(read.latencyMicroseconds == nil && read.inReadFraction == nil && read.deviceWaitFraction == nil)
-        #expect(dump.hook == "light" && dump.hookAccuracy.contains("no per-call latency"))
+        #expect(dump.hook == .light && dump.hookAccuracy.contains("no per-call latency"))
         let json = try #require(String(data: JSONEncoder().encode(dump), encoding: .utf8))
         #expect(json.contains("\"latency_us\":null") && json.contains("\"device_wait_fraction\":null"))
     }

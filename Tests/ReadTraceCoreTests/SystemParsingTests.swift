@@ -119,11 +119,11 @@ struct ContainerIdentityTests {
     static let systemdUID = "0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab"
 
     @Test("the systemd driver's slices and scopes, for every runtime and QoS class", arguments: [
-        ("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(systemdUID).slice/cri-containerd-\(id).scope", "containerd"),
-        ("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(systemdUID).slice/crio-\(id).scope", "cri-o"),
-        ("/kubepods.slice/kubepods-pod\(systemdUID).slice/docker-\(id).scope", "docker"),
+        ("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(systemdUID).slice/cri-containerd-\(id).scope", ContainerRuntime.containerd),
+        ("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(systemdUID).slice/crio-\(id).scope", .crio),
+        ("/kubepods.slice/kubepods-pod\(systemdUID).slice/docker-\(id).scope", .docker),
     ])
-    func systemdDriver(path: String, runtime: String) {
+    func systemdDriver(path: String, runtime: ContainerRuntime) {
         #expect(ContainerIdentity(cgroupPath: path) == ContainerIdentity(containerID: Self.id, podUID: Self.uid, runtime: runtime))
     }
 
@@ -138,8 +138,8 @@ struct ContainerIdentityTests {
     func partialAndNone() {
         #expect(ContainerIdentity(cgroupPath: "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(Self.systemdUID).slice")
             == ContainerIdentity(podUID: Self.uid))
-        #expect(ContainerIdentity(cgroupPath: "/system.slice/docker-\(Self.id).scope") == ContainerIdentity(containerID: Self.id, runtime: "docker"))
-        #expect(ContainerIdentity(cgroupPath: "/docker/\(Self.id)") == ContainerIdentity(containerID: Self.id, runtime: "docker"))
+        #expect(ContainerIdentity(cgroupPath: "/system.slice/docker-\(Self.id).scope") == ContainerIdentity(containerID: Self.id, runtime: .docker))
+        #expect(ContainerIdentity(cgroupPath: "/docker/\(Self.id)") == ContainerIdentity(containerID: Self.id, runtime: .docker))
         #expect(ContainerIdentity(cgroupPath: "/user.slice/user-1000.slice/session-3.scope") == ContainerIdentity())
         #expect(ContainerIdentity(cgroupPath: "/system.slice/podman-pause.scope") == ContainerIdentity())
         #expect(ContainerIdentity(cgroupPath: "/kubepods.slice/kubepods-burstable.slice") == ContainerIdentity(), "a QoS slice is no pod")
@@ -147,7 +147,7 @@ struct ContainerIdentityTests {
 
     @Test("--pod and --container match by prefix; pod uids with or without underscores")
     func prefixes() {
-        let identity = ContainerIdentity(containerID: Self.id, podUID: Self.uid, runtime: "containerd")
+        let identity = ContainerIdentity(containerID: Self.id, podUID: Self.uid, runtime: .containerd)
         #expect(identity.matches(podPrefixes: ["0b9f3c2e-6d1a"], containerPrefixes: []))
         #expect(identity.matches(podPrefixes: ["0B9F3C2E_6D1A"], containerPrefixes: []))
         #expect(identity.matches(podPrefixes: [], containerPrefixes: ["4f5d9c"]))

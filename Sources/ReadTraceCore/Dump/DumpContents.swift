@@ -77,7 +77,7 @@ public struct DumpContents {
         outline = DumpDocument(
             schemaVersion: DumpDocument.currentSchemaVersion, toolVersion: metadata.toolVersion,
             host: DumpDocument.Host(hostname: metadata.host.hostname, kernel: metadata.host.kernel, bootID: metadata.host.bootID),
-            hook: metadata.hook.rawValue, hookAccuracy: metadata.hook.accuracy, loadedShare: aggregate.loadedShare,
+            hook: metadata.hook, hookAccuracy: metadata.hook.accuracy, loadedShare: aggregate.loadedShare,
             startedAt: DumpDocument.iso8601(unixSeconds: metadata.startedAtUnixSeconds),
             durationSeconds: DumpDocument.rounded(metadata.durationSeconds, decimals: 3),
             filters: DumpDocument.Filters(comm: filters.comms, pid: filters.pids, cgroup: filters.cgroups, path: filters.paths,

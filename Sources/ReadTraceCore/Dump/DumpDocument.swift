@@ -32,7 +32,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         /// From the cgroup path's container runtime and Kubernetes naming; null where none applies.
         public var containerID: String?
         public var podUID: String?
-        public var containerRuntime: String?
+        public var containerRuntime: ContainerRuntime?
 
         enum CodingKeys: String, CodingKey {
             case pid, comm, cmdline, cgroup
@@ -277,7 +277,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
     public var schemaVersion: Int
     public var toolVersion: String
     public var host: Host
-    public var hook: String
+    public var hook: HookKind
     /// What the reads' figures mean with that hook.
     public var hookAccuracy: String
     /// The share of a file's size a process must read for its load to count as done (`load_s`).

@@ -14,7 +14,7 @@ public enum HTMLReport {
             <style>\(style)</style></head><body>
             <h1>readtrace report</h1>
             <p class="meta">\(escape(dump.host.hostname)), kernel \(escape(dump.host.kernel)), started \(escape(dump.startedAt)),
-            \(TextFormat.fixed(dump.durationSeconds, decimals: 2)) s traced with \(escape(dump.hook)) hooks,
+            \(TextFormat.fixed(dump.durationSeconds, decimals: 2)) s traced with \(escape(dump.hook.rawValue)) hooks,
             \(dump.eventsEmitted) events, <span class="\(dump.lostEvents > 0 ? "lost" : "")">\(dump.lostEvents) lost</span>.
             Filters: \(escape(filterText(dump.filters))).</p>
             <h2>Load timeline</h2>
@@ -40,7 +40,7 @@ public enum HTMLReport {
             headers: ["pid", "process", "command line", "pod", "container", "runtime", "cgroup"],
             rows: dump.processes.map { process in
                 [String(process.pid), process.comm, process.cmdline ?? "", process.podUID ?? "", process.containerID ?? "",
-                 process.containerRuntime ?? "", process.cgroup ?? ""]
+                 process.containerRuntime?.rawValue ?? "", process.cgroup ?? ""]
             })
         html += "<h2>Devices</h2>\n" + table(
             headers: ["device", "disk", "read", "read IOs", "read await ms", "util %", "by traced processes", "filtered out", "unattributed"],

@@ -21,11 +21,20 @@ public struct TraceEventsDocument: Encodable, Sendable {
         }
     }
 
+    /// The trace-event format's phases that readtrace writes.
+    public enum Phase: String, Encodable, Sendable {
+        /// A slice with its duration.
+        case complete = "X"
+        /// A counter sample.
+        case counter = "C"
+        /// Metadata naming a track.
+        case metadata = "M"
+    }
+
     public struct Event: Encodable, Sendable, Equatable {
         public var name: String
         public var category: String?
-        /// "X": a complete slice, "C": a counter sample, "M": metadata naming a track.
-        public var phase: String
+        public var phase: Phase
         /// Microseconds from the start of the run.
         public var timestamp: Double?
         public var duration: Double?
@@ -56,12 +65,12 @@ public struct TraceEventsDocument: Encodable, Sendable {
             let process = processLoads.first?.process
             var name = "\(process?.comm ?? "?") \(pid)"
             if let pod = process?.podUID { name += " pod \(pod)" } else if let container = process?.containerID { name += " container \(container.prefix(12))" }
-            events.append(Event(name: "process_name", phase: "M", pid: pid, args: ["name": .text(name)]))
+            events.append(Event(name: "process_name", phase: .metadata, pid: pid, args: ["name": .text(name)]))
             var rates: [Double: [String: Value]] = [:]
             for load in processLoads {
                 let file = load.file?.path ?? "file \(load.read.fileID)"
-                events.append(Event(name: "thread_name", phase: "M", pid: pid, tid: load.read.fileID, args: ["name": .text(file)]))
-                events.append(Event(name: file, category: "load", phase: "X", timestamp: Self.microseconds(load.read.firstReadSeconds),
+                events.append(Event(name: "thread_name", phase: .metadata, pid: pid, tid: load.read.fileID, args: ["name": .text(file)]))
+                events.append(Event(name: file, category: "load", phase: .complete, timestamp: Self.microseconds(load.read.firstReadSeconds),
                                     duration: Self.microseconds(load.endSeconds - load.read.firstReadSeconds), pid: pid,
                                     tid: load.read.fileID, args: [
                                         "bytes": .number(Double(load.bytes)),
@@ -76,24 +85,24 @@ public struct TraceEventsDocument: Encodable, Sendable {
                 }
             }
             for (seconds, values) in rates.sorted(by: { $0.key < $1.key }) {
-                events.append(Event(name: "bytes/s", phase: "C", timestamp: Self.microseconds(seconds), pid: pid, args: values))
+                events.append(Event(name: "bytes/s", phase: .counter, timestamp: Self.microseconds(seconds), pid: pid, args: values))
             }
         }
         if !dump.devices.isEmpty {
-            events.append(Event(name: "process_name", phase: "M", pid: Self.devicesPid, args: ["name": .text("block devices")]))
+            events.append(Event(name: "process_name", phase: .metadata, pid: Self.devicesPid, args: ["name": .text("block devices")]))
         }
         for device in dump.devices {
             var start = 0.0
             for sample in device.samples {
                 // A sample describes the interval that ends at its time: the counter holds it from the interval's start.
-                events.append(Event(name: "\(device.name) %util", phase: "C", timestamp: Self.microseconds(start), pid: Self.devicesPid,
+                events.append(Event(name: "\(device.name) %util", phase: .counter, timestamp: Self.microseconds(start), pid: Self.devicesPid,
                                     args: ["util_pct": .number(sample.utilizationPercent)]))
                 start = sample.seconds
             }
         }
         traceEvents = events
         otherData = ["tool": "readtrace \(dump.toolVersion)", "host": dump.host.hostname, "kernel": dump.host.kernel,
-                     "started_at": dump.startedAt, "hook": dump.hook]
+                     "started_at": dump.startedAt, "hook": dump.hook.rawValue]
     }
 
     static func microseconds(_ seconds: Double) -> Double { (max(seconds, 0) * 1e6).rounded() }

@@ -1,5 +1,5 @@
 /// Which kernel hooks deliver the reads.
-public enum HookKind: String, Sendable, CaseIterable {
+public enum HookKind: String, Codable, Sendable, CaseIterable {
     case fentry
     case kprobe
     case tracepoint

@@ -10,17 +10,14 @@ public struct ContainerIdentity: Sendable, Equatable {
     public var containerID: String?
     /// The pod's uid with dashes ("0b9f…-…"), nil outside a Kubernetes pod.
     public var podUID: String?
-    /// containerd, cri-o or docker, when the path names it.
-    public var runtime: String?
+    /// The runtime, when the path names it.
+    public var runtime: ContainerRuntime?
 
-    public init(containerID: String? = nil, podUID: String? = nil, runtime: String? = nil) {
+    public init(containerID: String? = nil, podUID: String? = nil, runtime: ContainerRuntime? = nil) {
         self.containerID = containerID
         self.podUID = podUID
         self.runtime = runtime
     }
-
-    /// Scope prefixes the systemd driver gives container cgroups, and the runtime each names.
-    private static let scopePrefixes = [("cri-containerd-", "containerd"), ("crio-", "cri-o"), ("docker-", "docker")]
 
     public init(cgroupPath: String) {
         self.init()
@@ -35,7 +32,7 @@ public struct ContainerIdentity: Sendable, Equatable {
                       components[index - 1].hasPrefix("pod") || components[index - 1] == "docker" {
                 // cgroupfs driver: a bare id below the pod's directory (or docker's).
                 containerID = component
-                if components[index - 1] == "docker" { runtime = "docker" }
+                if components[index - 1] == "docker" { runtime = .docker }
             }
         }
     }
@@ -58,10 +55,10 @@ public struct ContainerIdentity: Sendable, Equatable {
     }
 
     /// "cri-containerd-<id>.scope" and the like.
-    static func scopeContainer(_ component: String) -> (id: String, runtime: String)? {
+    static func scopeContainer(_ component: String) -> (id: String, runtime: ContainerRuntime)? {
         guard component.hasSuffix(".scope") else { return nil }
-        for (prefix, runtime) in scopePrefixes where component.hasPrefix(prefix) {
-            let id = String(component.dropFirst(prefix.count).dropLast(".scope".count))
+        for runtime in ContainerRuntime.allCases where component.hasPrefix(runtime.scopePrefix) {
+            let id = String(component.dropFirst(runtime.scopePrefix.count).dropLast(".scope".count))
             if isContainerID(id) { return (id, runtime) }
         }
         return nil
