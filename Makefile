@@ -12,7 +12,7 @@ SKELETON    := Sources/CBPF/include/readtrace.skel.h
 BPF_SOURCES := bpf/readtrace.bpf.c bpf/readtrace.h bpf/kernel_types.h
 BPF_OUT     ?= .build/bpf
 
-.PHONY: help quickstart deps bpf-objects skeleton check-skeleton build release test bench clean-bpf
+.PHONY: help quickstart deps bpf-objects skeleton check-skeleton build release test bench clean-bpf lint format install
 
 help:
 	@echo "make quickstart      install dependencies, build a release binary, trace a stand-in trtserver loading a model"
@@ -20,6 +20,9 @@ help:
 	@echo "make skeleton        rebuild $(SKELETON) from bpf/"
 	@echo "make check-skeleton  fail when the committed skeleton does not match bpf/"
 	@echo "make bench           readtrace against no tracer, the empty-program floor and a bpftrace peer (scripts/bench)"
+	@echo "make lint            check Swift (.swift-format) and C (.clang-format) formatting"
+	@echo "make format          apply both formatters"
+	@echo "make install         install the release binary and its workload helper under PREFIX (default /usr/local)"
 
 quickstart:
 	scripts/quickstart
@@ -57,3 +60,21 @@ test:
 
 bench: deps release
 	scripts/bench
+
+# Hand-written sources only: the generated skeleton is left as bpftool writes it.
+SWIFT_SOURCES = Package.swift Sources Tests
+C_SOURCES     = $(filter-out $(SKELETON),$(shell git ls-files 'bpf/*.c' 'bpf/*.h' 'Sources/*.c' 'Sources/*.h'))
+
+lint:
+	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
+	clang-format --dry-run --Werror $(C_SOURCES)
+
+format:
+	$(SWIFT) format --in-place --recursive $(SWIFT_SOURCES)
+	clang-format -i $(C_SOURCES)
+
+PREFIX ?= /usr/local
+
+install: release
+	install -D -m 0755 .build/release/readtrace $(DESTDIR)$(PREFIX)/bin/readtrace
+	install -D -m 0755 .build/release/readtrace-workload $(DESTDIR)$(PREFIX)/bin/readtrace-workload
