@@ -147,18 +147,29 @@ static void read_directory(const char *path, long long *bytes, long long *calls)
 	free(buffer);
 }
 
-int main(int argc, char **argv)
+struct options {
+	const char *path, *name, *directory;
+	long repeat, failing_reads, threads;
+	int wait_stdin, unlink_after_open, drop_cache, unlink_midway, direct;
+};
+
+static long long nanoseconds_between(const struct timespec *start, const struct timespec *end)
 {
-	const char *path = NULL, *name = NULL, *directory = NULL;
-	long repeat = 1, failing_reads = 0, threads = 1;
-	int wait_stdin = 0, unlink_after_open = 0, drop_cache = 0, unlink_midway = 0, direct = 0;
-	const struct { const char *name; int *set; } switches[] = {
-		{ "--wait-stdin", &wait_stdin }, { "--drop-cache", &drop_cache },
-		{ "--unlink", &unlink_after_open }, { "--unlink-midway", &unlink_midway },
-		{ "--direct", &direct }, { "--mmap", &map_pages },
+	return (end->tv_sec - start->tv_sec) * 1000000000LL + (end->tv_nsec - start->tv_nsec);
+}
+
+/* Fills `options` (and the read globals) from the command line; exits on anything else. */
+static void parse_options(int argc, char **argv, struct options *options)
+{
+	const struct {
+		const char *name;
+		int *set;
+	} switches[] = {
+		{ "--wait-stdin", &options->wait_stdin }, { "--drop-cache", &options->drop_cache },
+		{ "--unlink", &options->unlink_after_open }, { "--unlink-midway", &options->unlink_midway },
+		{ "--direct", &options->direct }, { "--mmap", &map_pages },
 	};
 
-	errno = 0; /* fail() names errno only when a call set it */
 	for (int i = 1; i < argc; i++) {
 		const char *flag = argv[i];
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -172,19 +183,19 @@ int main(int argc, char **argv)
 			fail("missing value");
 		i++;
 		if (strcmp(flag, "--file") == 0)
-			path = value;
+			options->path = value;
 		else if (strcmp(flag, "--directory") == 0)
-			directory = value;
+			options->directory = value;
 		else if (strcmp(flag, "--chunk") == 0)
 			chunk = strtoul(value, NULL, 10);
 		else if (strcmp(flag, "--repeat") == 0)
-			repeat = strtol(value, NULL, 10);
+			options->repeat = strtol(value, NULL, 10);
 		else if (strcmp(flag, "--failing-reads") == 0)
-			failing_reads = strtol(value, NULL, 10);
+			options->failing_reads = strtol(value, NULL, 10);
 		else if (strcmp(flag, "--threads") == 0)
-			threads = strtol(value, NULL, 10);
+			options->threads = strtol(value, NULL, 10);
 		else if (strcmp(flag, "--name") == 0)
-			name = value;
+			options->name = value;
 		else if (strcmp(flag, "--syscall") == 0) {
 			int found = 0;
 			for (int k = 0; k <= PREADV2; k++)
@@ -197,72 +208,105 @@ int main(int argc, char **argv)
 		} else
 			fail("unknown argument");
 	}
-	int unlinks = unlink_after_open || unlink_midway;
-	if (directory && !path && chunk > 0) {
-		long long bytes = 0, calls = 0;
-		struct timespec start, end;
-		if (name && prctl(PR_SET_NAME, name) != 0)
-			fail("cannot set name");
-		clock_gettime(CLOCK_MONOTONIC, &start);
-		read_directory(directory, &bytes, &calls);
-		clock_gettime(CLOCK_MONOTONIC, &end);
-		printf("bytes=%lld calls=%lld failed_calls=0 elapsed_ns=%lld\n", bytes, calls,
-		       (end.tv_sec - start.tv_sec) * 1000000000LL + (end.tv_nsec - start.tv_nsec));
+}
+
+/* --directory: every regular file once, through its own descriptor. */
+static void run_directory(const struct options *options)
+{
+	long long bytes = 0, calls = 0;
+	struct timespec start, end;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	read_directory(options->directory, &bytes, &calls);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	printf("bytes=%lld calls=%lld failed_calls=0 elapsed_ns=%lld\n", bytes, calls, nanoseconds_between(&start, &end));
+}
+
+/* The passes over --file, on one thread or several (one descriptor each); returns the time taken. */
+static long long run_readers(const struct options *options, struct reader *readers)
+{
+	pthread_t ids[64];
+	struct timespec start, end;
+
+	for (long i = 0; i < options->threads; i++) {
+		readers[i].fd = open(options->path, O_RDONLY | O_CLOEXEC | (options->direct ? O_DIRECT : 0));
+		readers[i].repeat = options->repeat;
+		readers[i].unlink_after_first_pass = options->unlink_midway ? options->path : NULL;
+		if (readers[i].fd < 0)
+			fail("cannot open file");
+	}
+	if (options->unlink_after_open && unlink(options->path) != 0)
+		fail("cannot unlink file");
+	if (options->drop_cache &&
+	    (fsync(readers[0].fd) != 0 || posix_fadvise(readers[0].fd, 0, 0, POSIX_FADV_DONTNEED) != 0))
+		fail("cannot drop the file's pages");
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (options->threads == 1)
+		read_passes(&readers[0]);
+	for (long i = 0; options->threads > 1 && i < options->threads; i++)
+		if (pthread_create(&ids[i], NULL, read_passes, &readers[i]) != 0)
+			fail("cannot start thread");
+	for (long i = 0; options->threads > 1 && i < options->threads; i++)
+		pthread_join(ids[i], NULL);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	for (long i = 0; i < options->threads; i++)
+		close(readers[i].fd);
+	return nanoseconds_between(&start, &end);
+}
+
+/* Reads that fail with EBADF, on a write-only descriptor; returns how many failed. */
+static long long make_failing_reads(const struct options *options)
+{
+	long long failed = 0;
+	char *buffer = aligned_alloc(4096, (chunk + 4095) / 4096 * 4096);
+	int write_only = open(options->path, O_WRONLY | O_CLOEXEC);
+
+	if (!buffer)
+		fail("out of memory");
+	if (write_only < 0)
+		fail("cannot open file for writing");
+	for (long i = 0; i < options->failing_reads; i++)
+		failed += read_once(write_only, buffer, 0) < 0;
+	close(write_only);
+	free(buffer);
+	return failed;
+}
+
+int main(int argc, char **argv)
+{
+	struct options options = { .repeat = 1, .threads = 1 };
+	struct reader readers[64] = { 0 };
+	long long bytes = 0, calls = 0, failed = 0;
+
+	errno = 0; /* fail() names errno only when a call set it */
+	parse_options(argc, argv, &options);
+	int unlinks = options.unlink_after_open || options.unlink_midway;
+	int reads_directory = options.directory && !options.path && chunk > 0;
+	if (!reads_directory &&
+	    (!options.path || chunk == 0 || options.repeat < 1 || options.failing_reads < 0 ||
+	     (options.failing_reads && unlinks) || (options.unlink_after_open && options.unlink_midway) ||
+	     options.threads < 1 || options.threads > 64 || (options.unlink_midway && options.threads > 1) ||
+	     (options.direct && map_pages)))
+		fail("bad arguments");
+	if (options.name && prctl(PR_SET_NAME, options.name) != 0)
+		fail("cannot set name");
+	if (reads_directory) {
+		run_directory(&options);
 		return 0;
 	}
-	if (!path || chunk == 0 || repeat < 1 || failing_reads < 0 || (failing_reads && unlinks) ||
-	    (unlink_after_open && unlink_midway) || threads < 1 || threads > 64 || (unlink_midway && threads > 1) ||
-	    (direct && map_pages))
-		fail("bad arguments");
-	if (name && prctl(PR_SET_NAME, name) != 0)
-		fail("cannot set name");
-	if (wait_stdin) {
+	if (options.wait_stdin) {
 		char line[64];
 		if (!fgets(line, sizeof(line), stdin))
 			fail("stdin closed");
 	}
 
-	struct reader readers[64] = { 0 };
-	pthread_t ids[64];
-	for (long i = 0; i < threads; i++) {
-		readers[i].fd = open(path, O_RDONLY | O_CLOEXEC | (direct ? O_DIRECT : 0));
-		readers[i].repeat = repeat;
-		readers[i].unlink_after_first_pass = unlink_midway ? path : NULL;
-		if (readers[i].fd < 0)
-			fail("cannot open file");
-	}
-	if (unlink_after_open && unlink(path) != 0)
-		fail("cannot unlink file");
-	if (drop_cache && (fsync(readers[0].fd) != 0 || posix_fadvise(readers[0].fd, 0, 0, POSIX_FADV_DONTNEED) != 0))
-		fail("cannot drop the file's pages");
-	struct timespec start, end;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	if (threads == 1)
-		read_passes(&readers[0]);
-	for (long i = 0; threads > 1 && i < threads; i++)
-		if (pthread_create(&ids[i], NULL, read_passes, &readers[i]) != 0)
-			fail("cannot start thread");
-	for (long i = 0; threads > 1 && i < threads; i++)
-		pthread_join(ids[i], NULL);
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	long long bytes = 0, calls = 0, failed = 0;
-	for (long i = 0; i < threads; i++) {
+	long long elapsed = run_readers(&options, readers);
+	for (long i = 0; i < options.threads; i++) {
 		bytes += readers[i].bytes;
 		calls += readers[i].calls;
-		close(readers[i].fd);
 	}
-	char *buffer = aligned_alloc(4096, (chunk + 4095) / 4096 * 4096);
-	if (!buffer)
-		fail("out of memory");
-	if (failing_reads > 0) {
-		int write_only = open(path, O_WRONLY | O_CLOEXEC);
-		if (write_only < 0)
-			fail("cannot open file for writing");
-		for (long i = 0; i < failing_reads; i++)
-			failed += read_once(write_only, buffer, 0) < 0;
-		close(write_only);
-	}
-	long long elapsed = (end.tv_sec - start.tv_sec) * 1000000000LL + (end.tv_nsec - start.tv_nsec);
+	if (options.failing_reads > 0)
+		failed = make_failing_reads(&options);
 	printf("bytes=%lld calls=%lld failed_calls=%lld elapsed_ns=%lld\n", bytes, calls, failed, elapsed);
 	return 0;
 }
