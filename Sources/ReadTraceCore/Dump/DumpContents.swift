@@ -33,6 +33,30 @@ public struct DumpContents {
         durationNanoseconds = UInt64(max(metadata.durationSeconds, 0) * 1e9)
         timed = metadata.hook.timesReads
 
+        let shown = Self.shownEntries(of: aggregate, pathFilter: pathFilter)
+        readPositions = shown.readPositions
+        filePositions = shown.filePositions
+        let fileDevices = Set(filePositions.compactMap { deviceHistory?.device(numbered: aggregate.files.keys[$0].device)?.name })
+        let filters = metadata.filters
+        outline = DumpDocument(
+            schemaVersion: DumpDocument.currentSchemaVersion, toolVersion: metadata.toolVersion,
+            host: DumpDocument.Host(hostname: metadata.host.hostname, kernel: metadata.host.kernel, bootID: metadata.host.bootID),
+            hook: metadata.hook, hookAccuracy: metadata.hook.accuracy, loadedShare: aggregate.loadedShare,
+            startedAt: DumpDocument.iso8601(unixSeconds: metadata.startedAtUnixSeconds),
+            durationSeconds: DumpDocument.rounded(metadata.durationSeconds, decimals: 3),
+            filters: DumpDocument.Filters(comm: filters.comms, pid: filters.pids, cgroup: filters.cgroups, path: filters.paths,
+                                          pod: filters.pods, container: filters.containers),
+            eventsEmitted: metadata.counters.eventsEmitted, lostEvents: metadata.counters.eventsLost,
+            skippedProgramRuns: metadata.counters.skippedProgramRuns,
+            processes: shown.readers.sorted().map { Self.process($0, in: aggregate) }, files: [], reads: [],
+            devices: Self.devices(deviceHistory, holding: fileDevices, topology: topology, deviceReads: deviceReads),
+            diskstatsSkippedLines: deviceHistory?.skippedLines ?? 0)
+    }
+
+    /// The positions of the reads whose file `pathFilter` shows (most bytes first), of their
+    /// files (in the order first seen), and the processes that made them.
+    private static func shownEntries(of aggregate: TraceAggregate, pathFilter: PathFilter)
+        -> (readPositions: [Int], filePositions: [Int], readers: Set<Int32>) {
         var fileIsShown = [Bool](repeating: false, count: aggregate.files.count)
         var readOrder: [(bytes: UInt64, pid: Int32, filePosition: Int, position: Int)] = []
         for (position, (key, stats)) in aggregate.reads.enumerated() where aggregate.isShown(key.file, by: pathFilter) {
@@ -41,15 +65,16 @@ public struct DumpContents {
             readOrder.append((stats.bytes, key.pid, filePosition, position))
         }
         readOrder.sort { ($1.bytes, $0.pid, $0.filePosition) < ($0.bytes, $1.pid, $1.filePosition) }
-        readPositions = readOrder.map(\.position)
-        filePositions = fileIsShown.indices.filter { fileIsShown[$0] }
-        let readers = Set(readOrder.map(\.pid))
-        readOrder = []
+        return (readOrder.map(\.position), fileIsShown.indices.filter { fileIsShown[$0] }, Set(readOrder.map(\.pid)))
+    }
 
-        let fileDevices = Set(filePositions.compactMap { deviceHistory?.device(numbered: aggregate.files.keys[$0].device)?.name })
-        let knownDevices = deviceHistory?.devices ?? []
+    /// The devices that did IO during the run or hold a file shown, with their diskstats
+    /// figures and what the block programs counted on them.
+    private static func devices(_ history: DeviceHistory?, holding fileDevices: Set<String>, topology: BlockDeviceTopology,
+                                deviceReads: [DeviceNumber: DeviceReadCounters]) -> [DumpDocument.Device] {
+        let knownDevices = history?.devices ?? []
         let blockReadsByName = DeviceReadCounters.byName(deviceReads, devices: knownDevices, topology: topology)
-        let devices = knownDevices.filter { $0.totals.hadIO || fileDevices.contains($0.name) }.map { device in
+        return knownDevices.filter { $0.totals.hadIO || fileDevices.contains($0.name) }.map { device in
             let totals = device.totals
             let reads = blockReadsByName[device.name] ?? DeviceReadCounters()
             return DumpDocument.Device(
@@ -64,27 +89,15 @@ public struct DumpContents {
                 attributedBlockReadBytes: reads.attributedBytes, filteredBlockReadBytes: reads.filteredBytes,
                 unattributedBlockReadBytes: reads.unattributedBytes)
         }
+    }
 
-        let processes = readers.sorted().map { pid in
-            let info = aggregate.processes[pid]
-            let identity = info?.cgroupPath.map(ContainerIdentity.init(cgroupPath:))
-            return DumpDocument.Process(pid: pid, parentPid: info?.record.parentPid ?? 0, comm: info?.record.comm ?? "?",
-                                        cmdline: info?.cmdline, cgroup: info?.cgroupPath, containerID: identity?.containerID,
-                                        podUID: identity?.podUID, containerRuntime: identity?.runtime)
-        }
-
-        let filters = metadata.filters
-        outline = DumpDocument(
-            schemaVersion: DumpDocument.currentSchemaVersion, toolVersion: metadata.toolVersion,
-            host: DumpDocument.Host(hostname: metadata.host.hostname, kernel: metadata.host.kernel, bootID: metadata.host.bootID),
-            hook: metadata.hook, hookAccuracy: metadata.hook.accuracy, loadedShare: aggregate.loadedShare,
-            startedAt: DumpDocument.iso8601(unixSeconds: metadata.startedAtUnixSeconds),
-            durationSeconds: DumpDocument.rounded(metadata.durationSeconds, decimals: 3),
-            filters: DumpDocument.Filters(comm: filters.comms, pid: filters.pids, cgroup: filters.cgroups, path: filters.paths,
-                                          pod: filters.pods, container: filters.containers),
-            eventsEmitted: metadata.counters.eventsEmitted, lostEvents: metadata.counters.eventsLost,
-            skippedProgramRuns: metadata.counters.skippedProgramRuns, processes: processes, files: [], reads: [],
-            devices: devices, diskstatsSkippedLines: deviceHistory?.skippedLines ?? 0)
+    /// A process as the dump describes it, with its container and pod from its cgroup.
+    private static func process(_ pid: Int32, in aggregate: TraceAggregate) -> DumpDocument.Process {
+        let info = aggregate.processes[pid]
+        let identity = info?.cgroupPath.map(ContainerIdentity.init(cgroupPath:))
+        return DumpDocument.Process(pid: pid, parentPid: info?.record.parentPid ?? 0, comm: info?.record.comm ?? "?",
+                                    cmdline: info?.cmdline, cgroup: info?.cgroupPath, containerID: identity?.containerID,
+                                    podUID: identity?.podUID, containerRuntime: identity?.runtime)
     }
 
     /// The reads, most bytes first.
