@@ -87,6 +87,7 @@ extension FileRecord {
                   path: named ? FileRecord.path(fromLeafFirstComponents: components, complete: complete) : [],
                   sizeBytes: event.pointee.size_bytes, kind: kind,
                   deleted: flags & UInt32(RT_FILE_DELETED.rawValue) != 0,
-                  pathIsFilesystemRelative: flags & UInt32(RT_FILE_PATH_FROM_FS_ROOT.rawValue) != 0)
+                  pathIsFilesystemRelative: flags & UInt32(RT_FILE_PATH_FROM_FS_ROOT.rawValue) != 0,
+                  pathIsTruncated: named && !complete)
     }
 }

@@ -99,3 +99,25 @@ private func isAlive(_ pid: Int32) -> Bool {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
     return !status.contains(") Z ")
 }
+
+@Suite("Files deeper than the kernel's path walk", .serialized,
+       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+struct DeepPathIntegrationTests {
+    @Test("a file 40 directories deep gets its whole path while its reader has it open, and --path globs on that path match")
+    func deepFileNamedWhole() throws {
+        let scratch = try ScratchDirectory()
+        let directory = scratch.path + (1...40).map { "/level\($0)" }.joined()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let file = directory + "/deep.engine"
+        try Data(repeating: 7, count: 8 << 20).write(to: URL(fileURLWithPath: file))
+        let trace = try Trace(["--comm", "rt-deep", "--path", scratch.path + "/level1/*/level40/*.engine"], in: scratch)
+        // A loader that keeps the file open a while after its first read, as loaders do.
+        let script = "import os, time; f = os.open(\"\(file)\", os.O_RDONLY); os.read(f, 4096); time.sleep(1); os.read(f, 1 << 20)"
+        let reader = try RunningProcess("/usr/bin/python3", ["-c", "import ctypes; ctypes.CDLL(None).prctl(15, b'rt-deep'); " + script])
+        #expect(reader.finish().status == 0)
+        let dump = try trace.stop()
+        let entry = try #require(dump.file(path: file), "the whole path, not the kernel's last 32 components: \(dump.files)")
+        #expect(entry["path_truncated"] == nil)
+        #expect(dump.read(pid: reader.pid, path: file)?.int("read_bytes") == 4096 + (1 << 20))
+    }
+}

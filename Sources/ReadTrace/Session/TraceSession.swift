@@ -75,7 +75,7 @@ struct TraceSession {
             // The kernel's copy of the command line survives the process; /proc has it whole.
             let cmdline = record.cmdlineComplete ? record.cmdline : ProcFS.cmdline(of: record.pid) ?? record.cmdline.map { $0 + "…" }
             return TracedProcess(record: record, cmdline: cmdline, cgroupPath: cgroupNames?.path(of: record.cgroupID))
-        }, locate: mounts.locate, loadedShare: options.loadedShare, keepsIntervals: screen.showsIntervals)
+        }, locate: mounts.locate, resolveOpenFile: { pid, file in ProcFS.openPath(of: file, in: pid) }, loadedShare: options.loadedShare, keepsIntervals: screen.showsIntervals)
         let loop = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
 
         var exitCode: Int32 = 0

@@ -18,6 +18,7 @@ extension TraceAggregate {
     }
 
     func isShown(_ file: FileID, by filter: PathFilter) -> Bool {
-        filter.matches(files[file]?.path ?? [])
+        let record = files[file]
+        return filter.matches(record?.path ?? [], truncated: record?.pathIsTruncated ?? false)
     }
 }

@@ -7,9 +7,14 @@ public struct TraceAggregate: Sendable {
     public typealias ProcessDescriber = @Sendable (ProcessRecord) -> TracedProcess
     /// Completes what the kernel said about a file (a full path for a filesystem-relative one).
     public typealias FileLocator = @Sendable (FileRecord) -> FileRecord
+    /// The full path of a file a process has open, from user space; nil once it is not.
+    public typealias OpenFileResolver = @Sendable (_ pid: Int32, _ file: FileID) -> [UInt8]?
 
     private let describe: ProcessDescriber
     private let locate: FileLocator
+    private let resolveOpenFile: OpenFileResolver
+    /// Files whose kernel path is truncated and that no reader has had open to resolve yet.
+    private var truncatedFiles: Set<FileID> = []
     /// The share of a file's size a process must read for its load of the file to count as done.
     public let loadedShare: Double
     public private(set) var processes: [Int32: TracedProcess] = [:]
@@ -24,10 +29,12 @@ public struct TraceAggregate: Sendable {
     public private(set) var eventsReceived: UInt64 = 0
 
     public init(startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { TracedProcess(record: $0) },
-                locate: @escaping FileLocator = { $0 }, loadedShare: Double = 1, keepsIntervals: Bool = true) {
+                locate: @escaping FileLocator = { $0 }, resolveOpenFile: @escaping OpenFileResolver = { _, _ in nil },
+                loadedShare: Double = 1, keepsIntervals: Bool = true) {
         self.startNanoseconds = startNanoseconds
         self.describe = describe
         self.locate = locate
+        self.resolveOpenFile = resolveOpenFile
         self.loadedShare = loadedShare
         self.keepsIntervals = keepsIntervals
     }
@@ -39,6 +46,7 @@ public struct TraceAggregate: Sendable {
             record(read)
         case .file(let file):
             files.updateValue(locate(file), forKey: file.id)
+            if file.pathIsTruncated { truncatedFiles.insert(file.id) }
         case .process(let process):
             // Described again after exec: keep the new name, refresh what /proc says.
             processes[process.pid] = describe(process)
@@ -74,6 +82,7 @@ public struct TraceAggregate: Sendable {
 
     private mutating func record(_ read: ReadRecord) {
         let key = noteReader(pid: read.pid, file: read.file)
+        if !truncatedFiles.isEmpty, truncatedFiles.contains(read.file) { completePath(of: read.file, openIn: read.pid) }
         let loadedBytes = loadedBytes(of: read.file)
         reads[key, default: ReadStats()].apply(read, since: startNanoseconds, loadedBytes: loadedBytes)
         if keepsIntervals { interval[key, default: IntervalStats()].apply(read) }
@@ -81,6 +90,16 @@ public struct TraceAggregate: Sendable {
 
     /// How many bytes of a file a process must read (or fault in) for its load to count as
     /// done: the loaded share of its size as the kernel reported it when first read.
+    /// Replaces a truncated kernel path with the one the reader's descriptor shows, if it still
+    /// has the file open; the file is asked about once.
+    private mutating func completePath(of file: FileID, openIn pid: Int32) {
+        truncatedFiles.remove(file)
+        guard let path = resolveOpenFile(pid, file), var record = files[file] else { return }
+        record.path = path
+        record.pathIsTruncated = false
+        files.updateValue(record, forKey: file)
+    }
+
     private func loadedBytes(of file: FileID) -> UInt64? {
         guard let size = files[file]?.sizeBytes, size > 0 else { return nil }
         return UInt64((loadedShare * Double(size)).rounded(.up))

@@ -136,7 +136,7 @@ public struct DumpContents {
         return DumpDocument.File(fileID: position + 1, path: record.displayPath,
                                  pathBase64: record.pathIsUTF8 ? nil : Data(record.path).base64EncodedString(),
                                  dev: id.device.description, inode: id.inode, sizeBytes: record.sizeBytes, deleted: record.deleted,
-                                 deviceName: deviceName, diskName: deviceName.map(topology.disk(of:)),
+                                 pathTruncated: record.pathIsTruncated ? true : nil, deviceName: deviceName, diskName: deviceName.map(topology.disk(of:)),
                                  lowerDev: lower?.device.description, lowerInode: lower?.inode)
     }
 

@@ -66,6 +66,9 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var inode: UInt64
         public var sizeBytes: UInt64
         public var deleted: Bool
+        /// The path is "…" and its last components only: deeper than the kernel's walk, and
+        /// closed before user space could name it. Written only when true.
+        public var pathTruncated: Bool?
         /// The block device holding the file, as /proc/diskstats names it; null for filesystems
         /// without one (tmpfs, overlay, network filesystems).
         public var deviceName: String?
@@ -80,6 +83,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             case path, dev, inode, deleted
             case fileID = "file_id"
             case pathBase64 = "path_base64"
+            case pathTruncated = "path_truncated"
             case sizeBytes = "size_bytes"
             case deviceName = "device_name"
             case diskName = "disk_name"
@@ -97,6 +101,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             try container.encode(inode, forKey: .inode)
             try container.encode(sizeBytes, forKey: .sizeBytes)
             try container.encode(deleted, forKey: .deleted)
+            if pathTruncated == true { try container.encode(true, forKey: .pathTruncated) }
             try container.encode(deviceName, forKey: .deviceName)
             try container.encode(diskName, forKey: .diskName)
             try container.encode(lowerDev, forKey: .lowerDev)

@@ -11,15 +11,19 @@ public struct FileRecord: Sendable, Equatable {
     /// The kernel named the file from its inode, so `path` starts at the root of the file's
     /// filesystem; `MountTable` turns it into a full path.
     public var pathIsFilesystemRelative: Bool
+    /// The kernel's walk stopped short of the root (deeper than it follows): `path` is "…" and
+    /// the last components. User space completes it while the file is still open somewhere.
+    public var pathIsTruncated: Bool
 
     public init(id: FileID, path: [UInt8], sizeBytes: UInt64, kind: FileKind, deleted: Bool,
-                pathIsFilesystemRelative: Bool = false) {
+                pathIsFilesystemRelative: Bool = false, pathIsTruncated: Bool = false) {
         self.id = id
         self.path = path
         self.sizeBytes = sizeBytes
         self.kind = kind
         self.deleted = deleted
         self.pathIsFilesystemRelative = pathIsFilesystemRelative
+        self.pathIsTruncated = pathIsTruncated
     }
 
     /// Joins path components sent leaf first ("a.engine", "models") into "/models/a.engine".

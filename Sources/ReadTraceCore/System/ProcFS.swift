@@ -44,6 +44,29 @@ public enum ProcFS {
         readBytes("/proc/\(pid)/cmdline").flatMap(ProcessRecord.cmdline(fromNulSeparated:))
     }
 
+    /// The path a process's descriptor shows for `file`, if it has the file open: the whole
+    /// path, however deep (the kernel's own walk stops at a fixed depth).
+    public static func openPath(of file: FileID, in pid: Int32) -> [UInt8]? {
+        let directory = "/proc/\(pid)/fd"
+        guard let stream = opendir(directory) else { return nil }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.first?.isNumber == true else { continue }
+            let link = directory + "/" + name
+            var info = stat()
+            guard stat(link, &info) == 0, UInt64(info.st_ino) == file.inode,
+                  DeviceNumber(userSpace: UInt64(info.st_dev)) == file.device else { continue }
+            var target = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+            let length = target.withUnsafeMutableBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { readlink(link, $0.baseAddress!, $0.count) }
+            }
+            guard length > 0, length < target.count, target[0] == UInt8(ascii: "/") else { return nil }
+            return Array(target[..<length])
+        }
+        return nil
+    }
+
     /// Bit `capability` of the effective capability set.
     public static func hasEffectiveCapability(_ capability: Int) -> Bool {
         guard let status = readText("/proc/self/status"),
