@@ -1,0 +1,113 @@
+/* Naming processes and files to user space once, the first time a traced process touches
+ * them: user space keys everything else by (tgid) and (dev, inode). */
+#ifndef READTRACE_LIB_ANNOUNCE_H
+#define READTRACE_LIB_ANNOUNCE_H
+
+#include "lib/emit.bpf.h"
+#include "lib/files.bpf.h"
+#include "lib/path.bpf.h"
+
+/* Files and processes already named to user space (files with the flags sent);
+ * evicted ones are named again. */
+RT_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct file_key);
+	__type(value, __u32);
+} announced_files SEC(".maps");
+
+RT_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} announced_processes SEC(".maps");
+
+/* A file record is built here (too large for the stack), then copied out
+ * only as far as its path reaches. */
+RT_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rt_file_event);
+} file_event_scratch SEC(".maps");
+
+static __always_inline void announce_process(__u32 tgid)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct rt_process_event *event;
+	unsigned long arg_start, arg_end;
+	__u64 copied;
+
+	if (bpf_map_lookup_elem(&announced_processes, &tgid))
+		return;
+	event = reserve_event(sizeof(*event));
+	if (!event)
+		return;
+	event->kind = RT_EVENT_PROCESS;
+	event->tgid = tgid;
+	event->parent_tgid = BPF_CORE_READ(task, real_parent, tgid);
+	event->cgroup_id = bpf_get_current_cgroup_id();
+	BPF_CORE_READ_STR_INTO(&event->comm, task, group_leader, comm);
+	arg_start = BPF_CORE_READ(task, mm, arg_start);
+	arg_end = BPF_CORE_READ(task, mm, arg_end);
+	event->cmdline_full_bytes = arg_end > arg_start ? arg_end - arg_start : 0;
+	copied = event->cmdline_full_bytes;
+	if (copied > RT_CMDLINE_MAX)
+		copied = RT_CMDLINE_MAX;
+	if (copied && bpf_probe_read_user(event->cmdline, copied, (void *)arg_start))
+		copied = 0;
+	event->cmdline_bytes = copied;
+	bpf_ringbuf_submit(event, wakeup_flags());
+	bpf_map_update_elem(&announced_processes, &tgid, &present, BPF_ANY);
+}
+
+/* Names the file to user space unless it already has it with the same deleted
+ * state; returns the flags user space now has for it, 0 if the record was lost.
+ * The path is walked from dentry, through mnt's mount tree when given. */
+static __always_inline __u32 announce_file(struct inode *inode, struct file_key *key, bool deleted,
+					   struct dentry *dentry, struct mount *mnt)
+{
+	__u32 *sent = bpf_map_lookup_elem(&announced_files, key);
+	__u32 zero = 0;
+	struct rt_file_event *event;
+	__u32 used;
+
+	if (sent && (!deleted || (*sent & RT_FILE_DELETED)))
+		return *sent;
+	event = bpf_map_lookup_elem(&file_event_scratch, &zero);
+	if (!event)
+		return 0;
+	event->kind = RT_EVENT_FILE;
+	event->dev = key->dev;
+	event->inode = key->inode;
+	event->size_bytes = BPF_CORE_READ(inode, i_size);
+	event->mode = BPF_CORE_READ(inode, i_mode);
+	event->flags = (deleted ? RT_FILE_DELETED : 0) | (mnt ? 0 : RT_FILE_PATH_FROM_FS_ROOT);
+	event->reserved = 0;
+	used = write_path(event, dentry, mnt);
+	if (used > RT_PATH_MAX)
+		used = RT_PATH_MAX;
+	event->path_bytes = used;
+	if (bpf_ringbuf_output(&events, event, offsetof(struct rt_file_event, path) + used, wakeup_flags())) {
+		count_event(false);
+		return 0;
+	}
+	count_event(true);
+	bpf_map_update_elem(&announced_files, key, &event->flags, BPF_ANY);
+	return event->flags;
+}
+
+/* Names a file known only by its inode (mapped, or read from disk outside a read call)
+ * through one of its dentries. */
+static __always_inline void announce_inode(struct inode *inode, struct file_key *key)
+{
+	struct hlist_node *alias = BPF_CORE_READ(inode, i_dentry.first);
+
+	if (!alias || bpf_map_lookup_elem(&announced_files, key))
+		return;
+	announce_file(inode, key, BPF_CORE_READ(inode, i_nlink) == 0,
+		      (void *)alias - bpf_core_field_offset(struct dentry, d_u.d_alias), NULL);
+}
+
+#endif

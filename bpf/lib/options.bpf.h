@@ -1,0 +1,27 @@
+/* Options, set by the loader in the skeleton's rodata before load, so the verifier prunes
+ * what they rule out. */
+#ifndef READTRACE_LIB_OPTIONS_H
+#define READTRACE_LIB_OPTIONS_H
+
+#include "lib/shared.bpf.h"
+
+RT_SHARED const volatile __u32 self_tgid;
+RT_SHARED const volatile bool filter_by_tgid;        /* only tgids in traced_tgids */
+RT_SHARED const volatile bool follow_forks;          /* children of readtrace and of traced processes are traced */
+RT_SHARED const volatile __u32 comm_filter_count;
+RT_SHARED const volatile char comm_filters[RT_MAX_COMM_FILTERS][RT_COMM_LEN];
+RT_SHARED const volatile __u32 cgroup_filter_levels; /* 0: no cgroup filter; else deepest filtered level + 1 */
+RT_SHARED const volatile bool all_files;             /* also pipes, sockets, ttys, ... */
+RT_SHARED const volatile __u32 page_size RT_DEFAULT(4096);
+/* Kernels before 6.5 have no block_io_start: block requests are decided at block_getrq. */
+RT_SHARED const volatile bool decide_at_bio;
+/* Reads come from the page cache's own tracepoint (the light hook): no per-call timing. */
+RT_SHARED const volatile bool light_reads;
+/* For benchmarks: the read hooks attach but return at once (the verifier drops the rest),
+ * which measures what merely attaching to those hooks costs. */
+RT_SHARED const volatile bool empty_read_hooks;
+/* Records wake the reader only once this much is waiting; it also drains on a timer.
+ * A wake-up per record would cost more than the record. */
+RT_SHARED const volatile __u64 wakeup_threshold_bytes RT_DEFAULT(1 << 20);
+
+#endif
