@@ -33,7 +33,7 @@ let package = Package(
         // Known read patterns for the integration tests and the benchmark.
         .executableTarget(name: "ReadWorkload"),
         .testTarget(name: "ReadTraceCoreTests", dependencies: ["ReadTraceCore"]),
-        .testTarget(name: "ReadTraceKernelTests", dependencies: ["ReadTraceKernel", "ReadTraceCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReadTraceKernelTests", dependencies: ["ReadTraceKernel", "ReadTraceCore", "CBPF"], exclude: ["Fixtures"]),
         .testTarget(name: "ReadTraceCommandTests", dependencies: ["ReadTrace"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ReadTraceCore"]),
     ]

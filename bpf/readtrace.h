@@ -142,4 +142,36 @@ struct rt_counters {
 	__u64 events_lost;   /* ring-buffer reservations that failed */
 };
 
+/* The record format, pinned: the sizes of the records and the offsets of the variable
+ * parts user space decodes. Asserted here for every compiler that includes this header
+ * (the BPF object's and the loader's) and in Swift by RecordLayoutTests against its import.
+ * Changing one changes the format: recorded streams (the golden test's) no longer decode. */
+#define RT_READ_EVENT_SIZE 56
+#define RT_FILE_EVENT_SIZE 8488
+#define RT_FILE_EVENT_PATH_OFFSET 40
+#define RT_PROCESS_EVENT_SIZE 304
+#define RT_PROCESS_EVENT_CMDLINE_OFFSET 48
+#define RT_BLOCK_EVENT_SIZE 72
+#define RT_FAULT_EVENT_SIZE 40
+#define RT_CGROUP_EVENT_SIZE 528
+#define RT_CGROUP_EVENT_PATH_OFFSET 16
+#define RT_DEVICE_READS_SIZE 40
+#define RT_COUNTERS_SIZE 16
+
+#define RT_ASSERT_SIZE(type, size) _Static_assert(sizeof(struct type) == (size), #type " changed size")
+#define RT_ASSERT_OFFSET(type, field, offset) \
+	_Static_assert(__builtin_offsetof(struct type, field) == (offset), #type "." #field " moved")
+
+RT_ASSERT_SIZE(rt_read_event, RT_READ_EVENT_SIZE);
+RT_ASSERT_SIZE(rt_file_event, RT_FILE_EVENT_SIZE);
+RT_ASSERT_OFFSET(rt_file_event, path, RT_FILE_EVENT_PATH_OFFSET);
+RT_ASSERT_SIZE(rt_process_event, RT_PROCESS_EVENT_SIZE);
+RT_ASSERT_OFFSET(rt_process_event, cmdline, RT_PROCESS_EVENT_CMDLINE_OFFSET);
+RT_ASSERT_SIZE(rt_block_event, RT_BLOCK_EVENT_SIZE);
+RT_ASSERT_SIZE(rt_fault_event, RT_FAULT_EVENT_SIZE);
+RT_ASSERT_SIZE(rt_cgroup_event, RT_CGROUP_EVENT_SIZE);
+RT_ASSERT_OFFSET(rt_cgroup_event, path, RT_CGROUP_EVENT_PATH_OFFSET);
+RT_ASSERT_SIZE(rt_device_reads, RT_DEVICE_READS_SIZE);
+RT_ASSERT_SIZE(rt_counters, RT_COUNTERS_SIZE);
+
 #endif
