@@ -246,4 +246,3 @@ int BPF_PROG(block_rq_complete, struct request *rq, int error, unsigned int nr_b
 		bpf_map_delete_elem(&block_requests, &request_key);
 	return 0;
 }
-

@@ -94,40 +94,40 @@ static __always_inline void end_read(long result)
 
 /* The VFS functions the read syscalls end in, with their argument count: fexit finds the
  * return value right after the arguments. */
-#define VFS_READ_FUNCTIONS(X) \
-	X(vfs_read, 4)        \
+#define VFS_READ_FUNCTIONS(X)                                                                                          \
+	X(vfs_read, 4)                                                                                                 \
 	X(vfs_readv, 5)
 
 /* Hook variant "fentry": fentry/fexit on the VFS functions. */
-#define FENTRY_READ_HOOKS(function, argument_count)              \
-	SEC("fentry/" #function)                                 \
-	int BPF_PROG(fentry_##function, struct file *file)       \
-	{                                                        \
-		if (reads_are_traced())                          \
-			begin_read(file);                        \
-		return 0;                                        \
-	}                                                        \
-	SEC("fexit/" #function)                                  \
-	int fexit_##function(unsigned long long *ctx)            \
-	{                                                        \
-		end_read((long)ctx[argument_count]);             \
-		return 0;                                        \
+#define FENTRY_READ_HOOKS(function, argument_count)                                                                    \
+	SEC("fentry/" #function)                                                                                       \
+	int BPF_PROG(fentry_##function, struct file *file)                                                             \
+	{                                                                                                              \
+		if (reads_are_traced())                                                                                \
+			begin_read(file);                                                                              \
+		return 0;                                                                                              \
+	}                                                                                                              \
+	SEC("fexit/" #function)                                                                                        \
+	int fexit_##function(unsigned long long *ctx)                                                                  \
+	{                                                                                                              \
+		end_read((long)ctx[argument_count]);                                                                   \
+		return 0;                                                                                              \
 	}
 
 /* Hook variant "kprobe": the same functions, for kernels that refuse fentry but have kprobes. */
-#define KPROBE_READ_HOOKS(function, argument_count)              \
-	SEC("kprobe/" #function)                                 \
-	int BPF_KPROBE(kprobe_##function, struct file *file)     \
-	{                                                        \
-		if (reads_are_traced())                          \
-			begin_read(file);                        \
-		return 0;                                        \
-	}                                                        \
-	SEC("kretprobe/" #function)                              \
-	int BPF_KRETPROBE(kretprobe_##function, long ret)        \
-	{                                                        \
-		end_read(ret);                                   \
-		return 0;                                        \
+#define KPROBE_READ_HOOKS(function, argument_count)                                                                    \
+	SEC("kprobe/" #function)                                                                                       \
+	int BPF_KPROBE(kprobe_##function, struct file *file)                                                           \
+	{                                                                                                              \
+		if (reads_are_traced())                                                                                \
+			begin_read(file);                                                                              \
+		return 0;                                                                                              \
+	}                                                                                                              \
+	SEC("kretprobe/" #function)                                                                                    \
+	int BPF_KRETPROBE(kretprobe_##function, long ret)                                                              \
+	{                                                                                                              \
+		end_read(ret);                                                                                         \
+		return 0;                                                                                              \
 	}
 
 VFS_READ_FUNCTIONS(FENTRY_READ_HOOKS)
@@ -146,27 +146,27 @@ static __always_inline struct file *file_of_fd(unsigned long fd)
 	return file;
 }
 
-#define READ_SYSCALLS(X) \
-	X(read)          \
-	X(pread64)       \
-	X(readv)         \
-	X(preadv)        \
+#define READ_SYSCALLS(X)                                                                                               \
+	X(read)                                                                                                        \
+	X(pread64)                                                                                                     \
+	X(readv)                                                                                                       \
+	X(preadv)                                                                                                      \
 	X(preadv2)
 
 /* Hook variant "tracepoint": the five read syscalls; the fd names the file. */
-#define SYSCALL_READ_HOOKS(name)                                         \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                      \
-	int enter_##name(struct trace_event_raw_sys_enter *ctx)          \
-	{                                                                \
-		if (reads_are_traced())                                  \
-			begin_read(file_of_fd(ctx->args[0]));            \
-		return 0;                                                \
-	}                                                                \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                       \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx)            \
-	{                                                                \
-		end_read(ctx->ret);                                      \
-		return 0;                                                \
+#define SYSCALL_READ_HOOKS(name)                                                                                       \
+	SEC("tracepoint/syscalls/sys_enter_" #name)                                                                    \
+	int enter_##name(struct trace_event_raw_sys_enter *ctx)                                                        \
+	{                                                                                                              \
+		if (reads_are_traced())                                                                                \
+			begin_read(file_of_fd(ctx->args[0]));                                                          \
+		return 0;                                                                                              \
+	}                                                                                                              \
+	SEC("tracepoint/syscalls/sys_exit_" #name)                                                                     \
+	int exit_##name(struct trace_event_raw_sys_exit *ctx)                                                          \
+	{                                                                                                              \
+		end_read(ctx->ret);                                                                                    \
+		return 0;                                                                                              \
 	}
 
 READ_SYSCALLS(SYSCALL_READ_HOOKS)

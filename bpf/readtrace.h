@@ -159,7 +159,7 @@ struct rt_counters {
 #define RT_COUNTERS_SIZE 16
 
 #define RT_ASSERT_SIZE(type, size) _Static_assert(sizeof(struct type) == (size), #type " changed size")
-#define RT_ASSERT_OFFSET(type, field, offset) \
+#define RT_ASSERT_OFFSET(type, field, offset)                                                                          \
 	_Static_assert(__builtin_offsetof(struct type, field) == (offset), #type "." #field " moved")
 
 RT_ASSERT_SIZE(rt_read_event, RT_READ_EVENT_SIZE);

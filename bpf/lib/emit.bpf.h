@@ -33,7 +33,7 @@ static __always_inline void count_event(bool sent)
 static __always_inline __u64 wakeup_flags(void)
 {
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_threshold_bytes ? BPF_RB_FORCE_WAKEUP
-										    : BPF_RB_NO_WAKEUP;
+										       : BPF_RB_NO_WAKEUP;
 }
 
 /* Reserves a ring-buffer record, counting it as emitted or lost on this CPU. */

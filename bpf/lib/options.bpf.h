@@ -6,13 +6,13 @@
 #include "lib/shared.bpf.h"
 
 RT_SHARED const volatile __u32 self_tgid;
-RT_SHARED const volatile bool filter_by_tgid;        /* only tgids in traced_tgids */
-RT_SHARED const volatile bool follow_forks;          /* children of readtrace and of traced processes are traced */
+RT_SHARED const volatile bool filter_by_tgid; /* only tgids in traced_tgids */
+RT_SHARED const volatile bool follow_forks;   /* children of readtrace and of traced processes are traced */
 RT_SHARED const volatile __u32 comm_filter_count;
 /* Compared as two words per name (comm_matches): aligned for those loads. */
 RT_SHARED const volatile char comm_filters[RT_MAX_COMM_FILTERS][RT_COMM_LEN] __attribute__((aligned(8)));
 RT_SHARED const volatile __u32 cgroup_filter_levels; /* 0: no cgroup filter; else deepest filtered level + 1 */
-RT_SHARED const volatile bool all_files;             /* also pipes, sockets, ttys, ... */
+RT_SHARED const volatile bool all_files;	     /* also pipes, sockets, ttys, ... */
 RT_SHARED const volatile __u32 page_size RT_DEFAULT(4096);
 /* Kernels before 6.5 have no block_io_start: block requests are decided at block_getrq. */
 RT_SHARED const volatile bool decide_at_bio;

@@ -10,8 +10,8 @@ struct path_walk {
 	struct rt_file_event *event;
 	struct dentry *dentry;
 	struct mount *mnt;
-	__u32 used;     /* bytes of event->path written */
-	bool complete;  /* reached the root */
+	__u32 used;    /* bytes of event->path written */
+	bool complete; /* reached the root */
 };
 
 static long path_walk_step(__u32 step, struct path_walk *walk)

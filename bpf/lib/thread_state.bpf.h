@@ -11,10 +11,10 @@
 struct thread_read {
 	struct file_key file;
 	struct file_key faulting; /* the mapped file of this thread's latest page fault */
-	__u64 inode_address;     /* the struct inode of `file`: a repeat read checks it first */
+	__u64 inode_address;	  /* the struct inode of `file`: a repeat read checks it first */
 	__u64 start_ns;
-	__u64 cache_miss_bytes;  /* page-cache additions during the read in progress */
-	__u32 file_flags_sent;   /* RT_FILE_* flags user space has for this file */
+	__u64 cache_miss_bytes; /* page-cache additions during the read in progress */
+	__u32 file_flags_sent;	/* RT_FILE_* flags user space has for this file */
 	__u32 padding;
 	/* Light hook: the page range of the read in progress (it asks again for what remains
 	 * after each batch of pages), and page-cache additions of a file this thread has not
@@ -47,8 +47,8 @@ static __always_inline struct thread_read *current_thread_state(void)
  * event) when there is no memory for it. */
 static __always_inline struct thread_read *new_thread_state(void)
 {
-	struct thread_read *state = bpf_task_storage_get(&thread_reads, bpf_get_current_task_btf(), 0,
-							 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct thread_read *state =
+		bpf_task_storage_get(&thread_reads, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
 	if (!state)
 		count_event(false);
