@@ -89,9 +89,9 @@ struct PodTests {
         // The storm: the two traced loads overlapped; the time until the last finished lies
         // between the longest single load (as the readers timed themselves) and the test's wall clock.
         let report = try RunningProcess(Paths.readtrace, ["report", trace.dumpPath, "--width", "160"]).finish()
-        let storm = try #require(report.standardOutput.split(separator: "\n").first { $0.contains("loads overlapped") },
-                                 "no storm in: \(report.standardOutput)")
-        #expect(storm.contains(": 2 loads overlapped (up to 2 at once)"), "\(storm)")
+        // The paragraph is wrapped at --width: read it as one line.
+        let storm = report.standardOutput.prose(from: "Storm summary")
+        #expect(storm.contains(": 2 loads overlapped from ") && storm.contains(", up to 2 at once (first at "), "\(report.standardOutput)")
         let afterFirst = try #require(storm.firstMatch(of: /the last finished ([0-9.]+) s after/).flatMap { Double($0.1) })
         let longest = results.prefix(2).compactMap { result in
             result.standardOutput.firstMatch(of: /elapsed_ns=([0-9]+)/).flatMap { Double($0.1) }.map { $0 / 1e9 }

@@ -3,7 +3,7 @@
 /// metadata. The tables are plain HTML; the timeline is drawn in the browser from the dump,
 /// which the page embeds whole.
 public enum HTMLReport {
-    public static func render(_ dump: DumpDocument) throws -> String {
+    public static func render(_ dump: DumpDocument, rule: LoadRule = LoadRule(), rowPolicy: RowPolicy = RowPolicy()) throws -> String {
         let json = String(decoding: try dump.encoded(), as: UTF8.self)
             .replacingAll("</", with: "<\\/")  // the JSON cannot close its script element
         let loads = dump.loads
@@ -23,7 +23,7 @@ public enum HTMLReport {
             <div id="timeline"></div>
 
             """
-        let storms = StormSummary.paragraphs(dump)
+        let storms = StormSummary.paragraphs(dump, rule: rule)
         if !storms.isEmpty {
             html += "<h2>Storm summary</h2>\n" + storms.map { "<p class=\"storm\">\(escape($0))</p>" }.joined(separator: "\n") + "\n"
         }
