@@ -27,7 +27,7 @@ public struct DumpReport {
 
     public func render(_ dump: DumpDocument) -> String {
         var lines = TextFormat.wrap("readtrace report: \(dump.host.hostname) (kernel \(dump.host.kernel)), started \(dump.startedAt), "
-            + "\(TextFormat.fixed(dump.durationSeconds, decimals: 1)) s traced with \(dump.hook) hooks, "
+            + "\(TextFormat.fixed(dump.durationSeconds, decimals: 1)) s traced with \(dump.hook.rawValue) hooks, "
             + "\(dump.eventsEmitted) events, \(dump.lostEvents) lost"
             + (dump.skippedProgramRuns > 0 ? ", \(dump.skippedProgramRuns) program runs skipped by the kernel" : ""), width: width, indent: 2)
         if dump.lostEvents > 0 {
