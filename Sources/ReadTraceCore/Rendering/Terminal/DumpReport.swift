@@ -46,7 +46,7 @@ public struct DumpReport {
                 let padding = String(repeating: " ", count: column.width - fitted.count)
                 return column.leftAligned ? fitted + padding : padding + fitted
             }.joined(separator: " ")
-            return text + " " + TextFormat.elidePath(file, toWidth: fileWidth)
+            return text + " " + Self.fileCell(file, width: fileWidth)
         }
         lines.append("")
         lines.append(line(columns.map(\.title), file: Self.fileTitle))
@@ -62,6 +62,14 @@ public struct DumpReport {
         let storms = StormSummary.paragraphs(dump, rule: rule)
         for paragraph in storms { lines += [""] + TextFormat.wrap(paragraph, width: width, indent: 2) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The path in `width` characters; when even the file name does not fit beside a directory,
+    /// the name alone, so that shards like model-00001-of-00002 and model-00002-of-00002 stay apart.
+    static func fileCell(_ path: String, width: Int) -> String {
+        let elided = TextFormat.elidePath(path, toWidth: width)
+        guard path.count > width, let name = path.split(separator: "/").last, !elided.hasSuffix("/" + name) else { return elided }
+        return name.count < width ? "…" + name : TextFormat.elideMiddle(String(name), toWidth: width)
     }
 
     /// The columns that leave FILE its minimum width, and the titles hidden to get there.
