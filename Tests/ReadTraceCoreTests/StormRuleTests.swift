@@ -43,6 +43,7 @@ struct StormRuleTests {
         #expect(!text.contains(".pyc") && !text.contains(".so") && text.contains("loads: files of at least 16 MiB or model files"), "\(text)")
         let timeline = LoadTimeline(width: 120).render(dump)
         #expect(timeline.filter { $0.hasPrefix("python3 ") }.count == 2 && Self.prose(timeline).contains("41 smaller files left out"), "\(timeline)")
+        #expect(TraceEventsDocument(dump).traceEvents.filter { $0.phase == .complete }.count == 2, "trace events slice the loads only")
         #expect(StormSummary.storms(in: dump, rule: LoadRule(minimumBytes: 0)).first?.loads.count == 43,
                 "with no floor every file is a load (the small ones overlap each other)")
     }
