@@ -14,8 +14,12 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Line width (default: the terminal's, or 160).", valueName: "columns"))
     var width: Int?
 
+    @Option(help: ArgumentHelp("Show at most this many files (the largest); the rest are summed in one line.", valueName: "count"))
+    var top: Int?
+
     mutating func validate() throws {
         if let width, width < 60 { throw ValidationError("--width must be at least 60") }
+        if let top, top < 1 { throw ValidationError("--top must be at least 1, got \(top)") }
     }
 
     func run() throws {
@@ -28,7 +32,7 @@ struct ReportCommand: ParsableCommand {
         } catch let failure as DumpDocument.DecodingFailure {
             throw ReadTraceError("\(dumpPath): \(failure.description)")
         }
-        StandardStreams.writeOutput(DumpReport.render(dump, width: width ?? Self.terminalColumns()))
+        StandardStreams.writeOutput(DumpReport(width: width ?? Self.terminalColumns(), rowPolicy: RowPolicy(top: top)).render(dump))
     }
 
     static func terminalColumns() -> Int {

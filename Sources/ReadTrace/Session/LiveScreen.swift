@@ -67,16 +67,18 @@ final class LiveScreen {
         open = false
     }
 
-    /// The summary table, then the load timeline and storm summary drawn from the run's dump.
+    /// The summary table, then the load timeline and storm summary drawn from the run's dump,
+    /// each showing the rows `rows` allows.
     func summary(aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory,
-                 blockReads: [String: DeviceReadCounters], dump: DumpDocument) -> String {
+                 blockReads: [String: DeviceReadCounters], dump: DumpDocument, rule: LoadRule, rows: RowPolicy) -> String {
         let width = terminalSize().columns
-        var text = SummaryReport(sort: sort, pathFilter: pathFilter, devices: devices, grouping: grouping, width: width)
+        var text = SummaryReport(sort: sort, pathFilter: pathFilter, devices: devices, grouping: grouping, rowPolicy: rows, width: width)
             .render(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory, blockReads: blockReads)
-        let timeline = LoadTimeline(width: width).render(dump)
+        let timeline = LoadTimeline(width: width, rule: rule, rowPolicy: rows).render(dump)
         if !timeline.isEmpty { text += "\n" + timeline.joined(separator: "\n") + "\n" }
-        let storms = StormSummary.paragraphs(dump)
-        if !storms.isEmpty { text += "\n" + storms.joined(separator: "\n") + "\n" }
+        for paragraph in StormSummary.paragraphs(dump, rule: rule) {
+            text += "\n" + TextFormat.wrap(paragraph, width: width, indent: 2).joined(separator: "\n") + "\n"
+        }
         return text
     }
 

@@ -143,11 +143,12 @@ struct TraceSession {
         let contents = DumpContents(aggregate: outcome.aggregate, metadata: outcome.metadata,
                                     pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
                                     topology: topology, deviceReads: outcome.deviceReads)
-        let dump = DumpSource(contents)
+        let dump = DumpSource(contents, rule: LoadRule(minimumBytes: UInt64(options.minimumLoadSize.bytes)), rowPolicy: options.rows)
         if !options.quiet {
             let blockReads = DeviceReadCounters.byName(outcome.deviceReads, devices: outcome.deviceHistory.devices, topology: topology)
             StandardStreams.writeOutput(screen.summary(aggregate: outcome.aggregate, metadata: outcome.metadata,
-                                                       deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: dump.document))
+                                                       deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: dump.document,
+                                                       rule: dump.rule, rows: dump.rowPolicy))
         }
         let written = writer.write(options.outputs, from: dump)
         if outcome.metadata.counters.skippedProgramRuns > 0 {

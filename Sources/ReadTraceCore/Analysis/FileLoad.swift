@@ -3,17 +3,31 @@ public struct FileLoad: Sendable {
     public var read: DumpDocument.Read
     public var file: DumpDocument.File?
     public var process: DumpDocument.Process?
+    /// "pod 0b9f3c2e" or "ctr 4f5d9c1e2b3a", shortened to tell the dump's pods and containers
+    /// apart; nil outside a pod or container.
+    public var group: String?
+    /// The block device the load read from: its file's, or for an overlay file the one below it.
+    public var deviceName: String?
+
+    /// The file's name without its directories.
+    public var fileName: String {
+        file.map { $0.path.split(separator: "/").last.map(String.init) ?? $0.path } ?? "file \(read.fileID)"
+    }
 
     /// "trtserver 4123 a.engine pod 0b9f3c2e", the pod or else the container beside the file.
     public var label: String {
-        let name = file.map { $0.path.split(separator: "/").last.map(String.init) ?? $0.path } ?? "file \(read.fileID)"
-        var text = "\(process?.comm ?? "?") \(read.pid) \(name)"
-        if let pod = process?.podUID {
-            text += " pod " + pod.prefix(8)
-        } else if let container = process?.containerID {
-            text += " ctr " + container.prefix(12)
-        }
-        return text
+        "\(process?.comm ?? "?") \(read.pid) \(fileName)" + (group.map { " " + $0 } ?? "")
+    }
+
+    /// The label in `width` characters: a long process name is cut, then the file name loses
+    /// its middle, before the pod or container is cut.
+    public func label(width: Int) -> String {
+        let comm = process?.comm ?? "?", group = group.map { " " + $0 } ?? ""
+        let whole = "\(comm) \(read.pid) "
+        let who = whole.count + fileName.count + group.count > width ? "\(TextFormat.fit(comm, width: 8)) \(read.pid) " : whole
+        let room = width - who.count - group.count
+        guard room >= 6 else { return TextFormat.fit(label, width: width) }
+        return who + TextFormat.elideMiddle(fileName, toWidth: room) + group
     }
 
     /// Bytes the load brought in, by read calls and by faults on a mapping.
@@ -21,6 +35,15 @@ public struct FileLoad: Sendable {
 
     /// When the load finished: loaded, or its last read if it never was.
     public var endSeconds: Double { read.loadSeconds.map { read.firstReadSeconds + $0 } ?? read.lastReadSeconds }
+
+    /// From the first read until the load finished: the time the load was in progress.
+    public var span: ClosedRange<Double> { read.firstReadSeconds...max(endSeconds, read.firstReadSeconds) }
+
+    /// Bytes over the load's span, in MiB/s; 0 for a load with no measurable span.
+    public var mebibytesPerSecond: Double {
+        let seconds = span.upperBound - span.lowerBound
+        return seconds > 0 ? Double(bytes) / 1_048_576 / seconds : 0
+    }
 }
 
 extension DumpDocument {
@@ -28,8 +51,22 @@ extension DumpDocument {
     public var loads: [FileLoad] {
         let filesByID = Dictionary(files.map { ($0.fileID, $0) }, uniquingKeysWith: { first, _ in first })
         let processesByPID = Dictionary(processes.map { ($0.pid, $0) }, uniquingKeysWith: { first, _ in first })
+        let devicesByNumber = Dictionary(devices.map { ($0.dev, $0.name) }, uniquingKeysWith: { first, _ in first })
+        // Pod uids keep at least 8 characters, container ids the 12 their runtimes show.
+        let pods = IdentifierAbbreviation(processes.compactMap(\.podUID), minimumLength: 8)
+        let containers = IdentifierAbbreviation(processes.compactMap(\.containerID), minimumLength: 12)
         return reads.filter { $0.readBytes + $0.mmapFaultBytes > 0 }
-            .map { FileLoad(read: $0, file: filesByID[$0.fileID], process: processesByPID[$0.pid]) }
+            .map { read in
+                let file = filesByID[read.fileID], process = processesByPID[read.pid]
+                let group = process?.podUID.map { "pod " + pods($0) } ?? process?.containerID.map { "ctr " + containers($0) }
+                let device = file?.deviceName ?? file?.lowerDev.flatMap { devicesByNumber[$0] }
+                return FileLoad(read: read, file: file, process: process, group: group, deviceName: device)
+            }
             .sorted { ($0.read.firstReadSeconds, $0.read.pid, $0.read.fileID) < ($1.read.firstReadSeconds, $1.read.pid, $1.read.fileID) }
+    }
+
+    /// The entries the rule counts as loads, in the order they started.
+    public func loads(countedBy rule: LoadRule) -> [FileLoad] {
+        loads.filter(rule.counts)
     }
 }

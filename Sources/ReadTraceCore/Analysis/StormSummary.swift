@@ -1,90 +1,153 @@
-/// For each device where several loads overlapped: how much slower each load ran than the
-/// fastest one, how long until the last one finished, and how long the device was saturated.
+/// For each device where loads overlapped: how many at once, how long until the last one
+/// finished, what share of the device each got, how long the device was saturated, and, only
+/// against a reference that means something (`StormReference`), how much slower each ran.
 /// The paragraph a user pastes into an incident report.
 public enum StormSummary {
+    /// Samples at or above this %util count as saturated (iostat's 100% is rarely reached exactly).
+    public static let saturatedUtilizationPercent = 90.0
+
     public struct Storm: Sendable {
         public var device: String
-        public var loads: Int
+        /// The loads that overlapped another, in the order they started.
+        public var loads: [FileLoad]
+        /// The most loads at once, and when that many first ran.
         public var mostAtOnce: Int
+        public var mostAtOnceSeconds: Double
         public var startSeconds: Double
         public var lastFinishedSeconds: Double
         public var combinedMiBPerSecond: Double
-        public var fastestMiBPerSecond: Double
-        /// How many times slower than the fastest load each load ran: mean, least, most.
-        public var slowdown: (mean: Double, least: Double, most: Double)
-        /// Share of the diskstats samples overlapping the storm with the device at 100% util; nil without samples.
-        public var saturatedShare: Double?
+        public var reference: StormReference?
+        /// Diskstats samples overlapping the storm, and those at or above the saturation threshold.
         public var samples: Int
+        public var saturatedSamples: Int
+        public var peakUtilizationPercent: Double?
+
+        /// How many times slower than its reference each load ran: mean, least, most; nil
+        /// without a reference.
+        public var slowdown: (mean: Double, least: Double, most: Double)? {
+            let ratios = loads.compactMap { load -> Double? in
+                guard let alone = reference?.mebibytesPerSecond(for: load), load.mebibytesPerSecond > 0 else { return nil }
+                return alone / load.mebibytesPerSecond
+            }
+            guard let least = ratios.min(), let most = ratios.max() else { return nil }
+            return (ratios.reduce(0, +) / Double(ratios.count), least, most)
+        }
     }
 
-    /// The device each load read from: its file's, or for an overlay file the one below it.
-    static func deviceName(of load: FileLoad, in dump: DumpDocument) -> String? {
-        if let name = load.file?.deviceName { return name }
-        guard let lower = load.file?.lowerDev else { return nil }
-        return dump.devices.first { $0.dev == lower }?.name
-    }
-
-    public static func storms(in dump: DumpDocument) -> [Storm] {
-        let byDevice = Dictionary(grouping: dump.loads.filter { $0.bytes > 0 }) { deviceName(of: $0, in: dump) ?? "" }
-        return byDevice.compactMap { name, deviceLoads -> Storm? in
-            func span(_ load: FileLoad) -> (Double, Double) { (load.read.firstReadSeconds, max(load.endSeconds, load.read.firstReadSeconds)) }
-            func throughput(_ load: FileLoad) -> Double {
-                let (start, end) = span(load)
-                return end > start ? Double(load.bytes) / 1_048_576 / (end - start) : 0
-            }
-            // The storm: loads that ran at the same time as another; the fastest load of all,
-            // alone or not, is the yardstick.
-            let loads = deviceLoads.filter { load in
-                deviceLoads.contains { other in
-                    other.read.pid != load.read.pid || other.read.fileID != load.read.fileID
-                        ? span(other).0 < span(load).1 && span(load).0 < span(other).1 : false
-                }
-            }
-            guard !name.isEmpty, loads.count > 1 else { return nil }
-            let spans = loads.map(span)
-            // Most loads running at one moment: sweep over starts and ends.
-            var mostAtOnce = 0, running = 0
-            for (_, isStart) in (spans.map { ($0.0, 1) } + spans.map { ($0.1, 0) }).sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
-                running += isStart == 1 ? 1 : -1
-                mostAtOnce = max(mostAtOnce, running)
-            }
-            guard mostAtOnce > 1 else { return nil }
-            let start = spans.map(\.0).min() ?? 0, end = spans.map(\.1).max() ?? 0
-            let throughputs = loads.map(throughput)
-            let fastest = deviceLoads.map(throughput).max() ?? 0
-            let slowdowns = throughputs.filter { $0 > 0 }.map { fastest / $0 }
-            let total = Double(loads.reduce(0) { $0 + $1.bytes }) / 1_048_576
-            let device = dump.devices.first { $0.name == name }
-            // A sample covers the time since the one before it.
-            let samples = device?.samples ?? []
-            let window = samples.indices.filter { index in
-                samples[index].seconds > start && (index == 0 ? 0 : samples[index - 1].seconds) < end
-            }.map { samples[$0] }
-            let saturated = window.filter { $0.utilizationPercent >= 99 }.count
-            return Storm(device: name, loads: loads.count, mostAtOnce: mostAtOnce, startSeconds: start, lastFinishedSeconds: end,
-                         combinedMiBPerSecond: end > start ? total / (end - start) : 0, fastestMiBPerSecond: fastest,
-                         slowdown: (slowdowns.reduce(0, +) / Double(max(slowdowns.count, 1)), slowdowns.min() ?? 1, slowdowns.max() ?? 1),
-                         saturatedShare: window.isEmpty ? nil : Double(saturated) / Double(window.count), samples: window.count)
+    /// The storms among the loads the rule counts, by device name.
+    public static func storms(in dump: DumpDocument, rule: LoadRule) -> [Storm] {
+        let byDevice = Dictionary(grouping: dump.loads(countedBy: rule).filter { $0.deviceName != nil }) { $0.deviceName ?? "" }
+        return byDevice.compactMap { name, deviceLoads in
+            storm(on: name, of: deviceLoads, device: dump.devices.first { $0.name == name })
         }.sorted { $0.device < $1.device }
     }
 
-    public static func paragraphs(_ dump: DumpDocument) -> [String] {
-        storms(in: dump).map { storm in
-            func seconds(_ value: Double) -> String { TextFormat.fixed(value, decimals: 2) + " s" }
-            func times(_ value: Double) -> String { TextFormat.fixed(value, decimals: 1) + "×" }
-            var text = "\(storm.device): \(storm.loads) loads overlapped (up to \(storm.mostAtOnce) at once) from "
-                + "\(seconds(storm.startSeconds)) to \(seconds(storm.lastFinishedSeconds)): the last finished "
-                + "\(seconds(storm.lastFinishedSeconds - storm.startSeconds)) after the first began. Together they read "
-                + "\(TextFormat.fixed(storm.combinedMiBPerSecond, decimals: 1)) MiB/s, against "
-                + "\(TextFormat.fixed(storm.fastestMiBPerSecond, decimals: 1)) MiB/s for the fastest single load: each load ran "
-                + "\(times(storm.slowdown.mean)) slower than that on average (\(times(storm.slowdown.least))–\(times(storm.slowdown.most))). "
-            if let share = storm.saturatedShare {
-                text += "The device was at 100% util for \(TextFormat.fixed(share * 100, decimals: 0))% of that time "
-                    + "(\(Int((share * Double(storm.samples)).rounded())) of \(storm.samples) diskstats samples)."
-            } else {
-                text += "No diskstats sample fell in that window (use a shorter --interval)."
-            }
-            return text
+    /// The storm among one device's loads (in start order), if any overlapped.
+    static func storm(on name: String, of deviceLoads: [FileLoad], device: DumpDocument.Device?) -> Storm? {
+        let concurrency = LoadConcurrency(spans: deviceLoads.map(\.span))
+        guard let peak = concurrency.peak, peak.count > 1 else { return nil }
+        func overlap(_ lhs: FileLoad, _ rhs: FileLoad) -> Bool {
+            lhs.span.lowerBound < rhs.span.upperBound && rhs.span.lowerBound < lhs.span.upperBound
         }
+        let overlapsAnother = deviceLoads.indices.map { index in
+            deviceLoads.indices.contains { $0 != index && overlap(deviceLoads[$0], deviceLoads[index]) }
+        }
+        let members = deviceLoads.indices.filter { overlapsAnother[$0] }.map { deviceLoads[$0] }
+        let solo = deviceLoads.indices.filter { !overlapsAnother[$0] }.map { deviceLoads[$0] }
+        let start = members.map(\.span.lowerBound).min() ?? 0, end = members.map(\.span.upperBound).max() ?? 0
+        let total = Double(members.reduce(0) { $0 + $1.bytes }) / 1_048_576
+        // A sample covers the time since the one before it.
+        let samples = device?.samples ?? []
+        let windows = samples.indices.map { (start: $0 == 0 ? 0 : samples[$0 - 1].seconds, sample: samples[$0]) }
+        let stormWindows = windows.filter { $0.sample.seconds > start && $0.start < end }
+        return Storm(device: name, loads: members, mostAtOnce: peak.count, mostAtOnceSeconds: peak.start,
+                     startSeconds: start, lastFinishedSeconds: end,
+                     combinedMiBPerSecond: end > start ? total / (end - start) : 0,
+                     reference: sameFilesAlone(members, solo: solo, before: start)
+                        ?? deviceAlone(windows, concurrency: concurrency),
+                     samples: stormWindows.count,
+                     saturatedSamples: stormWindows.filter { $0.sample.utilizationPercent >= saturatedUtilizationPercent }.count,
+                     peakUtilizationPercent: stormWindows.map(\.sample.utilizationPercent).max())
+    }
+
+    /// Each storm file's latest solo load that ended before the storm began, if every file has one.
+    static func sameFilesAlone(_ members: [FileLoad], solo: [FileLoad], before start: Double) -> StormReference? {
+        var byFile: [Int: Double] = [:]
+        for load in solo where load.span.upperBound <= start && load.mebibytesPerSecond > 0 {
+            byFile[load.read.fileID] = load.mebibytesPerSecond  // solo is in start order: the latest wins
+        }
+        return members.allSatisfy({ byFile[$0.read.fileID] != nil }) ? .sameFilesAlone(mebibytesPerSecond: byFile) : nil
+    }
+
+    /// The fastest device read in a sample window wholly inside one solo load, the device saturated.
+    static func deviceAlone(_ windows: [(start: Double, sample: DumpDocument.Device.Sample)],
+                            concurrency: LoadConcurrency) -> StormReference? {
+        windows.filter { window in
+            window.sample.utilizationPercent >= saturatedUtilizationPercent
+                && concurrency.counts(from: window.start, to: window.sample.seconds) == 1...1
+        }
+        .max { $0.sample.readMiBPerSecond < $1.sample.readMiBPerSecond }
+        .map { .deviceAlone(mebibytesPerSecond: $0.sample.readMiBPerSecond, sampleSeconds: $0.sample.seconds) }
+    }
+
+    /// The rule that chose the loads, said once above the paragraphs.
+    public static func heading(_ rule: LoadRule) -> String {
+        "Storm summary (loads: \(rule.shortDescription); saturated: at or above "
+            + "\(TextFormat.fixed(saturatedUtilizationPercent, decimals: 0))% util)"
+    }
+
+    /// The heading and a paragraph per storm; a line saying there was none when loads never overlapped.
+    public static func paragraphs(_ dump: DumpDocument, rule: LoadRule) -> [String] {
+        let storms = storms(in: dump, rule: rule)
+        guard !dump.loads(countedBy: rule).isEmpty else { return [] }
+        guard !storms.isEmpty else { return [heading(rule) + ": no two loads overlapped on one device."] }
+        return [heading(rule) + ":"] + storms.map(paragraph)
+    }
+
+    /// Loads named in a paragraph; the rest are counted.
+    static let namedLoads = 6
+
+    static func paragraph(_ storm: Storm) -> String {
+        func seconds(_ value: Double) -> String { TextFormat.fixed(value, decimals: 2) + " s" }
+        func times(_ slowdown: (mean: Double, least: Double, most: Double)) -> String {
+            TextFormat.fixed(slowdown.mean, decimals: 1) + "× slower" + (TextFormat.range(slowdown.least, slowdown.most, decimals: 1).contains("–")
+                ? " on average (\(TextFormat.range(slowdown.least, slowdown.most, decimals: 1))×)" : "")
+        }
+        func rate(_ value: Double) -> String { TextFormat.mebibytesPerSecond(value) }
+        let rates = storm.loads.map(\.mebibytesPerSecond)
+        let least = rates.min() ?? 0, most = rates.max() ?? 0
+        let named = storm.loads.prefix(namedLoads).map { "\($0.label) (\(TextFormat.mebibytes($0.bytes)))" }
+        var text = "\(storm.device): \(storm.loads.count) loads overlapped from \(seconds(storm.startSeconds)) to "
+            + "\(seconds(storm.lastFinishedSeconds)), up to \(storm.mostAtOnce) at once (first at \(seconds(storm.mostAtOnceSeconds))): "
+            + "the last finished \(seconds(storm.lastFinishedSeconds - storm.startSeconds)) after the first began. "
+            + "Loads: " + named.joined(separator: ", ")
+            + (storm.loads.count > namedLoads ? " and \(storm.loads.count - namedLoads) more. " : ". ")
+            + "Together they read \(rate(storm.combinedMiBPerSecond)); each read \(TextFormat.range(least, most, decimals: 1)) MiB/s"
+        if storm.combinedMiBPerSecond > 0 {
+            text += " (\(TextFormat.range(least / storm.combinedMiBPerSecond * 100, most / storm.combinedMiBPerSecond * 100, decimals: 0))% of that)"
+        }
+        text += ". "
+        if let peak = storm.peakUtilizationPercent {
+            text += "\(storm.device) was at or above \(TextFormat.fixed(saturatedUtilizationPercent, decimals: 0))% util in "
+                + "\(storm.saturatedSamples) of \(storm.samples) diskstats samples in that time "
+                + "(\(TextFormat.fixed(Double(storm.saturatedSamples) / Double(storm.samples) * 100, decimals: 0))%; "
+                + "peak \(TextFormat.fixed(peak, decimals: 1))%). "
+        } else {
+            text += "No diskstats sample fell in that window (use a shorter --interval). "
+        }
+        switch (storm.reference, storm.slowdown) {
+        case (.sameFilesAlone(let byFile)?, let slowdown?):
+            let alone = storm.loads.compactMap { byFile[$0.read.fileID] }
+            text += "The same files loaded alone earlier in the run read \(TextFormat.range(alone.min() ?? 0, alone.max() ?? 0, decimals: 1)) MiB/s: "
+                + "each load ran \(times(slowdown)) than its file alone."
+        case (.deviceAlone(let alone, let sampleSeconds)?, let slowdown?):
+            text += "With one load alone, \(storm.device) read \(rate(alone)) at or above "
+                + "\(TextFormat.fixed(saturatedUtilizationPercent, decimals: 0))% util (the diskstats sample ending at \(seconds(sampleSeconds))): "
+                + "each load ran \(times(slowdown)) than that."
+        default:
+            text += "No slowdown is claimed: no file of the storm was loaded alone earlier, and no diskstats sample shows "
+                + "\(storm.device) saturated by one load alone, so there is no reference to compare with."
+        }
+        return text
     }
 }

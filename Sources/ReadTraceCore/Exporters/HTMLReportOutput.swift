@@ -5,6 +5,6 @@ public struct HTMLReportOutput: RunOutput {
     public init(path: String) { self.path = path }
 
     public func write(_ dump: DumpSource, to emit: ([UInt8]) throws -> Void) throws {
-        try emit(Array(try HTMLReport.render(dump.document).utf8))
+        try emit(Array(try HTMLReport.render(dump.document, rule: dump.rule, rowPolicy: dump.rowPolicy).utf8))
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 #endif
 
 /// A run as Chrome trace-event JSON (the format Perfetto UI and chrome://tracing load): a
-/// track per process with a slice per file load, a bytes/s counter per process, and a %util
+/// track per process with a slice per file load (the files the load rule counts, as the
+/// timeline draws them), a bytes/s counter per process, and a %util
 /// counter per device on a "block devices" track.
 public struct TraceEventsDocument: Encodable, Sendable {
     public enum Value: Encodable, Sendable, Equatable {
@@ -58,9 +59,9 @@ public struct TraceEventsDocument: Encodable, Sendable {
     /// Devices get a track of their own, under a pid no process has.
     static let devicesPid: Int32 = 0
 
-    public init(_ dump: DumpDocument) {
+    public init(_ dump: DumpDocument, rule: LoadRule = LoadRule()) {
         var events: [Event] = []
-        let loads = dump.loads
+        let loads = dump.loads(countedBy: rule)
         for (pid, processLoads) in Dictionary(grouping: loads, by: \.read.pid).sorted(by: { $0.key < $1.key }) {
             let process = processLoads.first?.process
             var name = "\(process?.comm ?? "?") \(pid)"

@@ -5,6 +5,6 @@ public struct TraceEventsOutput: RunOutput {
     public init(path: String) { self.path = path }
 
     public func write(_ dump: DumpSource, to emit: ([UInt8]) throws -> Void) throws {
-        try emit(try TraceEventsDocument(dump.document).encoded())
+        try emit(try TraceEventsDocument(dump.document, rule: dump.rule).encoded())
     }
 }

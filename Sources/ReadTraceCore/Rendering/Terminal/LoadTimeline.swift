@@ -1,51 +1,63 @@
-/// Every file load of a run on one time axis, in a terminal: one row per (process, file),
-/// shaded by throughput, the pod or container beside it, each device's %util underneath and
-/// how many loads overlapped. Rendered from a dump, so a live run and `readtrace report`
-/// draw the same picture.
+/// The loads of a run on one time axis, in a terminal: one row per (process, file) the load
+/// rule counts, shaded by throughput, the pod or container beside it, each device's %util
+/// underneath and how many loads were in progress at once. Rendered from a dump, so a live run
+/// and `readtrace report` draw the same picture.
 public struct LoadTimeline {
     public var width: Int
+    public var rule: LoadRule
+    /// Which loads get a row (the largest); the rest are summed in one line.
+    public var rowPolicy: RowPolicy
 
-    public init(width: Int) { self.width = width }
+    public init(width: Int, rule: LoadRule = LoadRule(), rowPolicy: RowPolicy = RowPolicy()) {
+        self.width = width
+        self.rule = rule
+        self.rowPolicy = rowPolicy
+    }
 
     static let labelWidth = 44
-    /// Throughput shades, faintest first; "·" is a load's span with nothing read.
+    /// Shades for a quarter, a half, three quarters and all of the maximum.
     static let shades: [Character] = ["░", "▒", "▓", "█"]
+    /// A load's span with nothing read in the column, and the column where the load was done.
+    static let waiting: Character = "·"
+    static let loaded: Character = "|"
 
     public func render(_ dump: DumpDocument) -> [String] {
-        let loads = dump.loads
-        guard !loads.isEmpty, dump.durationSeconds > 0 else { return [] }
+        let all = dump.loads, loads = dump.loads(countedBy: rule)
+        guard !all.isEmpty, dump.durationSeconds > 0 else { return [] }
+        let leftOut = all.count - loads.count
+        guard !loads.isEmpty else {
+            return TextFormat.wrap("Load timeline: none of the \(all.count) files read counts as a load (\(rule.description)).",
+                                   width: width, indent: 2)
+        }
         let columns = max(10, width - Self.labelWidth - 1)
         let secondsPerColumn = dump.durationSeconds / Double(columns)
         func column(_ seconds: Double) -> Int { min(columns - 1, max(0, Int(seconds / secondsPerColumn))) }
+        let selection = RowSelection(loads.sorted { $0.bytes > $1.bytes }, policy: rowPolicy, bytes: \.bytes)
+        let shownKeys = Set(selection.shown.map { "\($0.read.pid) \($0.read.fileID)" })
+        let shown = loads.filter { shownKeys.contains("\($0.read.pid) \($0.read.fileID)") }
 
-        // Bytes per column for every load, and the busiest column of any load for the shading.
-        let bytesByLoad = loads.map { load -> [Double] in
-            var bytes = [Double](repeating: 0, count: columns)
-            // A bucket's bytes go to the columns it overlaps, in proportion to the overlap
-            // (buckets may be wider or narrower than columns, and need not line up with them).
-            let series = load.read.timeline
-            for (bucket, count) in series.readBytes.enumerated() where count > 0 {
-                let start = Double(bucket) * series.bucketSeconds, end = start + series.bucketSeconds
-                for index in column(start)...column(end.nextDown) {
-                    let overlap = min(end, Double(index + 1) * secondsPerColumn) - max(start, Double(index) * secondsPerColumn)
-                    bytes[index] += Double(count) * max(overlap, 0) / series.bucketSeconds
-                }
-            }
-            return bytes
-        }
+        let bytesByLoad = shown.map { Self.bytesPerColumn($0, columns: columns, secondsPerColumn: secondsPerColumn) }
         let busiest = bytesByLoad.flatMap { $0 }.max() ?? 0
+        let busiestRate = busiest / secondsPerColumn / 1_048_576
+        let quarters = Self.shades.indices.map { Self.shades[$0] == "█" ? "█ ≥75%" : "\(Self.shades[$0]) <\(($0 + 1) * 25)%" }
 
-        var lines = ["Load timeline: 0s to \(TextFormat.fixed(dump.durationSeconds, decimals: 1))s, "
-            + "\(TextFormat.fixed(secondsPerColumn * 1000, decimals: 0)) ms per column; shading: throughput (█ = "
-            + "\(TextFormat.bytes(UInt64(busiest / secondsPerColumn)))/s), · = waiting, | = loaded"]
-        for (load, bytes) in zip(loads, bytesByLoad) {
+        var lines = TextFormat.wrap("Load timeline: 0 s to \(TextFormat.fixed(dump.durationSeconds, decimals: 1)) s, "
+            + "\(TextFormat.fixed(secondsPerColumn * 1000, decimals: 0)) ms per column; \(loads.count) load\(loads.count == 1 ? "" : "s") "
+            + "(\(rule.description))" + (leftOut > 0 ? ", \(leftOut) smaller file\(leftOut == 1 ? "" : "s") left out." : "."),
+            width: width, indent: 2)
+        lines += TextFormat.wrap("Legend: shading is throughput, of the busiest column's "
+            + "\(TextFormat.mebibytesPerSecond(busiestRate)) (\(quarters.joined(separator: ", "))) and %util, of 100%; "
+            + "\(Self.waiting) in a load with nothing read; \(Self.loaded) loaded (\(TextFormat.fixed(dump.loadedShare * 100, decimals: 0))% "
+            + "of the file read); loads at once: 1-9, + for 10 or more; … text cut to fit.", width: width, indent: 2)
+        for (load, bytes) in zip(shown, bytesByLoad) {
             var bar = [Character](repeating: " ", count: columns)
             for index in column(load.read.firstReadSeconds)...column(load.read.lastReadSeconds) {
-                bar[index] = bytes[index] > 0 ? Self.shade(bytes[index], of: busiest) : "·"
+                bar[index] = bytes[index] > 0 ? Self.shade(bytes[index], of: busiest) : Self.waiting
             }
-            if let loadSeconds = load.read.loadSeconds { bar[column(load.read.firstReadSeconds + loadSeconds)] = "|" }
-            lines.append(Self.label(load.label, width: Self.labelWidth) + " " + String(bar))
+            if let loadSeconds = load.read.loadSeconds { bar[column(load.read.firstReadSeconds + loadSeconds)] = Self.loaded }
+            lines.append(Self.pad(load.label(width: Self.labelWidth), width: Self.labelWidth) + " " + String(bar))
         }
+        if let rest = selection.restLine("loads", bytes: \.bytes) { lines.append(TextFormat.fit(rest + " (--top, --min-bytes)", width: width)) }
         for device in dump.devices where device.samples.contains(where: { $0.utilizationPercent > 0 }) {
             var bar = [Character](repeating: " ", count: columns)
             var start = 0.0
@@ -55,15 +67,38 @@ public struct LoadTimeline {
                 }
                 start = sample.seconds
             }
-            lines.append(Self.label("\(device.name) %util (█ = 100%)", width: Self.labelWidth) + " " + String(bar))
+            lines.append(Self.pad("\(device.name) %util", width: Self.labelWidth) + " " + String(bar))
         }
-        var overlap = [Character](repeating: " ", count: columns)
-        for index in 0..<columns {
-            let active = loads.filter { column($0.read.firstReadSeconds) <= index && index <= column($0.read.lastReadSeconds) }.count
-            overlap[index] = active == 0 ? " " : active > 9 ? "+" : Character("\(active)")
+        // Over every counted load, shown or summed, per device: what the storm summary counts.
+        for (device, deviceLoads) in Dictionary(grouping: loads, by: { $0.deviceName ?? "" }).sorted(by: { $0.key < $1.key }) {
+            let concurrency = LoadConcurrency(spans: deviceLoads.map(\.span))
+            let bar = (0..<columns).map { index -> Character in
+                let start = index == 0 ? -Double.infinity : Double(index) * secondsPerColumn
+                let end = index == columns - 1 ? Double.infinity : Double(index + 1) * secondsPerColumn
+                let most = concurrency.counts(from: start, to: end).upperBound
+                return most == 0 ? " " : most > 9 ? "+" : Character("\(most)")
+            }
+            let name = "loads at once" + (device.isEmpty ? ", no block device" : " on \(device)")
+                + " (peak \(concurrency.peak?.count ?? 0))"
+            lines.append(Self.pad(name, width: Self.labelWidth) + " " + String(bar))
         }
-        lines.append(Self.label("loads at once", width: Self.labelWidth) + " " + String(overlap))
-        return lines.map { String($0.prefix(width)) }
+        return lines.map { TextFormat.fit($0, width: width) }
+    }
+
+    /// A load's bytes per column: a bucket's bytes go to the columns it overlaps, in proportion
+    /// to the overlap (buckets may be wider or narrower than columns, and need not line up with them).
+    static func bytesPerColumn(_ load: FileLoad, columns: Int, secondsPerColumn: Double) -> [Double] {
+        func column(_ seconds: Double) -> Int { min(columns - 1, max(0, Int(seconds / secondsPerColumn))) }
+        var bytes = [Double](repeating: 0, count: columns)
+        let series = load.read.timeline
+        for (bucket, count) in series.readBytes.enumerated() where count > 0 {
+            let start = Double(bucket) * series.bucketSeconds, end = start + series.bucketSeconds
+            for index in column(start)...column(end.nextDown) {
+                let overlap = min(end, Double(index + 1) * secondsPerColumn) - max(start, Double(index) * secondsPerColumn)
+                bytes[index] += Double(count) * max(overlap, 0) / series.bucketSeconds
+            }
+        }
+        return bytes
     }
 
     /// One of the four shades for `value` against `maximum`; anything above zero shows.
@@ -72,7 +107,8 @@ public struct LoadTimeline {
         return shades[min(shades.count - 1, Int(value / maximum * Double(shades.count)))]
     }
 
-    static func label(_ text: String, width: Int) -> String {
-        text.count > width ? String(text.prefix(width - 1)) + "…" : text + String(repeating: " ", count: width - text.count)
+    static func pad(_ text: String, width: Int) -> String {
+        let fitted = TextFormat.fit(text, width: width)
+        return fitted + String(repeating: " ", count: width - fitted.count)
     }
 }

@@ -4,13 +4,17 @@ public struct SummaryReport {
     public var pathFilter: PathFilter
     public var devices: DeviceSelection
     public var grouping: GroupBy
+    /// The first rows by `sort`; the rest are summed in one line.
+    public var rowPolicy: RowPolicy
     public var width: Int
 
-    public init(sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection = .auto, grouping: GroupBy = .process, width: Int) {
+    public init(sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection = .auto, grouping: GroupBy = .process,
+                rowPolicy: RowPolicy = RowPolicy(), width: Int) {
         self.sort = sort
         self.pathFilter = pathFilter
         self.devices = devices
         self.grouping = grouping
+        self.rowPolicy = rowPolicy
         self.width = width
     }
 
@@ -58,7 +62,11 @@ public struct SummaryReport {
                 return (["\(device.name): \(reads.summary)"] + (unseen.map { [$0] } ?? [])).map { String($0.prefix(width)) }
             }
         }
-        lines += [""] + [layout.header()] + rows.map(layout.render)
+        let selection = RowSelection(rows, policy: rowPolicy, bytes: \.bytes)
+        lines += [""] + [layout.header()] + selection.shown.map(layout.render)
+        if let rest = selection.restLine("rows", bytes: \.bytes) {
+            lines.append(TextFormat.fit(rest + " in \(selection.rest.reduce(0) { $0 + $1.calls }) reads (--top, --min-bytes)", width: width))
+        }
         let bytes = rows.reduce(0) { $0 + $1.bytes }
         let calls = rows.reduce(0) { $0 + $1.calls }
         lines.append("")
