@@ -17,6 +17,8 @@ let package = Package(
             name: "CBPF",
             linkerSettings: [.linkedLibrary("bpf"), .linkedLibrary("elf"), .linkedLibrary("z")]
         ),
+        // Process launch: the fork-and-exec shim for `-- COMMAND` (CSpawn_ prefixed).
+        .target(name: "CSpawn"),
         // The only Swift code that imports CBPF: owns the skeleton, turns C records into Swift values.
         .target(name: "ReadTraceKernel", dependencies: ["CBPF", "ReadTraceCore"]),
         // Pure Swift: aggregation, /proc, rendering, JSON. Testable without root.
@@ -25,7 +27,7 @@ let package = Package(
         .target(
             name: "ReadTrace",
             dependencies: [
-                "ReadTraceCore", "ReadTraceKernel",
+                "ReadTraceCore", "ReadTraceKernel", "CSpawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

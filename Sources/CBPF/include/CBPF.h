@@ -5,7 +5,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "../../../bpf/readtrace.h"
@@ -21,11 +20,5 @@ void CBPF_set_libbpf_verbose(bool verbose);
 
 /* Sets filter slot `index` of the skeleton's comm_filters (a char[16][16] in rodata). */
 void CBPF_set_comm_filter(struct readtrace *skeleton, unsigned index, const char *comm);
-
-/* Forks and execs `argv` (searched in PATH) with default signal handling and, when
- * `switch_user` is set, the given groups, gid and uid. Returns the child's pid, or -1
- * with *error set to the errno of the step that failed (exec included). */
-pid_t CBPF_spawn(char *const argv[], bool switch_user, uid_t uid, gid_t gid,
-                 const gid_t *groups, size_t group_count, int *error);
 
 #endif

@@ -1,22 +1,22 @@
-import CBPF
+import CSpawn
 import Glibc
 
-/// The command readtrace runs with `-- COMMAND`: started with default signal handling
-/// and, under sudo, as the invoking user.
-public struct ChildProcess: Sendable {
-    public let pid: Int32
+/// The command readtrace runs with `-- COMMAND`: started with default signal handling, none
+/// of readtrace's capabilities and, under sudo, as the invoking user.
+struct ChildProcess: Sendable {
+    let pid: Int32
 
     /// The user to run as: SUDO_UID/SUDO_GID when readtrace itself runs under sudo.
-    public struct User: Sendable {
-        public var uid: uid_t
-        public var gid: gid_t
+    struct User: Sendable {
+        var uid: uid_t
+        var gid: gid_t
 
-        public init(uid: uid_t, gid: gid_t) {
+        init(uid: uid_t, gid: gid_t) {
             self.uid = uid
             self.gid = gid
         }
 
-        public static func invokingSudoUser() -> User? {
+        static func invokingSudoUser() -> User? {
             guard geteuid() == 0,
                   let uid = getenv("SUDO_UID").flatMap({ uid_t(String(cString: $0)) }),
                   let gid = getenv("SUDO_GID").flatMap({ gid_t(String(cString: $0)) }),
@@ -37,24 +37,24 @@ public struct ChildProcess: Sendable {
     }
 
     /// Starts `arguments` (the program is searched in PATH).
-    public init(arguments: [String], user: User?) throws {
+    init(arguments: [String], user: User?) throws {
         precondition(!arguments.isEmpty, "validated by the command")
         let groups = user?.supplementaryGroups() ?? []
         var cArguments = arguments.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var failure: Int32 = 0
         let pid = groups.withUnsafeBufferPointer { groupBuffer in
-            CBPF_spawn(&cArguments, user != nil, user?.uid ?? 0, user?.gid ?? 0,
-                       groupBuffer.baseAddress, groupBuffer.count, &failure)
+            CSpawn_spawn(&cArguments, user != nil, user?.uid ?? 0, user?.gid ?? 0,
+                         groupBuffer.baseAddress, groupBuffer.count, &failure)
         }
         guard pid > 0 else {
-            throw KernelError(step: "run \(arguments[0])", errno: failure)
+            throw ReadTraceError("run \(arguments[0]): \(String(cString: strerror(failure)))")
         }
         self.pid = pid
     }
 
     /// How the child ended, once it has; nil while it runs.
-    public func exitStatus() -> ExitStatus? {
+    func exitStatus() -> ExitStatus? {
         var status: Int32 = 0
         var reaped: Int32
         repeat { reaped = waitpid(pid, &status, WNOHANG) } while reaped < 0 && errno == EINTR
@@ -62,15 +62,5 @@ public struct ChildProcess: Sendable {
         return ExitStatus(waitStatus: status)
     }
 
-    public func signal(_ signal: Int32) { kill(pid, signal) }
-}
-
-/// A child's end as a shell reports it: its exit code, or 128 + the signal that killed it.
-public struct ExitStatus: Sendable, Equatable {
-    public var code: Int32
-
-    init(waitStatus status: Int32) {
-        let terminatingSignal = status & 0x7F
-        code = terminatingSignal == 0 ? (status >> 8) & 0xFF : 128 + terminatingSignal
-    }
+    func signal(_ signal: Int32) { kill(pid, signal) }
 }
