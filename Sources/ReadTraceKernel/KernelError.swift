@@ -1,20 +1,27 @@
-import Glibc
+import ReadTraceCore
 
-/// A failed step of loading or running the BPF programs, with the kernel's errno.
-public struct KernelError: Error, CustomStringConvertible, Sendable {
-    public var step: String
-    public var errno: Int32
-    public var hint: String?
-
-    public init(step: String, errno: Int32, hint: String? = nil) {
-        self.step = step
-        self.errno = errno
-        self.hint = hint
+/// A failed step of loading or running the BPF programs, with the kernel's errno. The
+/// command words it for the user.
+public struct KernelError: Error, Equatable, Sendable {
+    /// The tracer's lifecycle, step by step.
+    public enum Step: Equatable, Sendable {
+        case countCPUs
+        case openObject
+        case sizeRingBuffer
+        case load(HookKind)
+        case tracePID(Int32)
+        case traceCgroup(UInt64)
+        case attach(HookKind)
+        case createRingBufferReader
+        case readRingBuffer
+        case readCounters
     }
 
-    public var description: String {
-        var text = "\(step): \(String(cString: strerror(errno)))"
-        if let hint { text += " (\(hint))" }
-        return text
+    public var step: Step
+    public var errno: Errno
+
+    public init(step: Step, errno: Errno) {
+        self.step = step
+        self.errno = errno
     }
 }

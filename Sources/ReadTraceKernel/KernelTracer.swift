@@ -30,23 +30,26 @@ public struct KernelConfiguration: Sendable {
     public static let maxCgroupDepth = Int(RT_MAX_CGROUP_DEPTH)
 }
 
-/// The loaded and attached BPF programs: the only owner of the skeleton.
-/// Detaches everything when released.
+/// The loaded and attached BPF programs: the only owner of the skeleton. Its lifecycle is
+/// open → configure → load → attach → poll → destroy; `start` undoes a failed start, `deinit`
+/// a running one, so every probe is detached on every exit path.
 public final class KernelTracer {
     public let hook: HookKind
-    /// Which faster variants the kernel refused and why; empty when the first choice loaded.
-    public let refusedHooks: [String]
-    /// What this run cannot report or costs the whole node, with the reason.
-    public let limitations: [String]
+    /// Which faster variants were refused and why; empty when the first choice loaded.
+    public let refusedHooks: [HookRefusal]
+    /// What this run cannot report or costs the whole node.
+    public let limitations: [TraceLimitation]
     private let skeleton: UnsafeMutablePointer<readtrace>
-    private var ringBuffer: OpaquePointer?
+    private let ringBuffer: OpaquePointer
     private let sink = EventSink()
     private let possibleCPUs: Int
 
-    public init(configuration: KernelConfiguration) throws {
+    /// Attaches the fastest hook `configuration` allows that this kernel accepts, adapting the
+    /// other programs to `features`.
+    public init(configuration: KernelConfiguration, features: KernelFeatures) throws {
         CBPF_set_libbpf_verbose(configuration.verbose)
         let cpus = libbpf_num_possible_cpus()
-        guard cpus > 0 else { throw KernelError(step: "count possible CPUs", errno: -cpus) }
+        guard cpus > 0 else { throw KernelError(step: .countCPUs, errno: Errno(negated: cpus)) }
         possibleCPUs = Int(cpus)
 
         // Fastest first: fentry costs tens of nanoseconds per call; a kprobe more, but only on
@@ -58,42 +61,30 @@ public final class KernelTracer {
         case .tracepoint: [.tracepoint]
         case .light: [.light]
         }
-        let tracepoints = KernelTracepoints()
-        if configuration.hook == .light, !tracepoints.hasFilemapGetPages {
-            throw KernelError(step: "--hook light", errno: EOPNOTSUPP,
-                              hint: "this kernel has no filemap/mm_filemap_get_pages tracepoint; it came in 6.10")
-        }
-        var refusals: [String] = []
-        var loaded: (UnsafeMutablePointer<readtrace>, HookKind)?
+        var refusals: [HookRefusal] = []
+        var started: (UnsafeMutablePointer<readtrace>, OpaquePointer, HookKind)?
         for candidate in candidates {
-            if configuration.hook == .auto, candidate == .kprobe, !Self.kernelHasKprobes {
-                refusals.append("kprobe was skipped: this kernel has no kprobes")
+            if let missing = Self.missingFeature(for: candidate, in: features) {
+                let refusal = HookRefusal.unsupported(candidate, missing: missing)
+                if candidate == candidates.last { throw refusal }
+                refusals.append(refusal)
                 continue
             }
             do {
-                loaded = (try Self.load(configuration, hook: candidate, tracepoints: tracepoints), candidate)
+                let (skeleton, ringBuffer) = try Self.start(configuration, hook: candidate, features: features, sink: sink)
+                started = (skeleton, ringBuffer, candidate)
                 break
             } catch let error as KernelError {
                 if candidate == candidates.last { throw error }
-                refusals.append("\(candidate.rawValue) was refused: \(error)")
+                refusals.append(.failed(candidate, error))
             }
         }
-        guard let (skeleton, hook) = loaded else { preconditionFailure("no hook candidates") }
+        guard let (skeleton, ringBuffer, hook) = started else { preconditionFailure("the last candidate throws") }
         self.skeleton = skeleton
+        self.ringBuffer = ringBuffer
         self.hook = hook
         refusedHooks = refusals
-        limitations = tracepoints.limitations(hook: hook, chosenAutomatically: configuration.hook == .auto)
-
-        let context = Unmanaged.passUnretained(sink).toOpaque()
-        ringBuffer = ring_buffer__new(bpf_map__fd(skeleton.pointee.maps.events), { context, data, size in
-            guard let context, let data else { return 0 }
-            Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue().deliver(UnsafeRawPointer(data), size)
-            return 0
-        }, context, nil)
-        guard ringBuffer != nil else {
-            readtrace__destroy(skeleton)
-            throw KernelError(step: "create ring buffer reader", errno: errno)
-        }
+        limitations = Self.limitations(hook: hook, chosenAutomatically: configuration.hook == .auto, features: features)
     }
 
     deinit {
@@ -101,34 +92,49 @@ public final class KernelTracer {
         readtrace__destroy(skeleton)
     }
 
-    /// libbpf creates kprobes through the kprobe PMU, or tracefs's kprobe_events on older
-    /// kernels; with neither (CONFIG_KPROBES off) a kprobe can load but never attach.
-    private static var kernelHasKprobes: Bool {
-        let interfaces = ["/sys/bus/event_source/devices/kprobe/type", "/sys/kernel/tracing/kprobe_events",
-                          "/sys/kernel/debug/tracing/kprobe_events"]
-        return interfaces.contains { (path: String) in access(path, F_OK) == 0 }
+    /// The feature a hook variant cannot do without, if this kernel lacks it. fentry is not
+    /// decided here: loading it is the test.
+    private static func missingFeature(for hook: HookKind, in features: KernelFeatures) -> KernelFeature? {
+        let needed: KernelFeature? = switch hook {
+        case .kprobe: .kprobes
+        case .light: .filemapGetPages
+        case .fentry, .tracepoint: nil
+        }
+        return needed.flatMap { features.has($0) ? nil : $0 }
     }
 
-    /// Opens, configures, loads and attaches one hook variant; destroys it on failure.
-    private static func load(_ configuration: KernelConfiguration, hook: HookKind,
-                             tracepoints: KernelTracepoints) throws -> UnsafeMutablePointer<readtrace> {
+    private static func limitations(hook: HookKind, chosenAutomatically: Bool, features: KernelFeatures) -> [TraceLimitation] {
+        var limitations: [TraceLimitation] = []
+        if !features.has(.filemapFault) { limitations.append(.mappedFaultsNotCounted) }
+        if hook == .light { limitations.append(.lightHookAccuracy) }
+        if hook == .tracepoint, chosenAutomatically {
+            limitations.append(.syscallTracepointsSlowEveryProcess(lightHookAvailable: features.has(.filemapGetPages)))
+        }
+        return limitations
+    }
+
+    /// Opens, configures, loads and attaches one hook variant and its ring-buffer reader; on
+    /// any failure destroys what it made (libbpf detaches what was attached) and throws.
+    private static func start(_ configuration: KernelConfiguration, hook: HookKind, features: KernelFeatures,
+                              sink: EventSink) throws -> (UnsafeMutablePointer<readtrace>, OpaquePointer) {
         guard let skeleton = readtrace__open() else {
-            throw KernelError(step: "open BPF object", errno: errno)
+            throw KernelError(step: .openObject, errno: .current)
         }
         do {
-            try configure(skeleton, configuration, hook: hook, tracepoints: tracepoints)
+            try configure(skeleton, configuration, hook: hook, features: features)
             let loadResult = readtrace__load(skeleton)
-            guard loadResult == 0 else {
-                throw KernelError(step: "load \(hook.rawValue) programs", errno: -loadResult,
-                                  hint: -loadResult == EPERM && geteuid() != 0 ? "readtrace needs root, or CAP_BPF and CAP_PERFMON" : nil)
-            }
+            guard loadResult == 0 else { throw KernelError(step: .load(hook), errno: Errno(negated: loadResult)) }
             try fillFilterMaps(skeleton, configuration)
             let attachResult = readtrace__attach(skeleton)
-            guard attachResult == 0 else {
-                throw KernelError(step: "attach \(hook.rawValue) programs", errno: -attachResult,
-                                  hint: -attachResult == ENOENT ? "is tracefs mounted at /sys/kernel/tracing?" : nil)
-            }
-            return skeleton
+            guard attachResult == 0 else { throw KernelError(step: .attach(hook), errno: Errno(negated: attachResult)) }
+            let context = Unmanaged.passUnretained(sink).toOpaque()
+            let ringBuffer = ring_buffer__new(bpf_map__fd(skeleton.pointee.maps.events), { context, data, size in
+                guard let context, let data else { return 0 }
+                Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue().deliver(UnsafeRawPointer(data), size)
+                return 0
+            }, context, nil)
+            guard let ringBuffer else { throw KernelError(step: .createRingBufferReader, errno: .current) }
+            return (skeleton, ringBuffer)
         } catch {
             readtrace__destroy(skeleton)
             throw error
@@ -136,7 +142,7 @@ public final class KernelTracer {
     }
 
     private static func configure(_ skeleton: UnsafeMutablePointer<readtrace>, _ configuration: KernelConfiguration, hook: HookKind,
-                                  tracepoints: KernelTracepoints) throws {
+                                  features: KernelFeatures) throws {
         let rodata = skeleton.pointee.rodata!
         rodata.pointee.self_tgid = UInt32(getpid())
         rodata.pointee.filter_by_tgid = configuration.traceChildren || !configuration.pids.isEmpty
@@ -166,36 +172,36 @@ public final class KernelTracer {
             for program in variantPrograms { bpf_program__set_autoload(program, variant == hook) }
         }
         bpf_program__set_autoload(programs.follow_fork, configuration.traceChildren)
-        bpf_program__set_autoload(programs.block_io_start, tracepoints.hasBlockIOStart)
-        bpf_program__set_autoload(programs.block_getrq, !tracepoints.hasBlockIOStart)
-        rodata.pointee.decide_at_bio = !tracepoints.hasBlockIOStart
-        bpf_program__set_autoload(programs.note_fault, tracepoints.hasFilemapFault)
+        bpf_program__set_autoload(programs.block_io_start, features.has(.blockIOStart))
+        bpf_program__set_autoload(programs.block_getrq, !features.has(.blockIOStart))
+        rodata.pointee.decide_at_bio = !features.has(.blockIOStart)
+        bpf_program__set_autoload(programs.note_fault, features.has(.filemapFault))
         bpf_program__set_autoload(programs.watch_cgroup_mkdir, configuration.watchCgroups)
 
         rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
         let result = bpf_map__set_max_entries(skeleton.pointee.maps.events, UInt32(configuration.ringBufferBytes))
-        guard result == 0 else { throw KernelError(step: "size ring buffer", errno: -result) }
+        guard result == 0 else { throw KernelError(step: .sizeRingBuffer, errno: Errno(negated: result)) }
     }
 
     private static func fillFilterMaps(_ skeleton: UnsafeMutablePointer<readtrace>, _ configuration: KernelConfiguration) throws {
         for pid in configuration.pids {
-            try insert(UInt32(pid), into: skeleton.pointee.maps.traced_tgids, what: "trace pid \(pid)")
+            try insert(UInt32(pid), into: skeleton.pointee.maps.traced_tgids, step: .tracePID(pid))
         }
         for cgroup in configuration.cgroups {
-            try insert(cgroup.id, into: skeleton.pointee.maps.traced_cgroups, what: "trace cgroup \(cgroup.id)")
+            try insert(cgroup.id, into: skeleton.pointee.maps.traced_cgroups, step: .traceCgroup(cgroup.id))
         }
     }
 
-    private static func insert<Key: BitwiseCopyable>(_ key: Key, into map: OpaquePointer?, what: String) throws {
+    private static func insert<Key: BitwiseCopyable>(_ key: Key, into map: OpaquePointer?, step: KernelError.Step) throws {
         var key = key
         var present: UInt8 = 1
         let result = bpf_map__update_elem(map, &key, MemoryLayout<Key>.size, &present, 1, UInt64(BPF_ANY))
-        guard result == 0 else { throw KernelError(step: what, errno: -result) }
+        guard result == 0 else { throw KernelError(step: step, errno: Errno(negated: result)) }
     }
 
     /// Starts tracing the processes in a cgroup (and below it) from now on.
     public func traceCgroup(id: UInt64) throws {
-        try Self.insert(id, into: skeleton.pointee.maps.traced_cgroups, what: "trace cgroup \(id)")
+        try Self.insert(id, into: skeleton.pointee.maps.traced_cgroups, step: .traceCgroup(id))
     }
 
     /// How often the ring buffer must be drained: the kernel wakes readers only once an
@@ -218,7 +224,7 @@ public final class KernelTracer {
             sink.handle = handle
             defer { sink.handle = nil }
             let consumed = ring_buffer__consume(ringBuffer)
-            guard consumed >= 0 else { throw KernelError(step: "read ring buffer", errno: -consumed) }
+            guard consumed >= 0 else { throw KernelError(step: .readRingBuffer, errno: Errno(negated: consumed)) }
             return Int(consumed)
         }
     }
@@ -230,7 +236,7 @@ public final class KernelTracer {
         let result = perCPU.withUnsafeMutableBytes { values in
             bpf_map__lookup_elem(skeleton.pointee.maps.counters, &zero, 4, values.baseAddress, values.count, 0)
         }
-        guard result == 0 else { throw KernelError(step: "read counters", errno: -result) }
+        guard result == 0 else { throw KernelError(step: .readCounters, errno: Errno(negated: result)) }
         var total = perCPU.reduce(into: KernelCounters()) { total, cpu in
             total.eventsEmitted += cpu.events_emitted
             total.eventsLost += cpu.events_lost
@@ -281,36 +287,6 @@ extension KernelTracer {
             hasKey = true
         }
         return result
-    }
-}
-
-/// Tracepoints that only newer kernels have (a tp_btf program for a missing one would fail
-/// the whole load), looked up in tracefs, which is far cheaper than parsing the kernel's BTF.
-private struct KernelTracepoints {
-    /// block_io_start (6.5+) sees every request as it is created; before it, block_getrq
-    /// sees the request's first bio.
-    var hasBlockIOStart = Self.exists("block/block_io_start")
-    /// mm_filemap_fault (6.10+) marks page faults on mapped files.
-    var hasFilemapFault = Self.exists("filemap/mm_filemap_fault")
-    /// mm_filemap_get_pages (6.10+, with mm_filemap_fault) sees buffered reads in the page cache: the light hook.
-    var hasFilemapGetPages = Self.exists("filemap/mm_filemap_get_pages")
-
-    private static func exists(_ event: String) -> Bool {
-        ["/sys/kernel/tracing/events/", "/sys/kernel/debug/tracing/events/"].contains { access($0 + event, F_OK) == 0 }
-    }
-
-    func limitations(hook: HookKind, chosenAutomatically: Bool) -> [String] {
-        var notes: [String] = []
-        if !hasFilemapFault {
-            notes.append("page faults on mapped files are not counted: this kernel has no mm_filemap_fault tracepoint (6.10+)")
-        }
-        if hook == .light { notes.append("light hook: \(hook.accuracy)") }
-        if hook == .tracepoint, chosenAutomatically {
-            notes.append("syscall tracepoints send every syscall of every process on this node through the kernel's slow path "
-                + "(small cached reads run about 1.5x slower with even an empty program attached)"
-                + (hasFilemapGetPages ? "; --hook light avoids them, at page granularity and without per-call latency" : ""))
-        }
-        return notes
     }
 }
 

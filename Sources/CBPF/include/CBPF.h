@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "../../../bpf/readtrace.h"
 #include "readtrace.skel.h"
 
@@ -20,5 +21,17 @@ void CBPF_set_libbpf_verbose(bool verbose);
 
 /* Sets filter slot `index` of the skeleton's comm_filters (a char[16][16] in rodata). */
 void CBPF_set_comm_filter(struct readtrace *skeleton, unsigned index, const char *comm);
+
+/* BTF ids of a function or typedef, or a negative errno: BTF_KIND_* is ambiguous in Swift here. */
+static inline int CBPF_btf_find_function(const struct btf *btf, const char *name) { return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC); }
+static inline int CBPF_btf_find_typedef(const struct btf *btf, const char *name) { return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF); }
+
+/* Whether BTF's enum `enum_name` has the constant `value` (e.g. bpf_map_type, BPF_MAP_TYPE_RINGBUF):
+ * what the running kernel was built with, readable without privileges. */
+bool CBPF_btf_has_enum_value(const struct btf *btf, const char *enum_name, const char *value);
+
+/* Loads and attaches an empty fentry program on the function with vmlinux BTF id `btf_id`,
+ * then detaches and closes it. 0 if the kernel allows both, else the negated errno. */
+int CBPF_probe_fentry(unsigned btf_id);
 
 #endif

@@ -23,6 +23,7 @@ public struct ReadTraceCommand: ParsableCommand {
               sudo readtrace --json run.json -- python3 load_model.py
               readtrace report run.json     (a saved dump again: loads, timeline, storm summary)
               sudo readtrace demo           (a staged pod storm on a loop device, traced)
+              readtrace features            (what this kernel has of what readtrace uses)
             """,
         version: ReadTraceVersion.current
     )
@@ -62,13 +63,14 @@ public struct ReadTraceCommand: ParsableCommand {
         return options
     }
 
-    /// Like ParsableCommand.main, but every failure is one line on standard error. `report`
-    /// or `demo` as the first argument runs that subcommand.
+    /// Like ParsableCommand.main, but every failure is one line on standard error. `report`,
+    /// `demo` or `features` as the first argument runs that subcommand.
     public static func main(_ arguments: [String]? = nil) -> Never {
         let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
         do {
             // Subcommands by hand: `readtrace -- COMMAND` must stay the root command's.
-            let subcommands: [String: ParsableCommand.Type] = ["report": ReportCommand.self, "demo": DemoCommand.self]
+            let subcommands: [String: ParsableCommand.Type] = ["report": ReportCommand.self, "demo": DemoCommand.self,
+                                                               "features": FeaturesCommand.self]
             if let name = arguments.first, let subcommand = subcommands[name] {
                 var command = try subcommand.parseAsRoot(Array(arguments.dropFirst()))
                 try command.run()
@@ -80,7 +82,9 @@ public struct ReadTraceCommand: ParsableCommand {
         } catch let error as ReadTraceError {
             fail(error.description, code: 1)
         } catch let error as KernelError {
-            fail(error.description, code: 1)
+            fail(KernelWording.sentence(for: error), code: 1)
+        } catch let refusal as HookRefusal {
+            fail(KernelWording.unavailable(refusal), code: 1)
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }

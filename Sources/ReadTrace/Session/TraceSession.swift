@@ -14,14 +14,14 @@ struct TraceSession {
     /// returns the exit status.
     func run() throws -> Int32 {
         let sessionStart = Clock.monotonicNanoseconds()
-        let configuration = try preflight()
+        let (configuration, features) = try preflight()
         let signals = try SignalPipe.shared()
         signals.watch(Self.stopSignals + (options.command.isEmpty ? [] : [SIGCHLD]))
         let liveMode: LiveScreen.Mode = options.quiet || (!options.command.isEmpty && options.commandKeepsTerminal)
             ? .silent : .forStandardOutput()
         let screen = LiveScreen(mode: liveMode, sort: options.sort, pathFilter: PathFilter(options.paths),
                                 devices: options.devices, grouping: options.groupBy)
-        let traced = Result { try trace(configuration, signals: signals, screen: screen, since: sessionStart) }
+        let traced = Result { try trace(configuration, features: features, signals: signals, screen: screen, since: sessionStart) }
         screen.close()  // whatever happened, the terminal gets its normal screen back
         let outcome = try traced.get()
         return switch report(outcome, screen: screen, writer: OutputWriter(signals: signals)) {
@@ -43,9 +43,9 @@ struct TraceSession {
 
     /// Attaches, runs the event loop, drains the last records; the probes go with the tracer
     /// when this returns (or throws).
-    private func trace(_ configuration: KernelConfiguration, signals: SignalPipe, screen: LiveScreen,
+    private func trace(_ configuration: KernelConfiguration, features: KernelFeatures, signals: SignalPipe, screen: LiveScreen,
                        since sessionStart: UInt64) throws -> Outcome {
-        let tracer = try KernelTracer(configuration: configuration)
+        let tracer = try KernelTracer(configuration: configuration, features: features)
         let recording = try options.recordStreamPath.map { path in
             let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw ReadTraceError("--record-stream \(path): \(SystemCallError(errno: errno))") }
@@ -63,9 +63,9 @@ struct TraceSession {
         // tracing has begun, so the kernel's block counts and diskstats cover the same IO.
         var deviceHistory = DeviceHistory(startNanoseconds: start)
         deviceHistory.record(DiskStats.read())
-        let refusals = tracer.refusedHooks.isEmpty ? "" : " (\(tracer.refusedHooks.joined(separator: "; ")))"
+        let refusals = tracer.refusedHooks.isEmpty ? "" : " (\(tracer.refusedHooks.map(KernelWording.sentence).joined(separator: "; ")))"
         StandardStreams.writeError("readtrace: tracing with \(tracer.hook.rawValue) hooks\(refusals), attached in \((start - sessionStart) / 1_000_000) ms; Ctrl-C to stop\n")
-        for limitation in tracer.limitations { StandardStreams.writeError("readtrace: note: \(limitation)\n") }
+        for limitation in tracer.limitations { StandardStreams.writeError("readtrace: note: \(KernelWording.sentence(for: limitation))\n") }
 
         let child = try options.command.isEmpty ? nil
             : ChildProcess(arguments: options.command, user: options.commandAsInvokingUser ? .invokingSudoUser() : nil)
@@ -186,16 +186,12 @@ struct TraceSession {
     }
 
     /// Everything that can be checked before attaching, each failure one clear line.
-    private func preflight() throws -> KernelConfiguration {
+    private func preflight() throws -> (KernelConfiguration, KernelFeatures) {
         for output in options.outputs { try AtomicFile.checkWritable(path: output.path) }
-        let capSysAdmin = 21, capPerfmon = 38, capBPF = 39
-        guard geteuid() == 0 || ProcFS.hasEffectiveCapability(capSysAdmin)
-            || (ProcFS.hasEffectiveCapability(capBPF) && ProcFS.hasEffectiveCapability(capPerfmon)) else {
-            throw ReadTraceError("readtrace needs root (or CAP_BPF and CAP_PERFMON): run it with sudo")
-        }
-        guard access("/sys/kernel/btf/vmlinux", R_OK) == 0 else {
-            throw ReadTraceError("this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): readtrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y")
-        }
+        let missingCapabilities = Capability.missingNow()
+        guard missingCapabilities.isEmpty else { throw ReadTraceError(KernelWording.missing(missingCapabilities)) }
+        let features = KernelFeatures.probe()
+        if let missing = features.missingRequirements.first { throw ReadTraceError(KernelWording.missingRequirement(missing)) }
         if let program = options.command.first, ExecutableSearch.find(program) == nil {
             throw ReadTraceError("cannot run \(program): no such executable (searched PATH)")
         }
@@ -231,7 +227,7 @@ struct TraceSession {
         configuration.ringBufferBytes = options.bufferSize.bytes
         configuration.verbose = options.verbose
         configuration.emptyReadHooks = options.emptyReadHooks
-        return configuration
+        return (configuration, features)
     }
 }
 

@@ -1,0 +1,117 @@
+import ReadTraceCore
+import ReadTraceKernel
+
+/// The user-facing words for what the kernel boundary reports as values: failed steps,
+/// refused hooks, limitations, missing features and capabilities.
+enum KernelWording {
+    static func sentence(for error: KernelError) -> String {
+        var text = "\(step(error.step)): \(error.errno)"
+        if let hint = hint(for: error) { text += hint }
+        return text
+    }
+
+    /// Why a hook was not used, as the start line lists it, e.g. "kprobe was skipped: this kernel has no kprobes".
+    static func sentence(for refusal: HookRefusal) -> String {
+        switch refusal {
+        case .unsupported(let hook, let feature): "\(hook.rawValue) was skipped: this kernel has no \(noun(for: feature))"
+        case .failed(let hook, let error): "\(hook.rawValue) was refused: \(sentence(for: error))"
+        }
+    }
+
+    /// A hook the user asked for by name that this kernel cannot give.
+    static func unavailable(_ refusal: HookRefusal) -> String {
+        switch refusal {
+        case .unsupported(let hook, let feature):
+            "--hook \(hook.rawValue): this kernel has no \(noun(for: feature)); it came in \(feature.introducedIn)"
+        case .failed(_, let error): sentence(for: error)
+        }
+    }
+
+    static func sentence(for limitation: TraceLimitation) -> String {
+        switch limitation {
+        case .mappedFaultsNotCounted:
+            "page faults on mapped files are not counted: this kernel has no mm_filemap_fault tracepoint (\(KernelFeature.filemapFault.introducedIn)+)"
+        case .lightHookAccuracy:
+            "light hook: \(HookKind.light.accuracy)"
+        case .syscallTracepointsSlowEveryProcess(let lightHookAvailable):
+            "syscall tracepoints send every syscall of every process on this node through the kernel's slow path "
+                + "(small cached reads run about 1.5x slower with even an empty program attached)"
+                + (lightHookAvailable ? "; --hook light avoids them, at page granularity and without per-call latency" : "")
+        }
+    }
+
+    /// A required feature this kernel lacks.
+    static func missingRequirement(_ feature: KernelFeature) -> String {
+        feature == .btf
+            ? "this kernel has no BTF (/sys/kernel/btf/vmlinux is missing): readtrace needs a kernel built with CONFIG_DEBUG_INFO_BTF=y"
+            : "this kernel has no \(noun(for: feature)) (Linux \(feature.introducedIn)+), which every hook needs"
+    }
+
+    /// Names the missing capabilities and what each is for, e.g. "CAP_DAC_READ_SEARCH is missing: …".
+    static func missing(_ capabilities: [Capability]) -> String {
+        "\(missingClause(capabilities)): " + capabilities.map(purpose).joined(separator: "; ")
+            + "; run readtrace with sudo, or with \(listed(Capability.required))"
+    }
+
+    private static func missingClause(_ capabilities: [Capability]) -> String {
+        "\(listed(capabilities)) \(capabilities.count == 1 ? "is" : "are") missing"
+    }
+
+    private static func listed(_ capabilities: [Capability]) -> String {
+        let names = capabilities.map(\.name)
+        return names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
+    }
+
+    static func purpose(of capability: Capability) -> String {
+        switch capability {
+        case .bpf, .sysAdmin: "CAP_BPF loads the BPF programs and creates their maps"
+        case .perfmon: "CAP_PERFMON lets tracing programs read kernel memory and attach to tracepoints"
+        case .dacReadSearch, .dacOverride:
+            "CAP_DAC_READ_SEARCH finds tracepoints in tracefs (/sys/kernel/tracing), which only root may search"
+        }
+    }
+
+    /// What a feature is, as in "this kernel has no …".
+    static func noun(for feature: KernelFeature) -> String {
+        switch feature {
+        case .btf: "BTF (/sys/kernel/btf/vmlinux)"
+        case .ringBuffer: "BPF ring buffers"
+        case .taskStorage: "BPF task-local storage"
+        case .taskBTF: "bpf_get_current_task_btf"
+        case .bpfLoop: "bpf_loop"
+        case .fentry: "fentry programs (BPF trampolines)"
+        case .kprobes: "kprobes (CONFIG_KPROBES)"
+        case .blockIOStart: "block/block_io_start tracepoint"
+        case .filemapFault: "filemap/mm_filemap_fault tracepoint"
+        case .filemapGetPages: "filemap/mm_filemap_get_pages tracepoint"
+        }
+    }
+
+    private static func step(_ step: KernelError.Step) -> String {
+        switch step {
+        case .countCPUs: "count possible CPUs"
+        case .openObject: "open BPF object"
+        case .sizeRingBuffer: "size ring buffer"
+        case .load(let hook): "load \(hook.rawValue) programs"
+        case .tracePID(let pid): "trace pid \(pid)"
+        case .traceCgroup(let id): "trace cgroup \(id)"
+        case .attach(let hook): "attach \(hook.rawValue) programs"
+        case .createRingBufferReader: "create ring buffer reader"
+        case .readRingBuffer: "read ring buffer"
+        case .readCounters: "read counters"
+        }
+    }
+
+    /// Names the missing capability when the kernel said no for want of one.
+    private static func hint(for error: KernelError) -> String? {
+        switch (error.step, error.errno) {
+        case (.load, .notPermitted), (.load, .permissionDenied), (.attach, .notPermitted), (.attach, .permissionDenied):
+            let missing = Capability.missingNow()
+            return missing.isEmpty ? nil : ": \(missingClause(missing)) (\(missing.map(purpose).joined(separator: "; ")))"
+        case (.attach, .noEntry):
+            return " (is tracefs mounted at /sys/kernel/tracing?)"
+        default:
+            return nil
+        }
+    }
+}

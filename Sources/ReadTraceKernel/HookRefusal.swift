@@ -1,0 +1,14 @@
+import ReadTraceCore
+
+/// Why a hook variant was not used: this kernel lacks a feature it needs, or loading or
+/// attaching it failed.
+public enum HookRefusal: Error, Equatable, Sendable {
+    case unsupported(HookKind, missing: KernelFeature)
+    case failed(HookKind, KernelError)
+
+    public var hook: HookKind {
+        switch self {
+        case .unsupported(let hook, _), .failed(let hook, _): hook
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// A kernel feature readtrace needs or adapts to, named as cilium/ebpf names its feature
+/// tests: after what the kernel added, with the release that added it.
+public enum KernelFeature: String, CaseIterable, Sendable {
+    /// Kernel BTF at /sys/kernel/btf/vmlinux: CO-RE relocations and tp_btf programs.
+    case btf
+    /// BPF ring buffers: the record stream to user space.
+    case ringBuffer
+    /// Task-local storage: a thread's read in flight.
+    case taskStorage
+    /// bpf_get_current_task_btf: the filter reads the process name straight from the task.
+    case taskBTF
+    /// bpf_loop: the path walk, verified once however deep the path.
+    case bpfLoop
+    /// fentry/fexit through BPF trampolines: the fastest read hook.
+    case fentry
+    /// kprobes: the kprobe read hook.
+    case kprobes
+    /// The block_io_start tracepoint: every request as it is created.
+    case blockIOStart
+    /// The mm_filemap_fault tracepoint: page faults on mapped files.
+    case filemapFault
+    /// The mm_filemap_get_pages tracepoint: the light hook.
+    case filemapGetPages
+
+    /// The release that introduced it.
+    public var introducedIn: KernelVersion {
+        switch self {
+        case .btf: KernelVersion(5, 4)
+        case .ringBuffer: KernelVersion(5, 8)
+        case .taskStorage, .taskBTF: KernelVersion(5, 11)
+        case .bpfLoop: KernelVersion(5, 17)
+        case .fentry: KernelVersion(5, 5)
+        case .kprobes: KernelVersion(2, 6)
+        case .blockIOStart: KernelVersion(6, 5)
+        case .filemapFault, .filemapGetPages: KernelVersion(6, 10)
+        }
+    }
+
+    /// What else it depends on where a new enough kernel can still lack it; nil when the
+    /// release alone decides (given BTF).
+    public var alsoNeeds: String? {
+        switch self {
+        case .btf: "CONFIG_DEBUG_INFO_BTF"
+        case .kprobes: "CONFIG_KPROBES"
+        case .fentry: "BPF trampolines, which the kernel or a security module may refuse"
+        default: nil
+        }
+    }
+
+    /// Whether every hook needs it: readtrace does not start without it.
+    public var isRequired: Bool {
+        switch self {
+        case .btf, .ringBuffer, .taskStorage, .taskBTF, .bpfLoop: true
+        case .fentry, .kprobes, .blockIOStart, .filemapFault, .filemapGetPages: false
+        }
+    }
+}

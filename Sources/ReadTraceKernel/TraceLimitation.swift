@@ -1,0 +1,10 @@
+/// What a run cannot report, or what it costs beyond readtrace, given the hook and the kernel.
+public enum TraceLimitation: Equatable, Sendable {
+    /// No mm_filemap_fault tracepoint: faults on mapped files bring pages in unseen.
+    case mappedFaultsNotCounted
+    /// The light hook: buffered reads in whole pages, untimed (HookKind.accuracy).
+    case lightHookAccuracy
+    /// Chosen automatically, syscall tracepoints slow every process on the node; `lightHookAvailable`
+    /// when this kernel offers the light hook instead.
+    case syscallTracepointsSlowEveryProcess(lightHookAvailable: Bool)
+}
