@@ -94,7 +94,7 @@ public final class KernelTracer {
 
     /// The feature a hook variant cannot do without, if this kernel lacks it. fentry is not
     /// decided here: loading it is the test.
-    private static func missingFeature(for hook: HookKind, in features: KernelFeatures) -> KernelFeature? {
+    static func missingFeature(for hook: HookKind, in features: KernelFeatures) -> KernelFeature? {
         let needed: KernelFeature? = switch hook {
         case .kprobe: .kprobes
         case .light: .filemapGetPages
@@ -103,7 +103,8 @@ public final class KernelTracer {
         return needed.flatMap { features.has($0) ? nil : $0 }
     }
 
-    private static func limitations(hook: HookKind, chosenAutomatically: Bool, features: KernelFeatures) -> [TraceLimitation] {
+    /// What a run with `hook` cannot report, or costs the node, on a kernel with `features`.
+    static func limitations(hook: HookKind, chosenAutomatically: Bool, features: KernelFeatures) -> [TraceLimitation] {
         var limitations: [TraceLimitation] = []
         if !features.has(.filemapFault) { limitations.append(.mappedFaultsNotCounted) }
         if hook == .light { limitations.append(.lightHookAccuracy) }

@@ -65,10 +65,10 @@ struct BadInputTests {
         Self.expectOneLine(try Self.refusal(["--cgroup", "/no/such/cgroup", "--duration", "1"]), mentioning: "/no/such/cgroup")
     }
 
-    @Test("not root")
+    @Test("not root, and no capabilities: all three are named")
     func notRoot() throws {
         Self.expectOneLine(try Self.refusal(["--duration", "1"], as: ["--reuid=65534", "--regid=65534", "--clear-groups"]),
-                           mentioning: "root")
+                           mentioning: "CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH are missing")
     }
 
     @Test("a command that does not exist")

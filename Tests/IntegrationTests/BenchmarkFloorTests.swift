@@ -13,7 +13,7 @@ struct BenchmarkFloorTests {
     }
 
     @Test("--empty-read-hooks with the light hook records no read of a process it would trace",
-          .enabled(if: LightHook.kernelHasIt, "this kernel has no filemap/mm_filemap_get_pages tracepoint (6.10+)"))
+          .enabled(if: KernelFeatureReport.shouldRun("filemapGetPages"), KernelFeatureReport.skipComment("filemapGetPages")))
     func lightFloor() throws {
         try expectFloorRecordsNothing(hook: "light")
     }

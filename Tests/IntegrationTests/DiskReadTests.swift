@@ -61,7 +61,8 @@ struct DiskReadTests {
         }
     }
 
-    @Test("a process that maps a cold file and touches every page is charged its faults and block reads, with no read calls")
+    @Test("a process that maps a cold file and touches every page is charged its faults and block reads, with no read calls",
+          .enabled(if: KernelFeatureReport.shouldRun("filemapFault"), KernelFeatureReport.skipComment("filemapFault")))
     func mappedFile() throws {
         let scratch = try ScratchDirectory()
         let filesystem = try LoopFilesystem(sizeMiB: 256, in: scratch)

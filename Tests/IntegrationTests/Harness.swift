@@ -132,10 +132,13 @@ final class Trace {
     let running: RunningProcess
     let dumpPath: String
 
-    /// Starts readtrace with `arguments` plus --json and waits until it says it is tracing.
-    init(_ arguments: [String], in scratch: ScratchDirectory) throws {
+    /// Starts readtrace with `arguments` plus --json and waits until it says it is tracing;
+    /// with `setpriv` arguments, as the user and with the capabilities they give.
+    init(_ arguments: [String], in scratch: ScratchDirectory, setpriv: [String] = []) throws {
         dumpPath = scratch.path + "/dump-\(UUID().uuidString.prefix(8)).json"
-        running = try RunningProcess(Paths.readtrace, ["--json", dumpPath] + arguments)
+        let readtrace = [Paths.readtrace, "--json", dumpPath] + arguments
+        running = setpriv.isEmpty ? try RunningProcess(readtrace[0], Array(readtrace.dropFirst()))
+            : try RunningProcess("/usr/bin/setpriv", setpriv + readtrace)
         let attached = running.wait { self.running.standardError.contains("tracing with") }
         try #require(attached, "readtrace did not start tracing: \(running.standardError)")
     }

@@ -2,10 +2,11 @@ import Foundation
 import Testing
 
 /// The light hook: reads seen by the page cache's own tracepoint, with no syscall tracepoint
-/// attached. Needs filemap/mm_filemap_get_pages (6.10+); this suite says so where it is missing.
+/// attached. Needs filemap/mm_filemap_get_pages (6.10+): skipped where `readtrace features`
+/// reports it missing on an older kernel.
 @Suite("The light hook (page-cache tracepoint, no syscall tracepoints)", .serialized,
        .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment),
-       .enabled(if: LightHook.kernelHasIt, "this kernel has no filemap/mm_filemap_get_pages tracepoint (6.10+)"))
+       .enabled(if: KernelFeatureReport.shouldRun("filemapGetPages"), KernelFeatureReport.skipComment("filemapGetPages")))
 struct LightHookTests {
     @Test("buffered reads are counted in whole pages clipped at the end of the file, untimed; reads at the end are not seen")
     func cachedReads() throws {
@@ -57,13 +58,5 @@ struct LightHookTests {
         #expect(trace.running.standardError.contains("fentry was refused"))
         #expect(trace.running.standardError.contains("every syscall of every process on this node"))
         #expect(trace.running.standardError.contains("--hook light"))
-    }
-}
-
-enum LightHook {
-    static var kernelHasIt: Bool {
-        ["/sys/kernel/tracing/events/", "/sys/kernel/debug/tracing/events/"].contains {
-            access($0 + "filemap/mm_filemap_get_pages", F_OK) == 0
-        }
     }
 }
