@@ -44,4 +44,11 @@ public enum Capability: Int, CaseIterable, Sendable {
     public static func missingNow(_ capabilities: [Capability] = required) -> [Capability] {
         missing(capabilities) { ProcFS.hasEffectiveCapability($0.rawValue) }
     }
+
+    /// kernel.perf_event_paranoid. Upstream treats values above 2 as 2; Debian's and Ubuntu's
+    /// kernels (3 by default) then let only CAP_SYS_ADMIN open perf events, which kprobes and
+    /// tracepoints attach through, whatever CAP_PERFMON allows.
+    public static func perfEventParanoid() -> Int? {
+        ProcFS.readText("/proc/sys/kernel/perf_event_paranoid").flatMap { Int($0.filter { !$0.isWhitespace }) }
+    }
 }

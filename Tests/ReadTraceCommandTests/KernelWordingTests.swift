@@ -28,6 +28,12 @@ struct KernelWordingTests {
         #expect(one.contains("tracefs"))
         #expect(KernelWording.missing([.bpf, .perfmon]).hasPrefix("CAP_BPF and CAP_PERFMON are missing: "))
         #expect(one.hasSuffix("or with CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH"))
+        #expect(KernelWording.perfEventRestriction(paranoid: 3).hasPrefix("kernel.perf_event_paranoid is 3, "))
+    }
+
+    @Test("a hook whose feature depends on the kernel's configuration is not dated")
+    func configurationDependentHook() {
+        #expect(KernelWording.unavailable(.unsupported(.kprobe, missing: .kprobes)) == "--hook kprobe: this kernel has no kprobes (CONFIG_KPROBES)")
     }
 
     @Test("a kernel without mapped-fault tracing says which tracepoint and release")

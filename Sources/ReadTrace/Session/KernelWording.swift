@@ -22,7 +22,8 @@ enum KernelWording {
     static func unavailable(_ refusal: HookRefusal) -> String {
         switch refusal {
         case .unsupported(let hook, let feature):
-            "--hook \(hook.rawValue): this kernel has no \(noun(for: feature)); it came in \(feature.introducedIn)"
+            "--hook \(hook.rawValue): this kernel has no \(noun(for: feature))"
+                + (feature.alsoNeeds == nil ? "; it came in \(feature.introducedIn)" : "")
         case .failed(_, let error): sentence(for: error)
         }
     }
@@ -62,9 +63,16 @@ enum KernelWording {
         return names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
     }
 
+    /// Why CAP_PERFMON was not enough: a distribution kernel's stricter perf_event_paranoid.
+    static func perfEventRestriction(paranoid: Int) -> String {
+        "kernel.perf_event_paranoid is \(paranoid), and above 2 kernels such as Debian's and Ubuntu's let only CAP_SYS_ADMIN "
+            + "open the perf events kprobes and tracepoints attach through; add CAP_SYS_ADMIN or set it to 2"
+    }
+
     static func purpose(of capability: Capability) -> String {
         switch capability {
-        case .bpf, .sysAdmin: "CAP_BPF loads the BPF programs and creates their maps"
+        case .bpf: "CAP_BPF loads the BPF programs and creates their maps"
+        case .sysAdmin: "CAP_SYS_ADMIN grants what CAP_BPF and CAP_PERFMON do, and more"
         case .perfmon: "CAP_PERFMON lets tracing programs read kernel memory and attach to tracepoints"
         case .dacReadSearch, .dacOverride:
             "CAP_DAC_READ_SEARCH finds tracepoints in tracefs (/sys/kernel/tracing), which only root may search"
@@ -107,7 +115,10 @@ enum KernelWording {
         switch (error.step, error.errno) {
         case (.load, .notPermitted), (.load, .permissionDenied), (.attach, .notPermitted), (.attach, .permissionDenied):
             let missing = Capability.missingNow()
-            return missing.isEmpty ? nil : ": \(missingClause(missing)) (\(missing.map(purpose).joined(separator: "; ")))"
+            if !missing.isEmpty { return ": \(missingClause(missing)) (\(missing.map(purpose).joined(separator: "; ")))" }
+            guard case .attach = error.step, let paranoid = Capability.perfEventParanoid(), paranoid > 2,
+                  !Capability.missingNow([.sysAdmin]).isEmpty else { return nil }
+            return ": \(missingClause([.sysAdmin])) (\(perfEventRestriction(paranoid: paranoid)))"
         case (.attach, .noEntry):
             return " (is tracefs mounted at /sys/kernel/tracing?)"
         default:
