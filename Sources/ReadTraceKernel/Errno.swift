@@ -1,4 +1,5 @@
 import Glibc
+import ReadTraceCore
 
 /// An errno value from the kernel or libbpf, compared by value rather than by its message.
 public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
@@ -17,5 +18,5 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let noEntry = Errno(rawValue: ENOENT)
 
     /// The C library's message, e.g. "Permission denied".
-    public var description: String { String(cString: strerror(rawValue)) }
+    public var description: String { SystemCallError(errno: rawValue).description }
 }

@@ -1,5 +1,6 @@
 import CSpawn
 import Glibc
+import ReadTraceCore
 
 /// The command readtrace runs with `-- COMMAND`: started with default signal handling, none
 /// of readtrace's capabilities and, under sudo, as the invoking user.
@@ -48,7 +49,7 @@ struct ChildProcess: Sendable {
                          groupBuffer.baseAddress, groupBuffer.count, &failure)
         }
         guard pid > 0 else {
-            throw ReadTraceError("run \(arguments[0]): \(String(cString: strerror(failure)))")
+            throw ReadTraceError("run \(arguments[0]): \(SystemCallError(errno: failure))")
         }
         self.pid = pid
     }
