@@ -8,7 +8,7 @@ enum BPFAvailability {
 
     static let unavailableReason: String? = {
         if geteuid() != 0 { return "not running as root" }
-        if !FileManager.default.fileExists(atPath: "/sys/kernel/btf/vmlinux") { return "the kernel has no BTF" }
+        if KernelFeatureReport.current?.features["btf"]?.supported == false { return "the kernel has no BTF" }
         return nil
     }()
 
