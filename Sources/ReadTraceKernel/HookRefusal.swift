@@ -5,10 +5,4 @@ import ReadTraceCore
 public enum HookRefusal: Error, Equatable, Sendable {
     case unsupported(HookKind, missing: KernelFeature)
     case failed(HookKind, KernelError)
-
-    public var hook: HookKind {
-        switch self {
-        case .unsupported(let hook, _), .failed(let hook, _): hook
-        }
-    }
 }

@@ -1,14 +1,4 @@
 import CBPF
-import Glibc
-
-/// Whether this kernel has a feature, as far as it could be probed.
-public enum FeatureSupport: Equatable, Sendable {
-    case supported
-    case unsupported
-    /// The probe could not run: no kernel BTF to look in, or it needs capabilities this
-    /// process lacks.
-    case undetermined
-}
 
 /// What the running kernel has, probed in one place for the tracer, the command and (through
 /// `readtrace features`) the tests and scripts. Everything but fentry is looked up in the

@@ -52,6 +52,9 @@ struct FeaturesCommand: ParsableCommand {
                 + feature.introducedIn.description.padding(toLength: 7, withPad: " ", startingAt: 0)
                 + here.padding(toLength: 9, withPad: " ", startingAt: 0) + what + "\n"
         }
+        for feature in features.missingThoughNewEnough {
+            text += "note: this kernel is \(feature.introducedIn) or later but has no \(KernelWording.noun(for: feature)) (a patched or stripped-down kernel?)\n"
+        }
         return text
     }
 }
