@@ -26,14 +26,17 @@ struct SignalAndOutputTests {
         let go = scratch.path + "/go"
         let dumpPath = scratch.path + "/command.json"
         // The command notes the Ctrl-C and carries on: it reads only after it.
+        let ready = scratch.path + "/ready"
         let script = """
             trap 'echo command-got-int >&2' INT
+            : > \(ready)
             while [ ! -e \(go) ]; do sleep 0.05; done
             \(Paths.workload) --file \(file) --chunk 5000 >/dev/null
             exit 5
             """
         let readtrace = try RunningProcess(Paths.readtrace, ["--json", dumpPath, "--quiet", "--", "/bin/sh", "-c", script])
-        try #require(readtrace.wait { readtrace.standardError.contains("tracing with") })
+        // The Ctrl-C goes once the command has set its trap.
+        try #require(readtrace.wait { FileManager.default.fileExists(atPath: ready) })
         kill(readtrace.pid, SIGINT)
         #expect(readtrace.wait { readtrace.standardError.contains("command-got-int") }, "the command gets the Ctrl-C")
         #expect(readtrace.standardError.contains("Ctrl-C passed to the command"))
