@@ -1,5 +1,6 @@
+// Names as the terminal tables show them, escaped: any process can choose them.
 extension TraceAggregate {
-    func comm(of pid: Int32) -> String { processes[pid]?.record.comm ?? "?" }
+    func comm(of pid: Int32) -> String { TerminalText.escaped(processes[pid]?.record.comm ?? "?") }
 
     /// "pod 0b9f3c2e-6d1a-…" or "ctr 4f5d9c1e2b3a"; a process outside any pod or container
     /// stands for itself.
@@ -14,7 +15,7 @@ extension TraceAggregate {
     }
 
     func tablePath(of file: FileID) -> String {
-        (files[file] ?? .unnamed(file)).tablePath
+        TerminalText.escaped((files[file] ?? .unnamed(file)).tablePath)
     }
 
     func isShown(_ file: FileID, by filter: PathFilter) -> Bool {

@@ -9,20 +9,32 @@ public struct FileLoad: Sendable {
     /// The block device the load read from: its file's, or for an overlay file the one below it.
     public var deviceName: String?
 
-    /// The file's name without its directories.
+    // Names as text shows them (`TerminalText`): whoever wrote the dump, or named the process
+    // or the file, chose them.
+
+    /// The file's name without its directories, escaped.
     public var fileName: String {
-        file.map { $0.path.split(separator: "/").last.map(String.init) ?? $0.path } ?? "file \(read.fileID)"
+        file.map { TerminalText.escaped($0.path.split(separator: "/").last.map(String.init) ?? $0.path) } ?? "file \(read.fileID)"
     }
+
+    /// The file's path, escaped (its name when the dump has no file for it).
+    public var shownPath: String { file.map { TerminalText.escaped($0.path) } ?? fileName }
+
+    /// The process name, escaped.
+    public var shownComm: String { TerminalText.escaped(process?.comm ?? "?") }
+
+    /// The pod or container, escaped.
+    public var shownGroup: String? { group.map(TerminalText.escaped) }
 
     /// "trtserver 4123 a.engine pod 0b9f3c2e", the pod or else the container beside the file.
     public var label: String {
-        "\(process?.comm ?? "?") \(read.pid) \(fileName)" + (group.map { " " + $0 } ?? "")
+        "\(shownComm) \(read.pid) \(fileName)" + (shownGroup.map { " " + $0 } ?? "")
     }
 
     /// The label in `width` characters: a long process name is cut, then the file name loses
     /// its middle, before the pod or container is cut.
     public func label(width: Int) -> String {
-        let comm = process?.comm ?? "?", group = group.map { " " + $0 } ?? ""
+        let comm = shownComm, group = shownGroup.map { " " + $0 } ?? ""
         let whole = "\(comm) \(read.pid) "
         let who = whole.count + fileName.count + group.count > width ? "\(TextFormat.fit(comm, width: 8)) \(read.pid) " : whole
         let room = width - who.count - group.count

@@ -26,7 +26,8 @@ public struct DumpReport {
     static let droppable = ["COMM", "MISS", "LOAD_S", "DISK"]
 
     public func render(_ dump: DumpDocument) -> String {
-        var lines = TextFormat.wrap("readtrace report: \(dump.host.hostname) (kernel \(dump.host.kernel)), started \(dump.startedAt), "
+        let host = TerminalText.escaped(dump.host.hostname), kernel = TerminalText.escaped(dump.host.kernel)
+        var lines = TextFormat.wrap("readtrace report: \(host) (kernel \(kernel)), started \(TerminalText.escaped(dump.startedAt)), "
             + "\(TextFormat.fixed(dump.durationSeconds, decimals: 1)) s traced with \(dump.hook.rawValue) hooks, "
             + "\(dump.eventsEmitted) events, \(dump.lostEvents) lost"
             + (dump.skippedProgramRuns > 0 ? ", \(dump.skippedProgramRuns) program runs skipped by the kernel" : ""), width: width, indent: 2)
@@ -50,7 +51,7 @@ public struct DumpReport {
         }
         lines.append("")
         lines.append(line(columns.map(\.title), file: Self.fileTitle))
-        lines += selection.shown.map { load in line(columns.map { $0.cell(load) }, file: load.file?.path ?? load.fileName) }
+        lines += selection.shown.map { load in line(columns.map { $0.cell(load) }, file: load.shownPath) }
         if let rest = selection.restLine("files", bytes: \.bytes) { lines.append(TextFormat.fit(rest + " (--top)", width: width)) }
         lines += TextFormat.wrap("Columns: BYTES read by the process (M = MiB, G = GiB); MISS brought into the page cache; DISK read "
             + "from the block device; LOAD_S from the first read until \(TextFormat.fixed(dump.loadedShare * 100, decimals: 0))% of the "
@@ -74,12 +75,12 @@ public struct DumpReport {
 
     /// The columns that leave FILE its minimum width, and the titles hidden to get there.
     func layout(for loads: [FileLoad]) -> (columns: [Column], hidden: [String]) {
-        let groupWidth = loads.compactMap { $0.group?.count }.max() ?? 0
+        let groupWidth = loads.compactMap { $0.shownGroup?.count }.max() ?? 0
         var columns = [
             Column(title: "PID", width: 7) { String($0.read.pid) },
-            Column(title: "COMM", width: 15, leftAligned: true) { $0.process?.comm ?? "?" },
+            Column(title: "COMM", width: 15, leftAligned: true) { $0.shownComm },
         ]
-        if groupWidth > 0 { columns.append(Column(title: "GROUP", width: max(groupWidth, 5), leftAligned: true) { $0.group ?? "" }) }
+        if groupWidth > 0 { columns.append(Column(title: "GROUP", width: max(groupWidth, 5), leftAligned: true) { $0.shownGroup ?? "" }) }
         columns += [
             Column(title: "BYTES", width: 6) { TextFormat.bytes($0.bytes) },
             Column(title: "MISS", width: 6) { TextFormat.bytes($0.read.cacheMissBytes + $0.read.mmapFaultBytes) },
