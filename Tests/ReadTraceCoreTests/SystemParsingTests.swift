@@ -63,15 +63,19 @@ struct SystemParsingTests {
         }
     }
 
-    @Test("programs are found the way execvp finds them")
+    @Test("programs are found the way execvp finds them; a file that cannot be run is told from no file")
     func executableSearch() {
-        #expect(ExecutableSearch.find("sh", path: "/nonexistent:/bin") == "/bin/sh")
-        #expect(ExecutableSearch.find("/bin/sh") == "/bin/sh")
-        #expect(ExecutableSearch.find("no-such-program-here", path: "/bin:/usr/bin") == nil)
+        #expect(ExecutableSearch.find("sh", path: "/nonexistent:/bin") == .found("/bin/sh"))
+        #expect(ExecutableSearch.find("/bin/sh") == .found("/bin/sh"))
+        #expect(ExecutableSearch.find("no-such-program-here", path: "/bin:/usr/bin") == .notFound)
+        #expect(ExecutableSearch.find("/nonexistent/program") == .notFound)
         let plainFile = "/tmp/readtrace-not-executable-\(getpid())"
         close(open(plainFile, O_CREAT | O_WRONLY, 0o644))
         defer { unlink(plainFile) }
-        #expect(ExecutableSearch.find(plainFile) == nil, "not executable")
+        #expect(ExecutableSearch.find(plainFile) == .notExecutable(plainFile))
+        #expect(ExecutableSearch.find("readtrace-not-executable-\(getpid())", path: "/nonexistent:/tmp") == .notExecutable(plainFile),
+                "found in PATH but not executable")
+        #expect(ExecutableSearch.find("/tmp") == .notExecutable("/tmp"), "a directory")
     }
 }
 

@@ -192,8 +192,15 @@ struct TraceSession {
         guard missingCapabilities.isEmpty else { throw ReadTraceError(KernelWording.missing(missingCapabilities)) }
         let features = KernelFeatures.probe()
         if let missing = features.missingRequirements.first { throw ReadTraceError(KernelWording.missingRequirement(missing)) }
-        if let program = options.command.first, ExecutableSearch.find(program) == nil {
-            throw ReadTraceError("cannot run \(program): no such executable (searched PATH)")
+        switch options.command.first.map({ ExecutableSearch.find($0) }) {
+        case .notFound:
+            let program = options.command[0]
+            throw ReadTraceError("cannot run \(program): \(program.contains("/") ? "no such file" : "no such command in PATH")",
+                                 exitCode: .commandNotFound)
+        case .notExecutable(let file):
+            throw ReadTraceError("cannot run \(options.command[0]): \(file) is not an executable file", exitCode: .commandNotExecutable)
+        case .found, nil:
+            break
         }
         if let missing = options.pids.first(where: { !ProcFS.processExists($0) }) {
             throw ReadTraceError("--pid \(missing): no such process")

@@ -2,14 +2,24 @@ import Glibc
 
 /// Finds a program the way execvp will: as given when it contains a slash, else in PATH.
 public enum ExecutableSearch {
-    public static func find(_ program: String, path: String? = getenv("PATH").map { String(cString: $0) }) -> String? {
-        if program.contains("/") { return isExecutableFile(program) ? program : nil }
-        let directories = (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false)
-        return directories.map { ($0.isEmpty ? "." : String($0)) + "/" + program }.first(where: isExecutableFile)
+    /// What execvp would make of a program name; shells exit 127 and 126 for the two failures.
+    public enum Outcome: Equatable, Sendable {
+        case found(String)
+        case notFound
+        /// Only files that cannot be run by that name (no execute permission, a directory): the first of them.
+        case notExecutable(String)
     }
 
-    private static func isExecutableFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && access(path, X_OK) == 0
+    public static func find(_ program: String, path: String? = getenv("PATH").map { String(cString: $0) }) -> Outcome {
+        let directories = (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false)
+        let candidates = program.contains("/") ? [program] : directories.map { ($0.isEmpty ? "." : String($0)) + "/" + program }
+        var unrunnable: String?
+        for candidate in candidates {
+            var info = stat()
+            guard stat(candidate, &info) == 0 else { continue }
+            if info.st_mode & S_IFMT == S_IFREG && access(candidate, X_OK) == 0 { return .found(candidate) }
+            unrunnable = unrunnable ?? candidate
+        }
+        return unrunnable.map(Outcome.notExecutable) ?? .notFound
     }
 }
