@@ -2,35 +2,41 @@ import ArgumentParser
 import Glibc
 import ReadTraceCore
 
-/// `readtrace report DUMP`: draws a saved dump again, offline, without root.
+/// `readtrace report DUMP`: draws a saved dump again, offline, without root. The dump is
+/// untrusted input: read with a size limit and checked before anything is drawn.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "readtrace report",
-        abstract: "Print a saved JSON dump: one line per load, the load timeline and the storm summary.")
+        abstract: "Print a saved JSON dump: one line per load, the load timeline and the storm summary.",
+        discussion: """
+            Exits 0 when the dump was shown, and 2 when it cannot be used (unreadable, larger than \
+            \(DumpFile.maximumBytes >> 20) MiB, not JSON, another schema version, or values no run can produce), \
+            with one line per problem naming the field. Status 1 is kept for findings.
+            """)
 
     @Argument(help: ArgumentHelp("A dump written by readtrace --json.", valueName: "dump"))
     var dumpPath: String
 
-    @Option(help: ArgumentHelp("Line width (default: the terminal's, or 160).", valueName: "columns"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Line width, 60 to 1000 (default: the terminal's, or 160).", valueName: "columns"))
     var width: Int?
 
-    @Option(help: ArgumentHelp("Show at most this many files (the largest); the rest are summed in one line.", valueName: "count"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Show at most this many files (the largest); the rest are summed in one line.", valueName: "count"))
     var top: Int?
 
     mutating func validate() throws {
-        if let width, width < 60 { throw ValidationError("--width must be at least 60") }
+        if let width, !(60...1000).contains(width) { throw ValidationError("--width must be from 60 to 1000, got \(width)") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1, got \(top)") }
     }
 
     func run() throws {
-        guard let bytes = ProcFS.readBytes(dumpPath) else {
-            throw ReadTraceError("cannot read \(dumpPath): \(SystemCallError(errno: errno))")
-        }
         let dump: DumpDocument
         do {
-            dump = try DumpDocument.decode(bytes)
-        } catch let failure as DumpDocument.DecodingFailure {
-            throw ReadTraceError("\(dumpPath): \(failure.description)")
+            dump = try DumpFile.read(dumpPath)
+        } catch {
+            // A line per problem, but not a line per entry of a large crafted dump.
+            let shown = error.problems.prefix(20) + (error.problems.count > 20 ? ["\(error.problems.count - 20) more problems"] : [])
+            throw ReadTraceError(shown.map { "\(dumpPath): \($0)" }.joined(separator: "\n"), exitCode: .unusableInput)
         }
         StandardStreams.writeOutput(DumpReport(width: width ?? Self.terminalColumns(), rowPolicy: RowPolicy(top: top)).render(dump))
     }
@@ -38,6 +44,6 @@ struct ReportCommand: ParsableCommand {
     static func terminalColumns() -> Int {
         var size = winsize()
         guard isatty(STDOUT_FILENO) != 0, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 160 }
-        return Int(size.ws_col)
+        return min(Int(size.ws_col), 1000)
     }
 }

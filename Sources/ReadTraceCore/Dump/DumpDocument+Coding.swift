@@ -32,27 +32,50 @@ extension DumpDocument {
         return encoder
     }
 
+    /// Why a dump cannot be used: one line per problem, each naming the field.
     public struct DecodingFailure: Error, CustomStringConvertible, Sendable {
-        public var description: String
+        public var problems: [String]
+        public var description: String { problems.joined(separator: "\n") }
+
+        init(_ problems: [String]) { self.problems = problems }
+        init(_ problem: String) { self.problems = [problem] }
     }
 
-    /// Reads a dump back; refuses corrupt input and other schema versions with one line.
-    public static func decode(_ bytes: [UInt8]) throws -> DumpDocument {
+    /// Reads a dump back and checks it (`DumpValidation`); refuses corrupt input, other schema
+    /// versions and impossible values with a line per problem.
+    public static func decode(_ bytes: [UInt8]) throws(DecodingFailure) -> DumpDocument {
         struct Version: Decodable {
             var schema_version: Int
         }
         let data = Data(bytes)
         guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
-            throw DecodingFailure(description: "not a readtrace dump (no schema_version in a JSON object)")
+            guard (try? JSONDecoder().decode(JSONValue.self, from: data)) != nil else {
+                throw DecodingFailure("not valid JSON")
+            }
+            throw DecodingFailure("not a readtrace dump (no schema_version in a JSON object)")
         }
         guard version.schema_version == currentSchemaVersion else {
-            throw DecodingFailure(description: "dump has schema version \(version.schema_version); this readtrace reads version \(currentSchemaVersion)")
+            throw DecodingFailure("dump has schema version \(version.schema_version); this readtrace reads version \(currentSchemaVersion)")
         }
+        let dump: DumpDocument
         do {
-            return try JSONDecoder().decode(DumpDocument.self, from: data)
+            dump = try JSONDecoder().decode(DumpDocument.self, from: data)
         } catch {
-            throw DecodingFailure(description: "corrupt readtrace dump: \(error)")
+            // JSONDecoder names neither the field nor the value of a number that does not fit:
+            // decode the tree again to say which.
+            do {
+                let tree = try JSONDecoder().decode(JSONValue.self, from: data)
+                _ = try DumpDocument(from: JSONValueDecoder(tree))
+            } catch let mismatch as JSONValueDecoder.Mismatch {
+                throw DecodingFailure(mismatch.description)
+            } catch {
+                throw DecodingFailure("not valid JSON")
+            }
+            throw DecodingFailure("corrupt readtrace dump")
         }
+        let problems = DumpValidation(dump).problems
+        guard problems.isEmpty else { throw DecodingFailure(problems) }
+        return dump
     }
 
     static func seconds(_ nanoseconds: UInt64, since start: UInt64) -> Double {

@@ -1,0 +1,157 @@
+/// What a dump must satisfy beyond its JSON types before anything is drawn from it: ids
+/// that refer to entries, numbers that are finite and in the range a run can produce. A dump
+/// is input anyone can hand to `readtrace report`; every problem becomes one line naming the
+/// field ("reads[3].file_id: 999 refers to no file").
+struct DumpValidation {
+    /// No run lasts longer (about three years); keeps every time, and the columns drawn from it, in range.
+    static let maximumSeconds = 1e8
+    /// The dump's times are in milliseconds at the coarsest: a run is 0 or at least this long.
+    static let shortestRun = 0.001
+    /// Byte counts above 2^53 (8 PiB) are not a real run's, and are where doubles stop being exact.
+    static let maximumBytes: UInt64 = 1 << 53
+    /// A latency or wait in microseconds: at most the longest run.
+    static let maximumMicroseconds = maximumSeconds * 1e6
+    /// Rates (MiB/s, IO/s, queue depth, %): far above any device's.
+    static let maximumRate = 1e12
+    /// A timeline holds at most 1000 buckets when written; a hundred times that is not a dump's.
+    static let maximumBuckets = 100_000
+
+    private(set) var problems: [String] = []
+
+    init(_ dump: DumpDocument) {
+        check(dump)
+    }
+
+    private mutating func problem(_ field: String, _ text: String) {
+        problems.append("\(field): \(text)")
+    }
+
+    private mutating func seconds(_ field: String, _ value: Double, upTo limit: Double = maximumSeconds) {
+        if !value.isFinite || value < 0 || value > limit {
+            problem(field, "\(value) is not a time from 0 to \(limit) s")
+        }
+    }
+
+    private mutating func amount(_ field: String, _ value: Double, upTo limit: Double) {
+        if !value.isFinite || value < 0 || value > limit {
+            problem(field, "\(value) is not a number from 0 to \(limit)")
+        }
+    }
+
+    private mutating func bytes(_ field: String, _ value: UInt64) {
+        if value > Self.maximumBytes { problem(field, "\(value) bytes is more than a run can read (\(Self.maximumBytes))") }
+    }
+
+    private mutating func latency(_ field: String, _ latency: DumpDocument.Latency) {
+        for (name, value) in [("p50", latency.p50), ("p90", latency.p90), ("p99", latency.p99), ("max", latency.max), ("total", latency.total)] {
+            amount("\(field).\(name)", value, upTo: Self.maximumMicroseconds)
+        }
+    }
+
+    private mutating func check(_ dump: DumpDocument) {
+        let duration = dump.durationSeconds
+        if !duration.isFinite || duration < 0 || duration > Self.maximumSeconds || (duration > 0 && duration < Self.shortestRun) {
+            problem("duration_s", "\(duration) is not 0 or a time from \(Self.shortestRun) to \(Self.maximumSeconds) s")
+        }
+        if !(dump.loadedShare > 0 && dump.loadedShare <= 1) {
+            problem("loaded_share", "\(dump.loadedShare) is not a share above 0 and at most 1")
+        }
+        if HookKind(rawValue: dump.hook) == nil {
+            problem("hook", "'\(dump.hook)' is not one of \(HookKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if dump.diskstatsSkippedLines < 0 { problem("diskstats_skipped_lines", "\(dump.diskstatsSkippedLines) is negative") }
+
+        var pids = Set<Int32>()
+        for (index, process) in dump.processes.enumerated() {
+            let field = "processes[\(index)]"
+            if process.pid <= 0 { problem("\(field).pid", "\(process.pid) is not a process id") }
+            if !pids.insert(process.pid).inserted { problem("\(field).pid", "\(process.pid) is listed twice") }
+            if process.parentPid < 0 { problem("\(field).parent_pid", "\(process.parentPid) is negative") }
+        }
+        var fileIDs = Set<Int>()
+        for (index, file) in dump.files.enumerated() {
+            let field = "files[\(index)]"
+            if file.fileID < 1 { problem("\(field).file_id", "\(file.fileID) is not an id (from 1)") }
+            if !fileIDs.insert(file.fileID).inserted { problem("\(field).file_id", "\(file.fileID) is listed twice") }
+            bytes("\(field).size_bytes", file.sizeBytes)
+        }
+        for (index, read) in dump.reads.enumerated() {
+            check(read, field: "reads[\(index)]", pids: pids, fileIDs: fileIDs)
+        }
+        for (index, device) in dump.devices.enumerated() {
+            check(device, field: "devices[\(index)]")
+        }
+    }
+
+    private mutating func check(_ read: DumpDocument.Read, field: String, pids: Set<Int32>, fileIDs: Set<Int>) {
+        if !pids.contains(read.pid) { problem("\(field).pid", "\(read.pid) refers to no process") }
+        if !fileIDs.contains(read.fileID) { problem("\(field).file_id", "\(read.fileID) refers to no file") }
+        for (name, value) in [("read_bytes", read.readBytes), ("cache_miss_bytes", read.cacheMissBytes),
+                              ("mmap_fault_bytes", read.mmapFaultBytes), ("block_read_bytes", read.blockReadBytes)] {
+            bytes("\(field).\(name)", value)
+        }
+        seconds("\(field).first_read_s", read.firstReadSeconds)
+        seconds("\(field).last_read_s", read.lastReadSeconds)
+        if read.firstReadSeconds > read.lastReadSeconds {
+            problem("\(field).last_read_s", "\(read.lastReadSeconds) is before first_read_s (\(read.firstReadSeconds))")
+        }
+        if let load = read.loadSeconds {
+            seconds("\(field).load_s", load, upTo: max(0, Self.maximumSeconds - read.firstReadSeconds))
+        }
+        seconds("\(field).span_s", read.spanSeconds)
+        amount("\(field).throughput_mib_s", read.throughputMiBPerSecond, upTo: Self.maximumRate)
+        for (name, fraction) in [("in_read_fraction", read.inReadFraction), ("device_wait_fraction", read.deviceWaitFraction)] {
+            if let fraction { amount("\(field).\(name)", fraction, upTo: 1) }
+        }
+        latency("\(field).block_latency_us", read.blockLatencyMicroseconds)
+        latency("\(field).block_service_us", read.blockServiceMicroseconds)
+        if let calls = read.latencyMicroseconds { latency("\(field).latency_us", calls) }
+
+        let timeline = read.timeline
+        let bucket = timeline.bucketSeconds
+        if !bucket.isFinite || bucket < Self.shortestRun || bucket > Self.maximumSeconds {
+            problem("\(field).timeline.bucket_s", "\(bucket) is not a bucket width from \(Self.shortestRun) to \(Self.maximumSeconds) s")
+        } else if timeline.readBytes.count > Self.maximumBuckets || Double(timeline.readBytes.count) * bucket > Self.maximumSeconds + bucket {
+            problem("\(field).timeline.read_bytes", "\(timeline.readBytes.count) buckets of \(bucket) s reach past \(Self.maximumSeconds) s")
+        }
+        if timeline.blockReadBytes.count > Self.maximumBuckets {
+            problem("\(field).timeline.block_read_bytes", "\(timeline.blockReadBytes.count) buckets are more than a dump holds")
+        }
+        for (name, series, total) in [("read_bytes", timeline.readBytes, read.readBytes),
+                                      ("block_read_bytes", timeline.blockReadBytes, read.blockReadBytes)] {
+            var sum: UInt64 = 0
+            let overflowed = series.contains { count in
+                let (next, overflow) = sum.addingReportingOverflow(count)
+                sum = next
+                return overflow
+            }
+            if overflowed || sum > total {
+                problem("\(field).timeline.\(name)", "its buckets add up to more than the entry's \(name) (\(total))")
+            }
+        }
+    }
+
+    private mutating func check(_ device: DumpDocument.Device, field: String) {
+        // /proc/diskstats separates fields with blanks, so a device name holds none, nor any control character.
+        if device.name.isEmpty || device.name.unicodeScalars.contains(where: { $0.properties.isWhitespace || TerminalText.isControl($0) }) {
+            problem("\(field).name", "'\(device.name)' is not a device name")
+        }
+        var previous = 0.0
+        for (index, sample) in device.samples.enumerated() {
+            let sampleField = "\(field).samples[\(index)]"
+            seconds("\(sampleField).t_s", sample.seconds)
+            if sample.seconds < previous { problem("\(sampleField).t_s", "\(sample.seconds) is before the sample before it (\(previous))") }
+            previous = max(previous, sample.seconds)
+            for (name, value) in [("read_iops", sample.readIOPS), ("write_iops", sample.writeIOPS), ("read_mib_s", sample.readMiBPerSecond),
+                                  ("write_mib_s", sample.writeMiBPerSecond), ("read_await_ms", sample.readAwaitMilliseconds),
+                                  ("write_await_ms", sample.writeAwaitMilliseconds), ("queue_depth", sample.queueDepth),
+                                  ("util_pct", sample.utilizationPercent)] {
+                amount("\(sampleField).\(name)", value, upTo: Self.maximumRate)
+            }
+        }
+        for (name, value) in [("read_await_ms", device.totals.readAwaitMilliseconds), ("write_await_ms", device.totals.writeAwaitMilliseconds),
+                              ("util_pct", device.totals.utilizationPercent)] {
+            amount("\(field).totals.\(name)", value, upTo: Self.maximumRate)
+        }
+    }
+}
