@@ -9,17 +9,17 @@ struct DemoCommand: ParsableCommand {
         commandName: "readtrace demo",
         abstract: "Stage a pod storm and trace it: N trtserver pods load their engine files at once.",
         discussion: """
-            Makes an ext4 filesystem on a loop device (reading its image with direct IO, so loads reach
-            the disk), writes one engine file per pod, makes pod-shaped cgroups, drops the files' pages
-            and starts one reader named trtserver per pod at the same moment. Shows the live view, then
-            the summary, the load timeline and the storm summary. Removes everything it made on every
+            Makes an ext4 filesystem on a loop device (reading its image with direct IO, so loads reach \
+            the disk), writes one engine file per pod, makes pod-shaped cgroups, drops the files' pages \
+            and starts one reader named trtserver per pod at the same moment. Shows the live view, then \
+            the summary, the load timeline and the storm summary. Removes everything it made on every \
             exit, Ctrl-C included. Needs root.
             """)
 
-    @Option(help: ArgumentHelp("How many pods load at once (1-16).", valueName: "count"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("How many pods load at once (1-16).", valueName: "count"))
     var pods = 4
 
-    @Option(help: ArgumentHelp("Size of each pod's engine file (256M, 1G).", valueName: "size"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Size of each pod's engine file (256M, 1G).", valueName: "size"))
     var size = ByteCount(bytes: 256 << 20)
 
     @OptionGroup(title: "Outputs")

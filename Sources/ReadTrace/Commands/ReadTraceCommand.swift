@@ -8,22 +8,33 @@ public struct ReadTraceCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "readtrace",
         abstract: "Show which processes read which files, how many bytes and how fast, live.",
+        usage: """
+            readtrace [<options>] [-- <command> ...]
+            readtrace report <dump> [--width <columns>]
+            readtrace demo [--pods <count>] [--size <size>] [<outputs>]
+            readtrace features
+            readtrace help [report | demo | features]
+            """,
+        // Paragraphs are single lines (continued with \) so the help wraps them to the terminal.
         discussion: """
-            Counts every read(2), pread64(2), readv(2), preadv(2) and preadv2(2) of a regular file
-            with the bytes actually returned and the time the call took, per process and file.
-            Filters (--comm, --pid, --cgroup, --pod, --container) are applied in the kernel; several
-            values of one filter match any of them, different filters must all match (--cgroup, --pod
-            and --container are one filter: a process in any of those cgroups matches). Processes that start later and
-            match are traced too. Runs until --duration, Ctrl-C or SIGTERM, then prints a summary.
+            Counts every read(2), pread64(2), readv(2), preadv(2) and preadv2(2) of a regular file with the bytes \
+            actually returned and the time the call took, per process and file. Filters (--comm, --pid, --cgroup, \
+            --pod, --container) are applied in the kernel; several values of one filter match any of them, different \
+            filters must all match (--cgroup, --pod and --container are one filter: a process in any of those cgroups \
+            matches). Processes that start later and match are traced too. Runs until --duration, Ctrl-C or SIGTERM, \
+            then prints a summary.
 
             Examples:
               sudo readtrace --comm trtserver
               sudo readtrace --cgroup /kubepods.slice --path '*.engine' --json load.json
               sudo readtrace --duration 30s --sort total
               sudo readtrace --json run.json -- python3 load_model.py
-              readtrace report run.json     (a saved dump again: loads, timeline, storm summary)
-              sudo readtrace demo           (a staged pod storm on a loop device, traced)
+              readtrace report run.json     (a saved dump again, offline)
+              sudo readtrace demo           (a staged pod storm, traced)
               readtrace features            (what this kernel has of what readtrace uses)
+
+            Exit status: that of the command after --; 127 when it is not found and 126 when it cannot be run; 64 \
+            for a bad option; 1 when tracing fails. readtrace report exits 2 when the dump cannot be used.
             """,
         version: ReadTraceVersion.current
     )
@@ -63,16 +74,24 @@ public struct ReadTraceCommand: ParsableCommand {
         return options
     }
 
-    /// Like ParsableCommand.main, but every failure is one line on standard error. `report`,
-    /// `demo` or `features` as the first argument runs that subcommand.
+    /// The subcommands, by hand: `readtrace -- COMMAND` must stay the root command's.
+    static let subcommands: [(name: String, command: ParsableCommand.Type)] = [
+        ("report", ReportCommand.self), ("demo", DemoCommand.self), ("features", FeaturesCommand.self),
+    ]
+
+    /// Like ParsableCommand.main, but every failure is a line per problem on standard error.
+    /// `report`, `demo`, `features` or `help` as the first argument runs that subcommand.
     public static func main(_ arguments: [String]? = nil) -> Never {
         let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
+        let subcommand = subcommands.first { $0.name == arguments.first }
+        let hint = " (see 'readtrace help\(subcommand.map { " " + $0.name } ?? "")')"
         do {
-            // Subcommands by hand: `readtrace -- COMMAND` must stay the root command's.
-            let subcommands: [String: ParsableCommand.Type] = ["report": ReportCommand.self, "demo": DemoCommand.self,
-                                                               "features": FeaturesCommand.self]
-            if let name = arguments.first, let subcommand = subcommands[name] {
-                var command = try subcommand.parseAsRoot(Array(arguments.dropFirst()))
+            if arguments.first == "help" {
+                StandardStreams.writeOutput(try helpText(for: Array(arguments.dropFirst())))
+                Glibc.exit(0)
+            }
+            if let subcommand {
+                var command = try subcommand.command.parseAsRoot(Array(arguments.dropFirst()))
                 try command.run()
                 Glibc.exit(0)
             }
@@ -80,7 +99,7 @@ public struct ReadTraceCommand: ParsableCommand {
             try command.run()
             Glibc.exit(0)
         } catch let error as ReadTraceError {
-            fail(error.description, code: 1)
+            fail(error.description, code: error.exitCode.rawValue)
         } catch let error as KernelError {
             fail(KernelWording.sentence(for: error), code: 1)
         } catch let refusal as HookRefusal {
@@ -88,15 +107,36 @@ public struct ReadTraceCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }
-            fail(message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments",
-                 hint: " (see 'readtrace --help')", code: code.rawValue)
+            fail(errorLine(for: error), hint: hint, code: code.rawValue)
         }
     }
 
+    /// `readtrace help [SUBCOMMAND]`.
+    static func helpText(for arguments: [String]) throws -> String {
+        guard let name = arguments.first else { return helpMessage() + "\n" }
+        guard arguments.count == 1, let subcommand = subcommands.first(where: { $0.name == name }) else {
+            throw ValidationError("help: no subcommand '\(arguments.joined(separator: " "))'; "
+                + "there are \(subcommands.map(\.name).joined(separator: ", "))")
+        }
+        return subcommand.command.helpMessage() + "\n"
+    }
+
+    /// The parser's message on one line: a list of valid values it puts on lines of its own
+    /// ("Please provide one of the following:\n  - bytes\n  - total") joins the first.
+    static func errorLine(for error: any Error) -> String {
+        let lines = message(for: error).split(separator: "\n").map { $0.trimmingPrefix(while: \.isWhitespace) }
+        guard let first = lines.first else { return "invalid arguments" }
+        let listed = lines.dropFirst().map { String($0.hasPrefix("- ") ? $0.dropFirst(2) : $0) }
+        return listed.isEmpty ? String(first) : first + " " + listed.joined(separator: ", ")
+    }
+
+    /// Writes each line of `message` as "readtrace: …", escaped: messages quote paths, names and
+    /// values that a terminal must not act on.
     private static func fail(_ message: String, hint: String = "", code: Int32) -> Never {
-        var line = message
-        if line.hasPrefix("Error: ") { line.removeFirst("Error: ".count) }
-        StandardStreams.writeError("readtrace: \(line)\(hint)\n")
+        var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.first?.hasPrefix("Error: ") == true { lines[0].removeFirst("Error: ".count) }
+        if !lines.isEmpty { lines[lines.count - 1] += hint }
+        StandardStreams.writeError(lines.map { "readtrace: \(TerminalText.escaped($0))\n" }.joined())
         Glibc.exit(code)
     }
 }

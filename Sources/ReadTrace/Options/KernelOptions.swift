@@ -4,7 +4,7 @@ import ReadTraceKernel
 
 /// How the kernel side runs: the hooks and the ring buffer.
 struct KernelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Kernel hooks: fentry (fastest) or kprobe on the VFS read functions, tracepoint (syscall tracepoints), "
             + "or auto (the fastest of those that loads, and why). light (6.10+) uses the page cache's tracepoint "
             + "instead of any syscall tracepoint, whose cost every process on the node pays: buffered reads in whole "
@@ -13,7 +13,7 @@ struct KernelOptions: ParsableArguments {
     var hook = TraceOptions().hook
 
 
-    @Option(name: .customLong("buffer-size"), help: ArgumentHelp(
+    @Option(name: .customLong("buffer-size"), parsing: .unconditional, help: ArgumentHelp(
         "Size of the kernel's ring buffer: a power of two from 4K to 1G.",
         discussion: "Records that find it full are counted as lost and reported.", valueName: "size"))
     var bufferSize = TraceOptions().bufferSize
@@ -27,7 +27,7 @@ struct KernelOptions: ParsableArguments {
         visibility: .hidden))
     var emptyReadHooks = false
 
-    @Option(name: .customLong("record-stream"), help: ArgumentHelp(
+    @Option(name: .customLong("record-stream"), parsing: .unconditional, help: ArgumentHelp(
         "For tests and bug reports: write every ring-buffer record as the kernel sent it to this file.",
         visibility: .hidden))
     var recordStream: String?

@@ -4,16 +4,16 @@ import ReadTraceCore
 /// Files written when tracing ends. A new output is a `RunOutput` type and one option here: the
 /// session collects every option of this group whose value is an output.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"),
             transform: JSONDumpOutput.init(path:))
     var json: JSONDumpOutput?
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Write a self-contained HTML report (timeline, device tracks, tables) to this file when tracing ends.",
         valueName: "path"), transform: HTMLReportOutput.init(path:))
     var html: HTMLReportOutput?
 
-    @Option(name: .customLong("trace-events"), help: ArgumentHelp(
+    @Option(name: .customLong("trace-events"), parsing: .unconditional, help: ArgumentHelp(
         "Write the run as Chrome trace-event JSON to this file (opens in Perfetto UI and chrome://tracing).",
         valueName: "path"), transform: TraceEventsOutput.init(path:))
     var traceEvents: TraceEventsOutput?

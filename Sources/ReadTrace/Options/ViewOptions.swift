@@ -3,27 +3,27 @@ import ReadTraceCore
 
 /// What the live view, the summary and the loads show, and for how long.
 struct ViewOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
     var interval = TraceOptions().interval
 
-    @Option(help: ArgumentHelp("Stop after this long (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this long (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
     var duration: TimeSpan?
 
-    @Option(help: ArgumentHelp("Order rows by \(SortKey.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "key"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Order rows by \(SortKey.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "key"))
     var sort = TraceOptions().sort
 
-    @Option(name: .customLong("group-by"), help: ArgumentHelp(
+    @Option(name: .customLong("group-by"), parsing: .unconditional, help: ArgumentHelp(
         "Rows of the live view and the summary stand for a process, or for all processes of a container or a pod.",
         valueName: "process|container|pod"))
     var groupBy = TraceOptions().groupBy
 
 
-    @Option(name: .customLong("loaded-at"), help: ArgumentHelp(
+    @Option(name: .customLong("loaded-at"), parsing: .unconditional, help: ArgumentHelp(
         "A process has loaded a file once it has read this percentage of the file's size (1-100).",
         discussion: "Sets load_s in the dump and the end of each load in the timeline.", valueName: "percent"))
     var loadedAtPercent = TraceOptions().loadedShare * 100
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Devices shown (from /proc/diskstats, as iostat -x computes them): auto (those holding the traced files), all (those with IO), or a comma-separated list of names.",
         valueName: "auto|all|names"))
     var devices = TraceOptions().devices
@@ -32,19 +32,19 @@ struct ViewOptions: ParsableArguments {
     @Flag(help: "Print nothing on standard output while tracing, nor the summary.")
     var quiet = false
 
-    @Option(help: ArgumentHelp("Show at most this many rows; the rest are summed in one line.", valueName: "count"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Show at most this many rows; the rest are summed in one line.", valueName: "count"))
     var top: Int?
 
-    @Option(name: .customLong("min-bytes"), help: ArgumentHelp(
+    @Option(name: .customLong("min-bytes"), parsing: .unconditional, help: ArgumentHelp(
         "Sum rows that read less than this with the rest (4K, 1M, 2G).", valueName: "size"))
     var minimumBytes = ByteCount(bytes: 0)
 
-    @Option(name: .customLong("hide-idle"), help: ArgumentHelp(
+    @Option(name: .customLong("hide-idle"), parsing: .unconditional, help: ArgumentHelp(
         "Hide live-view rows that have read nothing for this long (10s, 2m); they come back when they read.",
         valueName: "time"))
     var hideIdle: TimeSpan?
 
-    @Option(name: .customLong("min-load-size"), help: ArgumentHelp(
+    @Option(name: .customLong("min-load-size"), parsing: .unconditional, help: ArgumentHelp(
         "Files at least this large count as loads in the timeline and the storm summary; model files (.engine, .safetensors, .gguf, …) count whatever their size.",
         valueName: "size"))
     var minimumLoadSize = TraceOptions().minimumLoadSize
@@ -54,13 +54,19 @@ struct ViewOptions: ParsableArguments {
             throw ValidationError("--top must be at least 1, got \(top)")
         }
         if interval.nanoseconds < 10_000_000 {
-            throw ValidationError("--interval must be at least 10ms")
+            throw ValidationError("--interval must be at least 10ms, got \(interval)")
         }
         if !(loadedAtPercent > 0 && loadedAtPercent <= 100) {
             throw ValidationError("--loaded-at must be a percentage above 0 and at most 100, got \(loadedAtPercent)")
         }
         if let duration, duration.nanoseconds == 0 {
-            throw ValidationError("--duration must be longer than 0")
+            throw ValidationError("--duration must be longer than 0, got \(duration)")
+        }
+        if case .named(let names) = devices {
+            let known = Set(DiskStats.read().entries.map(\.name))
+            if let unknown = names.first(where: { !known.contains($0) }) {
+                throw ValidationError("--devices \(unknown): no such device in /proc/diskstats; there are \(known.sorted().joined(separator: ", ")) (or auto, all)")
+            }
         }
     }
 

@@ -32,4 +32,37 @@ public struct PathFilter: Sendable {
             buffer.withMemoryRebound(to: CChar.self) { Glibc.fnmatch(pattern, $0.baseAddress!, 0) == 0 }
         }
     }
+
+    /// Why `pattern` is not a glob fnmatch would take as meant, or nil: glibc reads an unclosed
+    /// `[` or a trailing backslash as literal text, which silently matches nothing.
+    public static func problem(in pattern: String) -> String? {
+        if pattern.isEmpty { return "an empty glob matches no file" }
+        var characters = pattern.makeIterator()
+        while let character = characters.next() {
+            switch character {
+            case "\\":
+                if characters.next() == nil { return "the glob ends in a lone backslash" }
+            case "[":
+                // A set: "]" right after "[" (or "[!", "[^") is a member, not its end.
+                var member = characters.next()
+                if member == "!" || member == "^" { member = characters.next() }
+                if member == "]" { member = characters.next() }
+                while let inside = member, inside != "]" { member = characters.next() }
+                if member == nil { return "the glob has a '[' that is never closed" }
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    /// A glob matching every file below `directory` (a path without glob characters of its own).
+    public static func pattern(below directory: String) -> String {
+        var escaped = ""
+        for character in directory {
+            if "*?[\\".contains(character) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return (escaped.hasSuffix("/") ? escaped : escaped + "/") + "*"
+    }
 }
