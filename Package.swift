@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // C boundary: libbpf, the generated skeleton, CBPF_ shims.
@@ -34,7 +35,9 @@ let package = Package(
         .executableTarget(name: "ReadTraceMain", dependencies: ["ReadTrace"]),
         // Known read patterns for the integration tests and the benchmark.
         .executableTarget(name: "ReadWorkload"),
-        .testTarget(name: "ReadTraceCoreTests", dependencies: ["ReadTraceCore"]),
+        .testTarget(name: "ReadTraceCoreTests", dependencies: [
+            "ReadTraceCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "ReadTraceKernelTests", dependencies: ["ReadTraceKernel", "ReadTraceCore", "CBPF"], exclude: ["Fixtures"]),
         .testTarget(name: "ReadTraceCommandTests", dependencies: ["ReadTrace"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ReadTraceCore"]),

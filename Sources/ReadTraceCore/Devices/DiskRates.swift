@@ -17,7 +17,7 @@ public struct DiskRates: Sendable, Equatable {
     /// Share of the time with a request in flight: Δio_ticks / Δt, at most 100.
     public var utilizationPercent: Double
 
-    public var hadIO: Bool { readIOs + writeIOs > 0 }
+    public var hadIO: Bool { readIOs > 0 || writeIOs > 0 }
 
     public init(from earlier: DiskCounters, to later: DiskCounters, seconds: Double) {
         let reads = Self.delta(earlier.reads, later.reads)
@@ -26,8 +26,8 @@ public struct DiskRates: Sendable, Equatable {
         self.seconds = seconds
         readIOs = reads
         writeIOs = writes
-        readBytes = Self.delta(earlier.sectorsRead, later.sectorsRead) * 512
-        writeBytes = Self.delta(earlier.sectorsWritten, later.sectorsWritten) * 512
+        readBytes = Self.bytes(sectors: Self.delta(earlier.sectorsRead, later.sectorsRead))
+        writeBytes = Self.bytes(sectors: Self.delta(earlier.sectorsWritten, later.sectorsWritten))
         readIOsPerSecond = seconds > 0 ? Double(reads) / seconds : 0
         writeIOsPerSecond = seconds > 0 ? Double(writes) / seconds : 0
         readMiBPerSecond = seconds > 0 ? Double(readBytes) / 1_048_576 / seconds : 0
@@ -37,6 +37,13 @@ public struct DiskRates: Sendable, Equatable {
         queueDepth = milliseconds > 0 ? Double(Self.delta(earlier.weightedMilliseconds, later.weightedMilliseconds)) / milliseconds : 0
         utilizationPercent = milliseconds > 0
             ? min(100, Double(Self.delta(earlier.ioMilliseconds, later.ioMilliseconds)) / milliseconds * 100) : 0
+    }
+
+    /// 512-byte sectors in bytes; a delta no device can have (a counter that went backwards
+    /// past 2^32) saturates instead of trapping.
+    static func bytes(sectors: UInt64) -> UInt64 {
+        let (bytes, overflow) = sectors.multipliedReportingOverflow(by: 512)
+        return overflow ? .max : bytes
     }
 
     /// A counter's growth. A smaller later value means the counter wrapped: at 2^32 where the

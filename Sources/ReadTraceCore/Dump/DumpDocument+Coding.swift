@@ -41,6 +41,8 @@ extension DumpDocument {
         init(_ problem: String) { self.problems = [problem] }
     }
 
+    static let unparsable = "not JSON that can be read: a syntax error, a number beyond a double's range or an escape that is no character"
+
     /// Reads a dump back and checks it (`DumpValidation`); refuses corrupt input, other schema
     /// versions and impossible values with a line per problem.
     public static func decode(_ bytes: [UInt8]) throws(DecodingFailure) -> DumpDocument {
@@ -49,9 +51,7 @@ extension DumpDocument {
         }
         let data = Data(bytes)
         guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
-            guard (try? JSONDecoder().decode(JSONValue.self, from: data)) != nil else {
-                throw DecodingFailure("not valid JSON")
-            }
+            guard (try? JSONDecoder().decode(JSONValue.self, from: data)) != nil else { throw DecodingFailure(unparsable) }
             throw DecodingFailure("not a readtrace dump (no schema_version in a JSON object)")
         }
         guard version.schema_version == currentSchemaVersion else {
@@ -69,7 +69,7 @@ extension DumpDocument {
             } catch let mismatch as JSONValueDecoder.Mismatch {
                 throw DecodingFailure(mismatch.description)
             } catch {
-                throw DecodingFailure("not valid JSON")
+                throw DecodingFailure(unparsable)
             }
             throw DecodingFailure("corrupt readtrace dump")
         }

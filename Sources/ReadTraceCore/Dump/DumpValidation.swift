@@ -57,7 +57,7 @@ struct DumpValidation {
             problem("loaded_share", "\(dump.loadedShare) is not a share above 0 and at most 1")
         }
         if HookKind(rawValue: dump.hook) == nil {
-            problem("hook", "'\(dump.hook)' is not one of \(HookKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            problem("hook", "not one of \(HookKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if dump.diskstatsSkippedLines < 0 { problem("diskstats_skipped_lines", "\(dump.diskstatsSkippedLines) is negative") }
 
@@ -134,7 +134,7 @@ struct DumpValidation {
     private mutating func check(_ device: DumpDocument.Device, field: String) {
         // /proc/diskstats separates fields with blanks, so a device name holds none, nor any control character.
         if device.name.isEmpty || device.name.unicodeScalars.contains(where: { $0.properties.isWhitespace || TerminalText.isControl($0) }) {
-            problem("\(field).name", "'\(device.name)' is not a device name")
+            problem("\(field).name", "not a device name (empty, or with a blank or a control character)")
         }
         var previous = 0.0
         for (index, sample) in device.samples.enumerated() {
