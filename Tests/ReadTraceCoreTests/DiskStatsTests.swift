@@ -99,6 +99,19 @@ struct DiskStatsTests {
         #expect(DiskRates.delta(UInt64.max - 1, 3) == 5, "64-bit wrap")
     }
 
+    /// Found by the property-based run: a sector count that went backwards past 2^32 (a
+    /// device reused under the same name) trapped multiplying the wrapped delta by 512.
+    @Test("a sector count that went backwards gives saturated bytes, not a trap")
+    func sectorsBackwards() {
+        var before = DiskCounters(), after = DiskCounters()
+        before.sectorsRead = 1 << 40
+        after.sectorsRead = 1
+        before.reads = 9_000_000_000
+        after.reads = 1
+        let rates = DiskRates(from: before, to: after, seconds: 1)
+        #expect(rates.readBytes == .max && rates.readMiBPerSecond.isFinite && rates.hadIO)
+    }
+
     @Test("devices appearing and disappearing between samples are handled")
     func deviceChurn() throws {
         var history = DeviceHistory(startNanoseconds: 0)

@@ -33,7 +33,7 @@ extension DumpDocument {
     }
 
     /// Why a dump cannot be used: one line per problem, each naming the field.
-    public struct DecodingFailure: Error, CustomStringConvertible, Sendable {
+    public struct DecodingFailure: Error, CustomStringConvertible, Sendable, Equatable {
         public var problems: [String]
         public var description: String { problems.joined(separator: "\n") }
 

@@ -76,6 +76,8 @@ public enum TextFormat {
         var factor = 1.0
         for _ in 0..<decimals { factor *= 10 }
         let rounded = (abs(value) * factor).rounded()
+        // A figure no whole number of UInt64 holds comes from a crafted dump, not a run: shown, never a trap.
+        guard rounded < 0x1p63 else { return "\(value)" }
         let whole = UInt64(rounded / factor)
         let fraction = UInt64(rounded - Double(whole) * factor)
         let sign = value < 0 && rounded > 0 ? "-" : ""
