@@ -8,6 +8,7 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "readtrace demo",
         abstract: "Stage a pod storm and trace it: N trtserver pods load their engine files at once.",
+        usage: "readtrace demo [--pods <count>] [--size <size>] [<outputs>]",
         discussion: """
             Makes an ext4 filesystem on a loop device (reading its image with direct IO, so loads reach \
             the disk), writes one engine file per pod, makes pod-shaped cgroups, drops the files' pages \

@@ -49,8 +49,12 @@ struct FilterOptions: ParsableArguments {
             throw ValidationError("--comm needs a name, got '\(empty)'")
         }
         comms = comms.map { String(decoding: $0.utf8.prefix(15), as: UTF8.self) }
-        if let bad = (pods + containers).first(where: { $0.isEmpty || !$0.allSatisfy { $0.isHexDigit || $0 == "-" || $0 == "_" } }) {
-            throw ValidationError("--pod and --container take a uid or id (or its start) in hex digits, got '\(bad)'")
+        // A pod uid is hex digits in dashed groups (underscores under the systemd driver); a container id is hex digits.
+        if let bad = pods.first(where: { $0.first?.isHexDigit != true || !$0.allSatisfy { $0.isHexDigit || $0 == "-" || $0 == "_" } }) {
+            throw ValidationError("--pod takes a pod uid (or its start) in hex digits and dashes, got '\(bad)'")
+        }
+        if let bad = containers.first(where: { $0.isEmpty || !$0.allSatisfy(\.isHexDigit) }) {
+            throw ValidationError("--container takes a container id (or its start) in hex digits, got '\(bad)'")
         }
         if let bad = pids.first(where: { $0 <= 0 }) {
             throw ValidationError("--pid must be a positive process id, got \(bad)")

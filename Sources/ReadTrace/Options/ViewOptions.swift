@@ -65,7 +65,8 @@ struct ViewOptions: ParsableArguments {
         if case .named(let names) = devices {
             let known = Set(DiskStats.read().entries.map(\.name))
             if let unknown = names.first(where: { !known.contains($0) }) {
-                throw ValidationError("--devices \(unknown): no such device in /proc/diskstats; there are \(known.sorted().joined(separator: ", ")) (or auto, all)")
+                throw ValidationError("--devices '\(unknown)': /proc/diskstats has no such device; give auto, all, or names from: "
+                    + known.sorted().joined(separator: ", "))
             }
         }
     }
