@@ -99,15 +99,15 @@ public struct ReadTraceCommand: ParsableCommand {
             try command.run()
             Glibc.exit(0)
         } catch let error as ReadTraceError {
-            fail(error.description, code: error.exitCode.rawValue)
+            fail(error.lines, code: error.exitCode.rawValue)
         } catch let error as KernelError {
-            fail(KernelWording.sentence(for: error), code: 1)
+            fail([KernelWording.sentence(for: error)], code: 1)
         } catch let refusal as HookRefusal {
-            fail(KernelWording.unavailable(refusal), code: 1)
+            fail([KernelWording.unavailable(refusal)], code: 1)
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }
-            fail(errorLine(for: error), hint: hint, code: code.rawValue)
+            fail([errorLine(for: error)], hint: hint, code: code.rawValue)
         }
     }
 
@@ -130,12 +130,12 @@ public struct ReadTraceCommand: ParsableCommand {
         return listed.isEmpty ? String(first) : first + " " + listed.joined(separator: ", ")
     }
 
-    /// Writes each line of `message` as "readtrace: …", escaped: messages quote paths, names and
-    /// values that a terminal must not act on.
-    private static func fail(_ message: String, hint: String = "", code: Int32) -> Never {
-        var lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if lines.first?.hasPrefix("Error: ") == true { lines[0].removeFirst("Error: ".count) }
-        if !lines.isEmpty { lines[lines.count - 1] += hint }
+    /// Writes each line as "readtrace: …", escaped: lines quote paths, names and values that a
+    /// terminal must not act on, and a newline in one must not start a line of its own.
+    private static func fail(_ lines: [String], hint: String = "", code: Int32) -> Never {
+        var lines = lines.isEmpty ? ["failed"] : lines
+        if lines[0].hasPrefix("Error: ") { lines[0].removeFirst("Error: ".count) }
+        lines[lines.count - 1] += hint
         StandardStreams.writeError(lines.map { "readtrace: \(TerminalText.escaped($0))\n" }.joined())
         Glibc.exit(code)
     }

@@ -36,7 +36,7 @@ struct ReportCommand: ParsableCommand {
         } catch {
             // A line per problem, but not a line per entry of a large crafted dump.
             let shown = error.problems.prefix(20) + (error.problems.count > 20 ? ["\(error.problems.count - 20) more problems"] : [])
-            throw ReadTraceError(shown.map { "\(dumpPath): \($0)" }.joined(separator: "\n"), exitCode: .unusableInput)
+            throw ReadTraceError(lines: shown.map { "\(dumpPath): \($0)" }, exitCode: .unusableInput)
         }
         StandardStreams.writeOutput(DumpReport(width: width ?? Self.terminalColumns(), rowPolicy: RowPolicy(top: top)).render(dump))
     }

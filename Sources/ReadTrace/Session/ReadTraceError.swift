@@ -1,12 +1,19 @@
 import ArgumentParser
 
 /// A user-facing failure: a line per problem, no stack trace, and the status to exit with.
+/// A line may quote names and values as given; readtrace escapes it when it prints it, so a
+/// newline in a value cannot forge a line of its own.
 public struct ReadTraceError: Error, CustomStringConvertible {
-    public var description: String
+    public var lines: [String]
     public var exitCode: ExitCode
+    public var description: String { lines.joined(separator: "\n") }
 
-    public init(_ description: String, exitCode: ExitCode = .failure) {
-        self.description = description
+    public init(_ line: String, exitCode: ExitCode = .failure) {
+        self.init(lines: [line], exitCode: exitCode)
+    }
+
+    public init(lines: [String], exitCode: ExitCode = .failure) {
+        self.lines = lines
         self.exitCode = exitCode
     }
 }
