@@ -40,7 +40,7 @@ struct DumpValidationTests {
         (#""block_latency_us":{"max":0,"p50":0,"#, #""block_latency_us":{"max":0,"p50":-3,"#, "reads[0].block_latency_us.p50: -3.0 is not a number from 0"),
         (#""in_read_fraction":0"#, #""in_read_fraction":2"#, "reads[0].in_read_fraction: 2.0 is not a number from 0 to 1.0"),
         (#""loaded_share":1"#, #""loaded_share":0"#, "loaded_share: 0.0 is not a share above 0 and at most 1"),
-        (#""hook":"tracepoint""#, #""hook":"\u001b]0;x\u0007""#, "hook: not one of fentry, kprobe, tracepoint, light"),
+        (#""hook":"tracepoint""#, #""hook":"\u001b]0;x\u0007""#, "hook: not one of fentry, kprobe, tracepoint, light, found a string"),
         (#""name":"loop0""#, #""name":"loop0\nsda""#, "devices[0].name: not a device name"),
         (#""t_s":1.5"#, #""t_s":0.1"#, "devices[0].samples[1].t_s: 0.1 is before the sample before it (0.5)"),
         (#""util_pct":89.5"#, #""util_pct":1e300"#, "devices[0].samples[1].util_pct: 1e+300 is not a number from 0"),

@@ -23,19 +23,20 @@ struct OutputWriter {
     func write(_ outputs: [any RunOutput], from dump: DumpSource) -> Result {
         var result = Result.written
         for output in outputs {
+            let shownPath = TerminalText.escaped(output.path)
             if case .aborted = result {
-                StandardStreams.writeError("readtrace: \(output.path) not written (stopped)\n")
+                StandardStreams.writeError("readtrace: \(shownPath) not written (stopped)\n")
                 continue
             }
             do {
                 try write(output, from: dump)
                 if let user = ChildProcess.User.invokingSudoUser() { _ = chown(output.path, user.uid, user.gid) }
-                StandardStreams.writeError("readtrace: wrote \(output.path)\n")
+                StandardStreams.writeError("readtrace: wrote \(shownPath)\n")
             } catch let stop as Aborted {
-                StandardStreams.writeError("readtrace: \(output.path) not written (stopped while writing it)\n")
+                StandardStreams.writeError("readtrace: \(shownPath) not written (stopped while writing it)\n")
                 result = .aborted(signal: stop.signal)
             } catch {
-                StandardStreams.writeError("readtrace: \(error)\n")
+                StandardStreams.writeError("readtrace: \(TerminalText.escaped("\(error)"))\n")
                 result = .failed
             }
         }
@@ -55,7 +56,7 @@ struct OutputWriter {
                 written += piece.count
                 let now = Clock.monotonicNanoseconds()
                 if showsProgress && now >= nextReport {
-                    StandardStreams.writeError("\rreadtrace: writing \(output.path): \(TextFormat.bytes(UInt64(written))) (Ctrl-C to stop)\u{1B}[K")
+                    StandardStreams.writeError("\rreadtrace: writing \(TerminalText.escaped(output.path)): \(TextFormat.bytes(UInt64(written))) (Ctrl-C to stop)\u{1B}[K")
                     nextReport = now + Self.progressIntervalNanoseconds
                 }
             }

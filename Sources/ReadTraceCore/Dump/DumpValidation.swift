@@ -56,9 +56,6 @@ struct DumpValidation {
         if !(dump.loadedShare > 0 && dump.loadedShare <= 1) {
             problem("loaded_share", "\(dump.loadedShare) is not a share above 0 and at most 1")
         }
-        if HookKind(rawValue: dump.hook) == nil {
-            problem("hook", "not one of \(HookKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if dump.diskstatsSkippedLines < 0 { problem("diskstats_skipped_lines", "\(dump.diskstatsSkippedLines) is negative") }
 
         var pids = Set<Int32>()

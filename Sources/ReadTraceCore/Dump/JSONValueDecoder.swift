@@ -58,8 +58,19 @@ struct JSONValueDecoder: Decoder {
         case is Double.Type: return try number() as! T
         case is Float.Type: return Float(try number()) as! T
         case let integer as any FixedWidthInteger.Type: return try whole(integer) as! T
-        default: return try T(from: self)
+        default:
+            do {
+                return try T(from: self)
+            } catch is DecodingError {
+                // A type's own check failed, an enumeration's raw value the only one in a dump: name its values.
+                guard let enumeration = T.self as? any CaseIterable.Type else { throw mismatch("not a valid \(T.self), found \(value.summary)") }
+                throw mismatch("not one of \(Self.names(of: enumeration).joined(separator: ", ")), found \(value.summary)")
+            }
         }
+    }
+
+    private static func names<Enumeration: CaseIterable>(of type: Enumeration.Type) -> [String] {
+        Enumeration.allCases.map { "\($0)" }
     }
 
     private func number() throws -> Double {
