@@ -90,7 +90,8 @@ struct OptionErrorTests {
         let wide = ReadTraceCommand.helpMessage(columns: 200)
         #expect(wide.contains("with the bytes actually returned and the time the call took, per process and file. Filters"),
                 "a paragraph is one line at 200 columns")
-        for command in [ReadTraceCommand.helpMessage(columns: 80), DemoCommand.helpMessage(columns: 80), ReportCommand.helpMessage(columns: 80)] {
+        let narrow = [ReadTraceCommand.helpMessage(columns: 80), DemoCommand.helpMessage(columns: 80), ReportCommand.helpMessage(columns: 80)]
+        for command in narrow {
             let long = command.split(separator: "\n").filter { $0.count > 80 }
             #expect(long.isEmpty, "\(long)")
         }

@@ -178,7 +178,8 @@ struct UntrustedInputProperties {
 
     @Test("the cgroup-path parser takes any path: a pod uid is 32 or more hex digits with dashes, a container id 64 hex digits")
     func cgroupPathParser() async {
-        await propertyCheck(count: 1500, input: Self.cgroupPath, Self.prefix.array(of: 0...3), Self.prefix.array(of: 0...3)) { path, pods, containers in
+        let prefixes = Self.prefix.array(of: 0...3)
+        await propertyCheck(count: 1500, input: Self.cgroupPath, prefixes, prefixes) { path, pods, containers in
             let identity = ContainerIdentity(cgroupPath: path)
             if let uid = identity.podUID {
                 #expect(uid.count >= 32 && uid.allSatisfy { $0.isHexDigit && !$0.isUppercase || $0 == "-" }, "\(path)")

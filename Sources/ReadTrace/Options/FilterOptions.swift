@@ -11,7 +11,8 @@ struct FilterOptions: ParsableArguments {
         valueName: "name"))
     var comms: [String] = []
 
-    @Option(name: .customLong("pid"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Trace this process, all its threads (repeatable).", valueName: "pid"))
+    @Option(name: .customLong("pid"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
+        "Trace this process, all its threads (repeatable).", valueName: "pid"))
     var pids: [Int32] = []
 
     @Option(name: .customLong("cgroup"), parsing: .unconditionalSingleValue, help: ArgumentHelp(

@@ -4,7 +4,8 @@ import ReadTraceCore
 /// Files written when tracing ends. A new output is a `RunOutput` type and one option here: the
 /// session collects every option of this group whose value is an output.
 struct OutputOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: ArgumentHelp("Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"),
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"),
             transform: JSONDumpOutput.init(path:))
     var json: JSONDumpOutput?
 

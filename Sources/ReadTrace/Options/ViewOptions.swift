@@ -3,13 +3,16 @@ import ReadTraceCore
 
 /// What the live view, the summary and the loads show, and for how long.
 struct ViewOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: ArgumentHelp("Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
     var interval = TraceOptions().interval
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this long (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Stop after this long (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
     var duration: TimeSpan?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Order rows by \(SortKey.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "key"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Order rows by \(SortKey.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "key"))
     var sort = TraceOptions().sort
 
     @Option(name: .customLong("group-by"), parsing: .unconditional, help: ArgumentHelp(
@@ -32,7 +35,8 @@ struct ViewOptions: ParsableArguments {
     @Flag(help: "Print nothing on standard output while tracing, nor the summary.")
     var quiet = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Show at most this many rows; the rest are summed in one line.", valueName: "count"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Show at most this many rows; the rest are summed in one line.", valueName: "count"))
     var top: Int?
 
     @Option(name: .customLong("min-bytes"), parsing: .unconditional, help: ArgumentHelp(

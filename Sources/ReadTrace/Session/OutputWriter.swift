@@ -44,6 +44,7 @@ struct OutputWriter {
     }
 
     private func write(_ output: any RunOutput, from dump: DumpSource) throws {
+        let shownPath = TerminalText.escaped(output.path)
         var written = 0
         var nextReport = Clock.monotonicNanoseconds() + Self.progressDelayNanoseconds
         defer { if showsProgress && written > 0 { StandardStreams.writeError("\r\u{1B}[K") } }
@@ -56,7 +57,7 @@ struct OutputWriter {
                 written += piece.count
                 let now = Clock.monotonicNanoseconds()
                 if showsProgress && now >= nextReport {
-                    StandardStreams.writeError("\rreadtrace: writing \(TerminalText.escaped(output.path)): \(TextFormat.bytes(UInt64(written))) (Ctrl-C to stop)\u{1B}[K")
+                    StandardStreams.writeError("\rreadtrace: writing \(shownPath): \(TextFormat.bytes(UInt64(written))) (Ctrl-C to stop)\u{1B}[K")
                     nextReport = now + Self.progressIntervalNanoseconds
                 }
             }

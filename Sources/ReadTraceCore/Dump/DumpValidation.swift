@@ -43,7 +43,8 @@ struct DumpValidation {
     }
 
     private mutating func latency(_ field: String, _ latency: DumpDocument.Latency) {
-        for (name, value) in [("p50", latency.p50), ("p90", latency.p90), ("p99", latency.p99), ("max", latency.max), ("total", latency.total)] {
+        let values = [("p50", latency.p50), ("p90", latency.p90), ("p99", latency.p99), ("max", latency.max), ("total", latency.total)]
+        for (name, value) in values {
             amount("\(field).\(name)", value, upTo: Self.maximumMicroseconds)
         }
     }
@@ -108,8 +109,10 @@ struct DumpValidation {
         let bucket = timeline.bucketSeconds
         if !bucket.isFinite || bucket < Self.shortestRun || bucket > Self.maximumSeconds {
             problem("\(field).timeline.bucket_s", "\(bucket) is not a bucket width from \(Self.shortestRun) to \(Self.maximumSeconds) s")
-        } else if timeline.readBytes.count > Self.maximumBuckets || Double(timeline.readBytes.count) * bucket > Self.maximumSeconds + bucket {
-            problem("\(field).timeline.read_bytes", "\(timeline.readBytes.count) buckets of \(bucket) s reach past \(Self.maximumSeconds) s")
+        } else if timeline.readBytes.count > Self.maximumBuckets
+            || Double(timeline.readBytes.count) * bucket > Self.maximumSeconds + bucket {
+            problem("\(field).timeline.read_bytes",
+                    "\(timeline.readBytes.count) buckets of \(bucket) s reach past \(Self.maximumSeconds) s")
         }
         if timeline.blockReadBytes.count > Self.maximumBuckets {
             problem("\(field).timeline.block_read_bytes", "\(timeline.blockReadBytes.count) buckets are more than a dump holds")
@@ -146,8 +149,9 @@ struct DumpValidation {
                 amount("\(sampleField).\(name)", value, upTo: Self.maximumRate)
             }
         }
-        for (name, value) in [("read_await_ms", device.totals.readAwaitMilliseconds), ("write_await_ms", device.totals.writeAwaitMilliseconds),
-                              ("util_pct", device.totals.utilizationPercent)] {
+        let totals = device.totals
+        for (name, value) in [("read_await_ms", totals.readAwaitMilliseconds), ("write_await_ms", totals.writeAwaitMilliseconds),
+                              ("util_pct", totals.utilizationPercent)] {
             amount("\(field).totals.\(name)", value, upTo: Self.maximumRate)
         }
     }

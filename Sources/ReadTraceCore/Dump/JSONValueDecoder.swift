@@ -63,7 +63,9 @@ struct JSONValueDecoder: Decoder {
                 return try T(from: self)
             } catch is DecodingError {
                 // A type's own check failed, an enumeration's raw value the only one in a dump: name its values.
-                guard let enumeration = T.self as? any CaseIterable.Type else { throw mismatch("not a valid \(T.self), found \(value.summary)") }
+                guard let enumeration = T.self as? any CaseIterable.Type else {
+                    throw mismatch("not a valid \(T.self), found \(value.summary)")
+                }
                 throw mismatch("not one of \(Self.names(of: enumeration).joined(separator: ", ")), found \(value.summary)")
             }
         }
@@ -134,7 +136,8 @@ struct JSONValueDecoder: Decoder {
         func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try value(type, forKey: key) }
         func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try value(type, forKey: key) }
 
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+            -> KeyedDecodingContainer<NestedKey> {
             try decoder(for: key).container(keyedBy: type)
         }
 
