@@ -40,6 +40,7 @@ struct OptionErrorTests {
         (["--top", "-3"], "-3"), (["--min-bytes", "-1"], "-1"), (["--min-load-size", "-1M"], "-1M"), (["--hide-idle", "-2s"], "-2s"),
         (["--buffer-size", "-4K"], "-4K"), (["--comm", ""], "''"), (["--cgroup", ""], "''"), (["--path", ""], "''"),
         (["--pod", ""], "''"), (["--container", "-1"], "-1"), (["--interval", "1ms"], "1ms"),
+        (["--json", ""], "''"), (["--html", ""], "''"), (["--trace-events", ""], "''"), (["--record-stream", ""], "''"),
     ])
     func negativeAndEmpty(arguments: [String], shownValue: String) throws {
         let line = try #require(Self.errorLine(arguments), "\(arguments) was accepted")

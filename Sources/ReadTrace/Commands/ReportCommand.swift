@@ -25,6 +25,7 @@ struct ReportCommand: ParsableCommand {
     var top: Int?
 
     mutating func validate() throws {
+        if dumpPath.isEmpty { throw ValidationError("readtrace report needs a dump's path, got ''") }
         if let width, !(60...1000).contains(width) { throw ValidationError("--width must be from 60 to 1000, got \(width)") }
         if let top, top < 1 { throw ValidationError("--top must be at least 1, got \(top)") }
     }

@@ -33,6 +33,7 @@ struct KernelOptions: ParsableArguments {
     var recordStream: String?
 
     mutating func validate() throws {
+        if recordStream?.isEmpty == true { throw ValidationError("--record-stream needs a file path, got ''") }
         let size = bufferSize.bytes
         if size < 4096 || size > 1 << 30 || size & (size - 1) != 0 {
             throw ValidationError("--buffer-size must be a power of two from 4K to 1G, got \(bufferSize)")

@@ -6,18 +6,26 @@ import ReadTraceCore
 struct OutputOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Write a JSON dump of the whole run to this file when tracing ends.", valueName: "path"),
-            transform: JSONDumpOutput.init(path:))
+            transform: Self.output(JSONDumpOutput.init(path:)))
     var json: JSONDumpOutput?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Write a self-contained HTML report (timeline, device tracks, tables) to this file when tracing ends.",
-        valueName: "path"), transform: HTMLReportOutput.init(path:))
+        valueName: "path"), transform: Self.output(HTMLReportOutput.init(path:)))
     var html: HTMLReportOutput?
 
     @Option(name: .customLong("trace-events"), parsing: .unconditional, help: ArgumentHelp(
         "Write the run as Chrome trace-event JSON to this file (opens in Perfetto UI and chrome://tracing).",
-        valueName: "path"), transform: TraceEventsOutput.init(path:))
+        valueName: "path"), transform: Self.output(TraceEventsOutput.init(path:)))
     var traceEvents: TraceEventsOutput?
+
+    /// An output option's value: a file path, never empty (which would fail only once tracing ends).
+    static func output<Output: RunOutput>(_ make: @escaping @Sendable (String) -> Output) -> @Sendable (String) throws -> Output {
+        { path in
+            guard !path.isEmpty else { throw ValidationError("an output needs a file path") }
+            return make(path)
+        }
+    }
 
     /// The outputs asked for, in the order of their options.
     var requested: [any RunOutput] {
