@@ -24,6 +24,24 @@ struct TerminalTextTests {
         #expect(aggregate.tablePath(of: file) == #"/m/a\nb"#)
         #expect(aggregate.groupLabel(of: 5, by: .pod) == #"\x1b]0;PW\x07\x1b[2J 5"#)
     }
+
+    @Test("the live view and the summary draw a hostile name on one row, without a control character")
+    func views() {
+        var aggregate = TraceAggregate(startNanoseconds: 0) { TracedProcess(record: $0) }
+        let file = FileID(device: DeviceNumber(major: 7, minor: 0), inode: 1)
+        aggregate.record(.process(ProcessRecord(pid: 5, parentPid: 1, cgroupID: 0, comm: "\u{1b}]0;PW\u{7}\u{1b}[2J")))
+        aggregate.record(.file(FileRecord(id: file, path: Array("/m/osc\u{1b}]0;PWNED\u{7}\nnext".utf8), sizeBytes: 9, kind: .regular,
+                                          deleted: false)))
+        aggregate.record(.read(ReadRecord(pid: 5, threadID: 5, file: file, endNanoseconds: 1_000, latencyNanoseconds: 10, result: 9)))
+        let live = RenderingTests.render(&aggregate)
+        let summary = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 120)
+            .render(aggregate: aggregate, metadata: DumpTests.metadata()).split(separator: "\n").map(String.init)
+        for lines in [live, summary] {
+            #expect(!lines.joined().unicodeScalars.contains(where: TerminalText.isControl), "\(lines)")
+            let rows = lines.filter { $0.contains(#"/m/osc\x1b]0;PWNED\x07\nnext"#) }
+            #expect(rows.count == 1 && rows[0].contains(#"      5 \x1b]0;PW"#), "\(lines)")
+        }
+    }
 }
 
 @Suite("--path globs")
