@@ -17,7 +17,8 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A dump written by readtrace --json.", valueName: "dump"))
     var dumpPath: String
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Line width, 60 to 1000 (default: the terminal's, or 160).", valueName: "columns"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Line width, 60 to 1000 (default: the terminal's, or 160).", valueName: "columns"))
     var width: Int?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(

@@ -63,13 +63,13 @@ extension DumpDocument {
         } catch {
             // JSONDecoder names neither the field nor the value of a number that does not fit:
             // decode the tree again to say which.
+            guard let tree = try? JSONDecoder().decode(JSONValue.self, from: data) else { throw DecodingFailure(unparsable) }
             do {
-                let tree = try JSONDecoder().decode(JSONValue.self, from: data)
-                _ = try DumpDocument(from: JSONValueDecoder(tree))
+                _ = try JSONValueDecoder(tree).decode(DumpDocument.self)
             } catch let mismatch as JSONValueDecoder.Mismatch {
                 throw DecodingFailure(mismatch.description)
             } catch {
-                throw DecodingFailure(unparsable)
+                throw DecodingFailure("corrupt readtrace dump")
             }
             throw DecodingFailure("corrupt readtrace dump")
         }
