@@ -12,7 +12,7 @@ struct ViewOptions: ParsableArguments {
     var duration: TimeSpan?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Order rows by \(SortKey.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "key"))
+        "Order rows by this key (bytes: in the interval; total: over the run).", valueName: "key"))
     var sort = TraceOptions().sort
 
     @Option(name: .customLong("group-by"), parsing: .unconditional, help: ArgumentHelp(
