@@ -48,6 +48,17 @@ struct OptionErrorTests {
         #expect(!line.contains("Missing value"), "\(line)")
     }
 
+    @Test("a refused time or size says why", arguments: [
+        (["--interval", "-1"], "The value '-1' is invalid for '--interval <time>': a time cannot be negative"),
+        (["--duration", "soon"], "The value 'soon' is invalid for '--duration <time>': a time is a number with an optional unit"),
+        (["--min-bytes", "-1"], "The value '-1' is invalid for '--min-bytes <size>': a size cannot be negative"),
+        (["--buffer-size", "3x"], "The value '3x' is invalid for '--buffer-size <size>': a size is a whole number with an optional unit"),
+    ])
+    func reasons(arguments: [String], message: String) throws {
+        let line = try #require(Self.errorLine(arguments))
+        #expect(line.hasPrefix(message), "\(line)")
+    }
+
     @Test("a malformed glob is refused, naming it")
     func malformedGlob() throws {
         let line = try #require(Self.errorLine(["--path", "/models/[ab"]))

@@ -14,12 +14,24 @@ extension DeviceSelection: ExpressibleByArgument {
     public var defaultValueDescription: String { "auto" }
 }
 
-extension ByteCount: ExpressibleByArgument {
-    public init?(argument: String) { self.init(parsing: argument) }
-    public var defaultValueDescription: String { description }
+// Sizes and times are parsed through these (`transform:`), so a refused value says why after
+// the flag and the value ArgumentParser names.
+extension ByteCount {
+    static func argument(_ text: String) throws -> ByteCount {
+        guard let count = ByteCount(parsing: text) else {
+            throw ValidationError(text.hasPrefix("-") ? "a size cannot be negative"
+                                  : "a size is a whole number with an optional unit: 4096, 64K, 16M, 1G")
+        }
+        return count
+    }
 }
 
-extension TimeSpan: ExpressibleByArgument {
-    public init?(argument: String) { self.init(parsing: argument) }
-    public var defaultValueDescription: String { description }
+extension TimeSpan {
+    static func argument(_ text: String) throws -> TimeSpan {
+        guard let span = TimeSpan(parsing: text) else {
+            throw ValidationError(text.hasPrefix("-") ? "a time cannot be negative"
+                                  : "a time is a number with an optional unit: 10 (seconds), 10s, 500ms, 2m, 1h")
+        }
+        return span
+    }
 }

@@ -14,8 +14,8 @@ struct KernelOptions: ParsableArguments {
 
 
     @Option(name: .customLong("buffer-size"), parsing: .unconditional, help: ArgumentHelp(
-        "Size of the kernel's ring buffer: a power of two from 4K to 1G.",
-        discussion: "Records that find it full are counted as lost and reported.", valueName: "size"))
+        "Size of the kernel's ring buffer: a power of two from 4K to 1G. (default: \(TraceOptions().bufferSize))",
+        discussion: "Records that find it full are counted as lost and reported.", valueName: "size"), transform: ByteCount.argument)
     var bufferSize = TraceOptions().bufferSize
 
 

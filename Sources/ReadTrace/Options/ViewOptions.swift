@@ -4,11 +4,12 @@ import ReadTraceCore
 /// What the live view, the summary and the loads show, and for how long.
 struct ViewOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
+        "Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds). (default: \(TraceOptions().interval))",
+        valueName: "time"), transform: TimeSpan.argument)
     var interval = TraceOptions().interval
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Stop after this long (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"))
+        "Stop after this long (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"), transform: TimeSpan.argument)
     var duration: TimeSpan?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
@@ -40,17 +41,18 @@ struct ViewOptions: ParsableArguments {
     var top: Int?
 
     @Option(name: .customLong("min-bytes"), parsing: .unconditional, help: ArgumentHelp(
-        "Sum rows that read less than this with the rest (4K, 1M, 2G).", valueName: "size"))
+        "Sum rows that read less than this with the rest (4K, 1M, 2G). (default: 0)", valueName: "size"),
+            transform: ByteCount.argument)
     var minimumBytes = ByteCount(bytes: 0)
 
     @Option(name: .customLong("hide-idle"), parsing: .unconditional, help: ArgumentHelp(
         "Hide live-view rows that have read nothing for this long (10s, 2m); they come back when they read.",
-        valueName: "time"))
+        valueName: "time"), transform: TimeSpan.argument)
     var hideIdle: TimeSpan?
 
     @Option(name: .customLong("min-load-size"), parsing: .unconditional, help: ArgumentHelp(
-        "Files at least this large count as loads in the timeline and the storm summary; model files (.engine, .safetensors, .gguf, …) count whatever their size.",
-        valueName: "size"))
+        "Files at least this large count as loads in the timeline and the storm summary; model files (.engine, .safetensors, .gguf, …) count whatever their size. (default: \(TraceOptions().minimumLoadSize))",
+        valueName: "size"), transform: ByteCount.argument)
     var minimumLoadSize = TraceOptions().minimumLoadSize
 
     mutating func validate() throws {
