@@ -14,8 +14,9 @@ struct HostileNameTests {
     @Test("the summary and report escape hostile names, split no row, and the dump keeps them exact")
     func hostileNames() throws {
         let scratch = try ScratchDirectory()
-        let osc = try scratch.file("osc\u{1b}]0;PWNED\u{7}", size: 10_000)
-        let newline = try scratch.file("new\nline", size: 20_000)
+        // Model-file names, so the report's timeline draws them as loads too.
+        let osc = try scratch.file("osc\u{1b}]0;PWNED\u{7}.engine", size: 10_000)
+        let newline = try scratch.file("new\nline.engine", size: 20_000)
         let trace = try Trace(["--comm", Self.comm, "--sort", "file"], in: scratch)
         let first = try runWorkload(["--file", osc, "--name", Self.comm])
         let second = try runWorkload(["--file", newline, "--name", Self.comm])
@@ -30,9 +31,9 @@ struct HostileNameTests {
         let summary = trace.running.standardOutput
         #expect(!summary.utf8.contains(Self.escape), "the summary carries a raw ESC")
         let rows = summary.split(separator: "\n")
-        let oscRow = try #require(rows.first { $0.contains(#"osc\x1b]0;PWNED\x07"#) }, "\(summary)")
+        let oscRow = try #require(rows.first { $0.contains(#"osc\x1b]0;PWNED\x07.engine"#) }, "\(summary)")
         #expect(oscRow.hasPrefix(String(repeating: " ", count: 7 - "\(first.pid)".count) + "\(first.pid) \\x1b]0;PW"), "\(oscRow)")
-        let newlineRow = try #require(rows.first { $0.hasSuffix(#"/new\nline"#) }, "\(summary)")
+        let newlineRow = try #require(rows.first { $0.hasSuffix(#"/new\nline.engine"#) }, "\(summary)")
         #expect(newlineRow.contains(" \(second.pid) ") && newlineRow.contains("20K"), "one row holds the whole entry: \(newlineRow)")
         #expect(!rows.contains { $0 == "line" || $0.hasPrefix("line ") }, "no row split at the newline")
 
@@ -41,8 +42,11 @@ struct HostileNameTests {
         #expect(report.status == 0, "\(report.standardError)")
         #expect(!report.standardOutput.utf8.contains(Self.escape) && !report.standardError.utf8.contains(Self.escape))
         let reportRows = report.standardOutput.split(separator: "\n")
-        #expect(reportRows.contains { $0.contains("\(Self.shownComm) \(first.pid) osc\\x1b]0;PWNED\\x07") }, "\(report.standardOutput)")
-        #expect(reportRows.contains { $0.contains("\(Self.shownComm) \(second.pid) new\\nline") })
+        for (pid, name) in [(first.pid, #"osc\x1b]0;PWNED\x07.engine"#), (second.pid, #"new\nline.engine"#)] {
+            #expect(reportRows.contains { $0.hasPrefix("  \(pid) \\x1b]0;PW") && $0.hasSuffix("/" + name) }, "table: \(report.standardOutput)")
+            #expect(reportRows.contains { $0.contains(" \(pid) ") && $0.contains(String(name.prefix(6))) && $0.contains("|") },
+                    "timeline: \(report.standardOutput)")
+        }
         #expect(!reportRows.contains { $0.hasPrefix("line") }, "no row split at the newline")
     }
 

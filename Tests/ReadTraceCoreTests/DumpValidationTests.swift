@@ -19,7 +19,7 @@ struct DumpValidationTests {
         do {
             let dump = try DumpDocument.decode(text)
             Issue.record("accepted: \(original) → \(replacement)")
-            _ = DumpReport.render(dump, width: 120)
+            _ = DumpReport(width: 120).render(dump)
             return []
         } catch {
             return error.problems
@@ -114,7 +114,7 @@ extension DumpValidationTests {
         text = text.replacingOccurrences(of: #""first_read_s":0.149998"#, with: #""first_read_s":0"#)
         let dump = try DumpDocument.decode(Array(text.utf8))
         #expect(dump.reads.contains { $0.firstReadSeconds == 1e-300 })
-        let report = DumpReport.render(dump, width: 120)
+        let report = DumpReport(width: 120).render(dump)
         #expect(report.contains("loads overlapped"))
     }
 }
@@ -142,7 +142,7 @@ extension DumpValidationTests {
             .replacingOccurrences(of: #""t_s":0.5"#, with: #""t_s":0.0005"#)
         let dump = try DumpDocument.decode(Array(text.utf8))
         #expect(dump.reads.contains { $0.readBytes == 1 << 53 })
-        let report = DumpReport.render(dump, width: 60)
+        let report = DumpReport(width: 60).render(dump)
         #expect(report.contains("Load timeline"))
     }
 }

@@ -111,12 +111,12 @@ struct UntrustedInputProperties {
     @Test("the dump reader refuses or accepts any edit of a valid dump, and what it accepts draws without a crash")
     func dumpReader() async {
         let base = try? DumpDocument.decode(Self.baseDump)
-        #expect(base.map { !StormSummary.storms(in: $0).isEmpty } == true, "the base dump has a storm to draw")
+        #expect(base.map { !StormSummary.storms(in: $0, rule: LoadRule()).isEmpty } == true, "the base dump has a storm to draw")
         await propertyCheck(count: 400, input: Self.edit.array(of: 1...3), Gen.int(in: 60...400)) { edits, width in
             let text = Self.apply(edits, to: Self.baseDump)
             do {
                 let dump = try DumpDocument.decode(text)
-                _ = DumpReport.render(dump, width: width)
+                _ = DumpReport(width: width).render(dump)
             } catch let error as DumpDocument.DecodingFailure {
                 #expect(!error.problems.isEmpty)
                 for problem in error.problems {
