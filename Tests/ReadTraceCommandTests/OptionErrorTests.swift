@@ -89,11 +89,12 @@ struct OptionErrorTests {
     @Test("readtrace help [subcommand] prints the help; the usage lists the subcommands; an unknown subcommand is named")
     func help() throws {
         let root = try ReadTraceCommand.helpText(for: [])
-        for line in ["readtrace report <dump>", "readtrace demo", "readtrace help [report | demo]"] {
+        for line in ["readtrace report <dump>", "readtrace demo", "readtrace features", "readtrace help [report | demo | features]"] {
             #expect(root.contains(line), "usage lacks \(line)")
         }
         #expect(try ReadTraceCommand.helpText(for: ["report"]).contains("USAGE: readtrace report <dump>"))
         #expect(try ReadTraceCommand.helpText(for: ["demo"]).contains("--pods"))
+        #expect(try ReadTraceCommand.helpText(for: ["features"]).contains("readtrace features"))
         #expect(throws: ValidationError.self) { try ReadTraceCommand.helpText(for: ["nosuch"]) }
     }
 
@@ -102,7 +103,8 @@ struct OptionErrorTests {
         let wide = ReadTraceCommand.helpMessage(columns: 200)
         #expect(wide.contains("with the bytes actually returned and the time the call took, per process and file. Filters"),
                 "a paragraph is one line at 200 columns")
-        let narrow = [ReadTraceCommand.helpMessage(columns: 80), DemoCommand.helpMessage(columns: 80), ReportCommand.helpMessage(columns: 80)]
+        let narrow = [ReadTraceCommand.helpMessage(columns: 80), DemoCommand.helpMessage(columns: 80), ReportCommand.helpMessage(columns: 80),
+                      FeaturesCommand.helpMessage(columns: 80)]
         for command in narrow {
             let long = command.split(separator: "\n").filter { $0.count > 80 }
             #expect(long.isEmpty, "\(long)")
