@@ -109,6 +109,7 @@ struct OptionErrorTests {
             let long = command.split(separator: "\n").filter { $0.count > 80 }
             #expect(long.isEmpty, "\(long)")
         }
+        #expect(FeaturesCommand.helpMessage(columns: 200).contains("so the answer does not depend on privileges"))
         let demo = DemoCommand.helpMessage(columns: 200)
         #expect(demo.contains("(reading its image with direct IO, so loads reach the disk), writes one engine file per pod"))
     }

@@ -10,7 +10,7 @@ struct FeaturesCommand: ParsableCommand {
         commandName: "readtrace features",
         abstract: "List the kernel features readtrace probes, the release that introduced each, and whether this kernel has it.",
         discussion: """
-            Everything but fentry is looked up in the kernel's BTF, so the answer does not depend on
+            Everything but fentry is looked up in the kernel's BTF, so the answer does not depend on \
             privileges; fentry needs a real load (CAP_BPF and CAP_PERFMON), and is 'unknown' without them.
             """)
 
