@@ -43,7 +43,8 @@ struct HostileNameTests {
         #expect(!report.standardOutput.utf8.contains(Self.escape) && !report.standardError.utf8.contains(Self.escape))
         let reportRows = report.standardOutput.split(separator: "\n")
         for (pid, name) in [(first.pid, #"osc\x1b]0;PWNED\x07.engine"#), (second.pid, #"new\nline.engine"#)] {
-            #expect(reportRows.contains { $0.hasPrefix("  \(pid) \\x1b]0;PW") && $0.hasSuffix("/" + name) }, "table: \(report.standardOutput)")
+            let pidCell = String(repeating: " ", count: max(0, 7 - "\(pid)".count)) + "\(pid)"
+            #expect(reportRows.contains { $0.hasPrefix(pidCell + #" \x1b]0;PW"#) && $0.hasSuffix("/" + name) }, "table: \(report.standardOutput)")
             #expect(reportRows.contains { $0.contains(" \(pid) ") && $0.contains(String(name.prefix(6))) && $0.contains("|") },
                     "timeline: \(report.standardOutput)")
         }
