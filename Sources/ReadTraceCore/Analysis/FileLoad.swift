@@ -70,7 +70,7 @@ extension DumpDocument {
         return reads.filter { $0.readBytes + $0.mmapFaultBytes > 0 }
             .map { read in
                 let file = filesByID[read.fileID], process = processesByPID[read.pid]
-                let group = process?.podUID.map { "pod " + pods($0) } ?? process?.containerID.map { "ctr " + containers($0) }
+                let group = process?.identity.label(pod: { pods($0) }, container: { containers($0) })
                 let device = file?.deviceName ?? file?.lowerDev.flatMap { devicesByNumber[$0] }
                 return FileLoad(read: read, file: file, process: process, group: group, deviceName: device)
             }

@@ -77,9 +77,7 @@ public enum HTMLReport {
     static func mebibytes(_ bytes: UInt64) -> String { TextFormat.fixed(Double(bytes) / 1_048_576, decimals: 1) }
 
     static func group(of process: DumpDocument.Process?) -> String {
-        if let pod = process?.podUID { return "pod " + pod }
-        if let container = process?.containerID { return "container " + container.prefix(12) }
-        return ""
+        process?.identity.label() ?? ""
     }
 
     static func filterText(_ filters: DumpDocument.Filters) -> String {

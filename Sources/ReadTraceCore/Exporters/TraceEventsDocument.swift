@@ -65,7 +65,7 @@ public struct TraceEventsDocument: Encodable, Sendable {
         for (pid, processLoads) in Dictionary(grouping: loads, by: \.read.pid).sorted(by: { $0.key < $1.key }) {
             let process = processLoads.first?.process
             var name = "\(process?.comm ?? "?") \(pid)"
-            if let pod = process?.podUID { name += " pod \(pod)" } else if let container = process?.containerID { name += " container \(container.prefix(12))" }
+            if let label = process?.identity.label() { name += " " + label }
             events.append(Event(name: "process_name", phase: .metadata, pid: pid, args: ["name": .text(name)]))
             var rates: [Double: [String: Value]] = [:]
             for load in processLoads {
