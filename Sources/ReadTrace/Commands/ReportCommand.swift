@@ -40,12 +40,7 @@ struct ReportCommand: ParsableCommand {
             let shown = error.problems.prefix(20) + (error.problems.count > 20 ? ["\(error.problems.count - 20) more problems"] : [])
             throw ReadTraceError(lines: shown.map { "\(dumpPath): \($0)" }, exitCode: .unusableInput)
         }
-        StandardStreams.writeOutput(DumpReport(width: width ?? Self.terminalColumns(), rowPolicy: RowPolicy(top: top)).render(dump))
-    }
-
-    static func terminalColumns() -> Int {
-        var size = winsize()
-        guard isatty(STDOUT_FILENO) != 0, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 160 }
-        return min(Int(size.ws_col), 1000)
+        let width = width ?? (TerminalSize.ofStandardOutput() ?? .fallback).columns
+        StandardStreams.writeOutput(DumpReport(width: width, rowPolicy: RowPolicy(top: top)).render(dump))
     }
 }
