@@ -8,7 +8,7 @@ struct RenderingTests {
     static let weights = FileID(device: DeviceNumber(major: 7, minor: 0), inode: 2)
     static let longPath = "/models/" + String(repeating: "very-long-directory-name/", count: 8) + "resnet50.engine"
 
-    /// Two readers: pid 10 reads the engine fast, pid 20 reads the weights slowly.
+    /// Two readers: pid 10 reads the engine fast (100 MiB over 0.2 s), pid 20 reads the weights slowly.
     static func aggregate() -> TraceAggregate {
         var aggregate = TraceAggregate(startNanoseconds: start)
         aggregate.record(.process(ProcessRecord(pid: 10, parentPid: 1, cgroupID: 1, comm: "trtserver")))
@@ -16,7 +16,7 @@ struct RenderingTests {
         aggregate.record(.file(FileRecord(id: engine, path: Array(longPath.utf8), sizeBytes: 1 << 30, kind: .regular, deleted: false)))
         aggregate.record(.file(FileRecord(id: weights, path: Array("/data/w.safetensors".utf8), sizeBytes: 1 << 20, kind: .regular, deleted: true)))
         for index in 0..<100 {
-            aggregate.record(.read(ReadRecord(pid: 10, threadID: 10, file: engine, endNanoseconds: start + UInt64(index) * 1_000_000,
+            aggregate.record(.read(ReadRecord(pid: 10, threadID: 10, file: engine, endNanoseconds: start + UInt64(index) * 2_000_000,
                                               latencyNanoseconds: 50_000, result: 1 << 20, cacheMissBytes: index < 10 ? 1 << 20 : 0)))
         }
         aggregate.record(.read(ReadRecord(pid: 20, threadID: 20, file: weights, endNanoseconds: start + 500_000_000,
@@ -36,9 +36,9 @@ struct RenderingTests {
     @Test("the header shows elapsed time, hook, event rate and lost events")
     func header() {
         var aggregate = Self.aggregate()
-        let lines = Self.render(&aggregate)
+        let lines = Self.render(&aggregate, width: 160)
         #expect(lines[0] == "readtrace  elapsed 1m05s  hook tracepoint  events 12k/s  lost 0")
-        #expect(lines[2].hasPrefix("    PID COMM") && lines[2].hasSuffix("FILE"))
+        #expect(lines[2].hasPrefix("    PID S COMM") && lines[2].hasSuffix("FILE"))
     }
 
     @Test("lost events stand out in the header")
@@ -55,12 +55,12 @@ struct RenderingTests {
         #expect(DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter([])).skippedProgramRuns == 3)
     }
 
-    @Test("rows are sorted by bytes in the interval, with MB/s over the interval")
+    @Test("rows are sorted by bytes in the interval, with MiB/s over the interval")
     func sortedByIntervalBytes() {
         var aggregate = Self.aggregate()
-        let rows = Self.render(&aggregate).dropFirst(3)
+        let rows = Self.render(&aggregate, width: 160).dropFirst(3)
         #expect(rows.first?.contains("trtserver") == true)
-        #expect(rows.first?.contains("104.9") == true, "100 MiB in 1 s is 104.9 MB/s: \(rows.first ?? "")")
+        #expect(rows.first?.contains(" 100.0 ") == true, "100 MiB in 1 s is 100.0 MiB/s: \(rows.first ?? "")")
         #expect(rows.first?.contains(" 10M ") == true, "10 of the 100 reads missed the cache: \(rows.first ?? "")")
         #expect(rows.dropFirst().first?.contains("python3") == true)
         #expect(rows.dropFirst().first?.hasSuffix("/data/w.safetensors (deleted)") == true)
@@ -91,20 +91,24 @@ struct RenderingTests {
         }
     }
 
-    @Test("a narrow terminal drops TOTAL, then P50, before the file column gets too small")
+    @Test("a narrow terminal drops the detail columns but keeps BYTES, MiB/s, DONE, ETA and FILE, and says how many it hid")
     func narrowTerminalDropsColumns() {
         var aggregate = Self.aggregate()
         let header = Self.render(&aggregate, width: 72)[2]
-        #expect(!header.contains("TOTAL"))
-        #expect(header.contains("P99") && header.contains("FILE"))
+        #expect(!header.contains("TOTAL") && !header.contains("P99"))
+        #expect(["BYTES", "MiB/s", "DONE", "ETA", "FILE"].allSatisfy(header.contains), "\(header)")
+        #expect(header.hasSuffix("FILE (10 columns hidden)"), "\(header)")
     }
 
-    @Test("too many rows for the height end with a count of the rest")
+    @Test("too many rows for the height end with a line summing the rest, then the totals and the legend")
     func heightIsRespected() {
         var aggregate = Self.aggregate()
-        let lines = Self.render(&aggregate, height: 4)
-        #expect(lines.count == 4)
-        #expect(lines.last == "… 2 more")
+        let lines = Self.render(&aggregate, height: 6)
+        #expect(lines.count == 6, "\(lines)")
+        #expect(lines[3].hasSuffix("… 2 more, 100M"), "\(lines)")
+        #expect(lines[4].hasSuffix("total: 2 rows, 2 processes"), "\(lines)")
+        #expect(lines[5].hasPrefix("S: R reading"), "\(lines)")
+        #expect(Self.render(&aggregate, height: 7).filter { $0.contains("more") }.isEmpty, "two rows fit exactly: no rest line")
     }
 
     @Test("the summary covers the whole run with percentiles, errors and totals")

@@ -1,6 +1,6 @@
 /// Device lines in the style of `iostat -x`, shown above the per-file table.
 enum DeviceTable {
-    static let header = "DEVICE          r/s   rMB/s r_await     w/s   wMB/s w_await  aqu-sz  %util"
+    static let header = "DEVICE          r/s  rMiB/s r_await     w/s  wMiB/s w_await  aqu-sz  %util"
 
     static func line(name: String, rates: DiskRates?) -> String {
         let padded = name.count >= 12 ? String(name.prefix(12)) : name + String(repeating: " ", count: 12 - name.count)

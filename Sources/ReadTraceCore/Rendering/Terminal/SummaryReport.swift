@@ -30,25 +30,15 @@ public struct SummaryReport {
             lines.append("WARNING: the kernel skipped readtrace's programs \(metadata.counters.skippedProgramRuns) times (already running "
                 + "on that CPU when an interrupt came): some reads or block completions were not seen")
         }
-        let ungrouped = aggregate.reads.compactMap { key, stats -> ReadRow? in
-            guard aggregate.isShown(key.file, by: pathFilter) else { return nil }
-            let span = stats.lastEndNanoseconds > stats.firstStartNanoseconds
-                ? Double(stats.lastEndNanoseconds - stats.firstStartNanoseconds) / 1e9 : 0
-            return ReadRow(key: key, comm: aggregate.comm(of: key.pid), path: aggregate.tablePath(of: key.file),
-                           calls: stats.calls, bytes: stats.bytes, errors: stats.errors,
-                           cacheMissBytes: stats.cacheMissBytes + stats.mmapFaultBytes, blockBytes: stats.blockReadBytes,
-                           blockLatency: stats.blockLatency, totalBytes: stats.bytes,
-                           latency: stats.latency, seconds: span, active: true)
-        }
+        let ungrouped = ReadRow.rows(of: aggregate, shownBy: pathFilter)
         let rows = ReadRow.grouped(ungrouped, by: grouping, in: aggregate).sorted { ReadRow.areInOrder($0, $1, by: sort) }
         guard !rows.isEmpty else {
             lines.append("no reads of regular files matched the filters")
             return lines.joined(separator: "\n") + "\n"
         }
-        let layout = TableLayout(columns: Column.readers(grouping) + [.reads, .errors, .bytes, .rate, .cacheMiss, .disk, .latency("P50", 0.5),
-                                           .latency("P90", 0.9), .latency("P99", 0.99), .maximum,
-                                           .diskLatency("DISK50", 0.5), .diskLatency("DISK99", 0.99)],
-                                 droppable: ["P90", "MAX", "ERRS", "DISK50", "P50", "MISS", "COMM", "MB/s", "DISK99"], width: width)
+        let layout = TableLayout(columns: Column.readers(grouping) + [.reads, .errors, .bytes, .rate, .cacheMiss, .disk, .p50, .p90,
+                                                                      .p99, .maximum, .disk50, .disk99, .file],
+                                 dropOrder: [.p90, .maximum, .errors, .disk50, .p50, .cacheMiss, .comm, .rate, .disk99], width: width)
         if let deviceHistory {
             let shown = deviceHistory.devices(devices, holding: aggregate.fileDevices(shownBy: pathFilter), latestOnly: false)
             let deviceLines = DeviceTable.lines(shown.map { ($0.name, $0.totals) }, width: width)

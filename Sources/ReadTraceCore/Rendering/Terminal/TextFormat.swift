@@ -10,10 +10,14 @@ public enum TextFormat {
         scaled(value, base: 1000, units: ["", "k", "M", "G", "T"])
     }
 
-    /// Throughput in decimal megabytes per second, as iostat prints MB/s.
-    public static func megabytesPerSecond(bytes: UInt64, seconds: Double) -> String {
-        guard seconds > 0 else { return "-" }
-        return fixed(Double(bytes) / seconds / 1e6, decimals: 1)
+    /// A rate in MiB/s within six characters: "0.4", "612.6", "24414".
+    public static func rate(_ mebibytesPerSecond: Double) -> String {
+        fixed(mebibytesPerSecond, decimals: mebibytesPerSecond < 999.95 ? 1 : 0)
+    }
+
+    /// Time left, like `elapsed` but never wider than five characters: "4.2s", "1m05s", ">99h".
+    public static func remaining(seconds: Double) -> String {
+        seconds < 100 * 3600 ? elapsed(seconds: seconds) : ">99h"
     }
 
     /// Durations with an adaptive unit: "850ns", "12.3us", "410ms", "1.20s".
