@@ -1,7 +1,7 @@
 import Glibc
 import ReadTraceCore
 
-/// Where the live view goes: a redrawn terminal screen, plain periodic text, or nowhere.
+/// Where the live view goes: a redrawn terminal screen that takes keys, plain periodic text, or nowhere.
 final class LiveScreen {
     enum Mode {
         case terminal, plain, silent
@@ -18,34 +18,61 @@ final class LiveScreen {
     private static let home = "\u{1B}[H"
     private static let clearToEndOfLine = "\u{1B}[K"
     private static let clearBelow = "\u{1B}[J"
+    /// Rows of plain output per refresh, when no terminal says how many fit.
+    private static let plainRows = 20
 
     private let mode: Mode
     /// Whether refreshes show anything (and so need what each interval added).
     var showsIntervals: Bool { mode != .silent }
-    private let sort: SortKey
-    private let pathFilter: PathFilter
-    private let devices: DeviceSelection
-    private let grouping: GroupBy
+    /// Sort, help and pause as the keys left them.
+    private var view: LiveView
+    private let keyboard: KeyboardInput?
+    /// The last refresh's rows, drawn again when a key changes the view.
+    private var frame: LiveFrame?
     private var open = false
+    /// The user pressed q: the session ends the run as on Ctrl-C.
+    private(set) var quitRequested = false
 
-    init(mode: Mode, sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection, grouping: GroupBy) {
+    init(mode: Mode, sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection, grouping: GroupBy, rows: RowPolicy) {
         self.mode = mode
-        self.sort = sort
-        self.pathFilter = pathFilter
-        self.devices = devices
-        self.grouping = grouping
+        view = LiveView(sort: sort, pathFilter: pathFilter, devices: devices, grouping: grouping, rowPolicy: rows, width: 0, height: 0)
+        view.isRunning = ProcFS.isRunning
+        keyboard = mode == .terminal ? KeyboardInput() : nil
+        view.acceptsKeys = keyboard != nil
     }
+
+    /// Descriptors the event loop should wake up for: the keyboard's, while it is open.
+    var inputDescriptors: [Int32] { keyboard?.descriptor.map { [$0] } ?? [] }
 
     func refresh(aggregate: inout TraceAggregate, intervalSeconds: Double, elapsedSeconds: Double,
                  hook: HookKind, counters: KernelCounters, eventsPerSecond: Double, deviceHistory: DeviceHistory) {
         let interval = aggregate.takeInterval()
-        guard mode != .silent else { return }
-        let size = terminalSize()
-        let view = LiveView(sort: sort, pathFilter: pathFilter, devices: devices, grouping: grouping, width: size.columns,
-                            height: mode == .terminal ? size.rows : 1 + 1 + 1 + 20)
-        let lines = view.render(aggregate: aggregate, interval: interval, intervalSeconds: intervalSeconds,
-                                elapsedSeconds: elapsedSeconds, hook: hook, counters: counters,
-                                eventsPerSecond: eventsPerSecond, deviceHistory: deviceHistory)
+        guard mode != .silent, !view.isPaused else { return }
+        frame = view.frame(aggregate: aggregate, interval: interval, intervalSeconds: intervalSeconds,
+                           elapsedSeconds: elapsedSeconds, hook: hook, counters: counters,
+                           eventsPerSecond: eventsPerSecond, deviceHistory: deviceHistory)
+        draw()
+    }
+
+    /// Applies the keys pressed since the last call and redraws; call once per wake-up.
+    func handleKeys() {
+        guard let keyboard else { return }
+        let commands = KeyCommand.commands(in: keyboard.take())
+        guard !commands.isEmpty else { return }
+        for command in commands {
+            if command == .quit { quitRequested = true }
+            view.apply(command)
+        }
+        draw()
+    }
+
+    private func draw() {
+        guard let frame else { return }
+        let size = mode == .terminal ? TerminalSize.ofStandardOutput() ?? .fallback : .fallback
+        view.width = size.columns
+        // Plain output has no screen to fit: the header, devices and a fixed number of rows.
+        view.height = mode == .terminal ? size.rows : Self.plainRows + 6 + frame.deviceLineCount
+        let lines = view.render(frame)
         switch mode {
         case .terminal:
             if !open {
@@ -60,8 +87,10 @@ final class LiveScreen {
         }
     }
 
-    /// Leaves the alternate screen, so the summary lands in the normal scrollback.
+    /// Gives the terminal its settings and its normal screen back, so the summary lands in the
+    /// scrollback; the session calls it on every way out of tracing.
     func close() {
+        keyboard?.close()
         guard open else { return }
         StandardStreams.writeOutput(Self.leaveAlternateScreen)
         open = false
@@ -71,8 +100,9 @@ final class LiveScreen {
     /// each showing the rows `rows` allows.
     func summary(aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory,
                  blockReads: [String: DeviceReadCounters], dump: DumpDocument, rule: LoadRule, rows: RowPolicy) -> String {
-        let width = terminalSize().columns
-        var text = SummaryReport(sort: sort, pathFilter: pathFilter, devices: devices, grouping: grouping, rowPolicy: rows, width: width)
+        let width = (mode == .terminal ? TerminalSize.ofStandardOutput() : nil)?.columns ?? TerminalSize.fallback.columns
+        var text = SummaryReport(sort: view.sort, pathFilter: view.pathFilter, devices: view.devices, grouping: view.grouping,
+                                 rowPolicy: rows, width: width)
             .render(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory, blockReads: blockReads)
         let timeline = LoadTimeline(width: width, rule: rule, rowPolicy: rows).render(dump)
         if !timeline.isEmpty { text += "\n" + timeline.joined(separator: "\n") + "\n" }
@@ -80,14 +110,5 @@ final class LiveScreen {
             text += "\n" + TextFormat.wrap(paragraph, width: width, indent: 2).joined(separator: "\n") + "\n"
         }
         return text
-    }
-
-    /// The terminal's size, or 160×50 when output is not a terminal.
-    private func terminalSize() -> (columns: Int, rows: Int) {
-        var size = winsize()
-        guard mode == .terminal, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else {
-            return (160, 50)
-        }
-        return (Int(size.ws_col), Int(size.ws_row))
     }
 }

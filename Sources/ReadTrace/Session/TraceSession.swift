@@ -20,7 +20,7 @@ struct TraceSession {
         let liveMode: LiveScreen.Mode = options.quiet || (!options.command.isEmpty && options.commandKeepsTerminal)
             ? .silent : .forStandardOutput()
         let screen = LiveScreen(mode: liveMode, sort: options.sort, pathFilter: PathFilter(options.paths),
-                                devices: options.devices, grouping: options.groupBy)
+                                devices: options.devices, grouping: options.groupBy, rows: options.rows)
         let traced = Result { try trace(configuration, features: features, signals: signals, screen: screen, since: sessionStart) }
         screen.close()  // whatever happened, the terminal gets its normal screen back
         let outcome = try traced.get()
@@ -86,7 +86,7 @@ struct TraceSession {
         tracing: while true {
             let now = Clock.monotonicNanoseconds()
             let wakeAt = min(nextRefresh, deadline ?? .max, now + KernelTracer.drainIntervalNanoseconds)
-            try loop.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0)
+            try loop.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0, also: screen.inputDescriptors)
             try drain(tracer, into: &aggregate)
 
             for delivery in signals.take() {
@@ -109,6 +109,11 @@ struct TraceSession {
                 } else {
                     exitCode = stop(child, with: delivery.signal)
                 }
+                break tracing
+            }
+            screen.handleKeys()
+            if screen.quitRequested {  // q: as Ctrl-C
+                exitCode = child.map { stop($0, with: SIGINT) } ?? 0
                 break tracing
             }
             let afterWait = Clock.monotonicNanoseconds()

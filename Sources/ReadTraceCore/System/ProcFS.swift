@@ -38,6 +38,14 @@ public enum ProcFS {
         pid > 0 && access("/proc/\(pid)", F_OK) == 0
     }
 
+    /// Whether the process exists and has not exited: a zombie (exited, not yet reaped) has not
+    /// ended for /proc, but has for its reads.
+    public static func isRunning(_ pid: Int32) -> Bool {
+        guard pid > 0, let stat = readText("/proc/\(pid)/stat"), let nameEnd = stat.lastIndex(of: ")") else { return false }
+        let state = stat[nameEnd...].dropFirst().first { $0 != " " }
+        return state != "Z" && state != "X"
+    }
+
     /// The command line with arguments separated by spaces; nil once the process is gone
     /// (kernel threads have an empty one).
     public static func cmdline(of pid: Int32) -> String? {

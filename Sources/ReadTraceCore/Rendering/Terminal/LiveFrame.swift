@@ -12,4 +12,7 @@ public struct LiveFrame: Sendable {
     var processes: Int
     /// The processes of each group row (grouped by pod or container): a group has ended when all have.
     var groupMembers: [String: [Int32]]
+
+    /// Lines the device table takes, with the blank line below it.
+    public var deviceLineCount: Int { deviceLines.isEmpty ? 0 : deviceLines.count + 1 }
 }

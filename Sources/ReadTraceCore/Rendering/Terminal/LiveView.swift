@@ -102,7 +102,7 @@ public struct LiveView {
     }
 
     private func header(_ frame: LiveFrame) -> String {
-        String(("readtrace  " + frame.status + (isPaused ? "  PAUSED (p resumes)" : "")).prefix(width))
+        String(("readtrace  " + frame.status + (isPaused ? "  PAUSED" : "")).prefix(width))
     }
 
     /// Every key and every column explained, the hidden columns too.
