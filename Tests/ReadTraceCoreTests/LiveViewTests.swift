@@ -108,8 +108,8 @@ struct LiveViewTests {
         let rows = frame.rows.sorted { ReadRow.areInOrder($0, $1, by: .bytes) }
         let selection = RowSelection(rows, policy: RowPolicy(top: 1), bytes: \.totalBytes)
         #expect(selection.rest.count == 301 && ReadRow.sum(of: selection.rest).totalBytes == restBytes)
-        let total = try #require(lines.first { $0.contains("total: ") })
-        #expect(total.hasSuffix("total: 302 rows, 3 processes") && total.contains(" 210M "), "\(total)")
+        let total = try #require(lines.first { $0.contains("all 302 rows") })
+        #expect(total.hasSuffix("all 302 rows, 3 processes") && total.contains(" 210M "), "\(total)")
     }
 
     @Test("--min-bytes sums the rows that read less")
@@ -206,5 +206,18 @@ struct LiveViewTests {
             #expect(line?.hasSuffix(column.meaning) == true, "\(column.title): \(lines)")
         }
         #expect(lines.filter { $0.contains("[hidden]") }.count == (width == 80 ? 10 : 0))
+    }
+}
+
+@Suite("README")
+struct ReadmeColumnTests {
+    @Test("the README defines every table column with the words the help screen uses")
+    func columnsDefined() throws {
+        var path = #filePath
+        for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
+        let readme = try #require(ProcFS.readText(path + "/README.md"))
+        for column in Column.allCases {
+            #expect(readme.contains("| `\(column.title)` | \(column.meaning) |"), "\(column.title) is defined in the README")
+        }
     }
 }

@@ -106,7 +106,7 @@ struct RenderingTests {
         let lines = Self.render(&aggregate, height: 6)
         #expect(lines.count == 6, "\(lines)")
         #expect(lines[3].hasSuffix("… 2 more, 100M"), "\(lines)")
-        #expect(lines[4].hasSuffix("total: 2 rows, 2 processes"), "\(lines)")
+        #expect(lines[4].hasSuffix("all 2 rows, 2 processes"), "\(lines)")
         #expect(lines[5].hasPrefix("S: R reading"), "\(lines)")
         #expect(Self.render(&aggregate, height: 7).filter { $0.contains("more") }.isEmpty, "two rows fit exactly: no rest line")
     }

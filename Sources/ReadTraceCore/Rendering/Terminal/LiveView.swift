@@ -85,7 +85,7 @@ public struct LiveView {
             lines.append(layout.render(rest))
         }
         var total = ReadRow.sum(of: rows)
-        total.path = "total: \(rows.count) row\(rows.count == 1 ? "" : "s"), \(frame.processes) process\(frame.processes == 1 ? "" : "es")"
+        total.path = "all \(rows.count) row\(rows.count == 1 ? "" : "s"), \(frame.processes) process\(frame.processes == 1 ? "" : "es")"
         lines.append(layout.render(total))
         lines.append(String(legend.prefix(width)))
         return lines
