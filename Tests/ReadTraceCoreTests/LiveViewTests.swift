@@ -164,6 +164,14 @@ struct LiveViewTests {
         #expect(dd.contains("   8.0M   8.0M 100%     - "), "\(dd)")
     }
 
+    @Test("an idle row shows dashes for the interval's figures, not the whole run's percentiles")
+    func idleRowsShowNoPercentiles() throws {
+        let dd = try #require(Self.render().first { $0.hasPrefix("    300 ") })
+        // POD, READS, BYTES, MiB/s, MISS, DISK, P50, P99, DISK50, DISK99; then TOTAL.
+        #expect(dd.hasPrefix("    300 E dd              -             -      -      -      -      -       -       -       -       -   8.0M "),
+                "\(dd)")
+    }
+
     @Test("one unit system: MiB/s and binary sizes, labelled; no rate for a file read in under 0.1 s")
     func units() throws {
         let lines = Self.render()
