@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import ReadTraceCore
 
@@ -227,5 +228,28 @@ struct ReadmeColumnTests {
         for column in Column.allCases {
             #expect(readme.contains("| `\(column.title)` | \(column.meaning) |"), "\(column.title) is defined in the README")
         }
+    }
+}
+
+@Suite("Ended processes")
+struct ProcessEndTests {
+    @Test("a running process is running; an exited one, reaped or still a zombie, is not")
+    func running() throws {
+        #expect(ProcFS.isRunning(getpid()))
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { argv.forEach { free($0) } }
+        try #require(posix_spawn(&pid, "/bin/true", nil, nil, argv, environ) == 0)
+        // Not reaped yet: a zombie once it has exited.
+        var zombie = false
+        for _ in 0..<500 where !zombie {
+            zombie = ProcFS.readText("/proc/\(pid)/stat")?.contains(") Z ") == true
+            usleep(10_000)
+        }
+        try #require(zombie)
+        #expect(!ProcFS.isRunning(pid))
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(!ProcFS.isRunning(pid))
     }
 }
