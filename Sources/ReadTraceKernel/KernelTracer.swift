@@ -131,8 +131,9 @@ public final class KernelTracer {
             let context = Unmanaged.passUnretained(sink).toOpaque()
             let ringBuffer = ring_buffer__new(bpf_map__fd(skeleton.pointee.maps.events), { context, data, size in
                 guard let context, let data else { return 0 }
-                Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue().deliver(UnsafeRawPointer(data), size)
-                return 0
+                let sink = Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue()
+                // A negative value stops ring_buffer__consume after this record (consumed).
+                return sink.deliver(UnsafeRawPointer(data), size) ? 0 : EventSink.outOfTime
             }, context, nil)
             guard let ringBuffer else { throw KernelError(step: .createRingBufferReader, errno: .current) }
             return (skeleton, ringBuffer)
@@ -218,15 +219,19 @@ public final class KernelTracer {
         set { sink.recordRaw = newValue }
     }
 
-    /// Hands every waiting record to `handle`, in order; returns how many there were.
+    /// Hands the waiting records to `handle`, in order, until none is left or the monotonic clock
+    /// passes `deadline` (a reader faster than this process must not hold up the live view and
+    /// the signals; what is left waits for the next call). Returns whether records were left.
     @discardableResult
-    public func drain(_ handle: (KernelEvent) -> Void) throws -> Int {
+    public func drain(until deadline: UInt64 = .max, _ handle: (KernelEvent) -> Void) throws -> Bool {
         try withoutActuallyEscaping(handle) { handle in
             sink.handle = handle
+            sink.deadline = deadline
             defer { sink.handle = nil }
             let consumed = ring_buffer__consume(ringBuffer)
+            if consumed == EventSink.outOfTime { return true }
             guard consumed >= 0 else { throw KernelError(step: .readRingBuffer, errno: Errno(negated: consumed)) }
-            return Int(consumed)
+            return false
         }
     }
 
@@ -298,11 +303,22 @@ private final class EventSink {
     /// Sees every record as the kernel wrote it, before decoding (`--record-stream`).
     var recordRaw: ((UnsafeRawBufferPointer) -> Void)?
 
-    func deliver(_ data: UnsafeRawPointer, _ size: Int) {
+    /// The drain's deadline on the monotonic clock, looked at every `clockStride` records.
+    var deadline: UInt64 = .max
+    private var sinceClock = 0
+    private static let clockStride = 1024
+    /// What the callback returns once the deadline has passed: no errno libbpf itself returns.
+    static let outOfTime = -ECANCELED
+
+    /// Hands one record on; false once the drain's time is up.
+    func deliver(_ data: UnsafeRawPointer, _ size: Int) -> Bool {
         let record = UnsafeRawBufferPointer(start: data, count: size)
         recordRaw?(record)
-        guard let handle, let event = RecordDecoder.decode(record) else { return }
-        handle(event)
+        if let handle, let event = RecordDecoder.decode(record) { handle(event) }
+        sinceClock += 1
+        guard sinceClock >= Self.clockStride, deadline != .max else { return true }
+        sinceClock = 0
+        return Clock.monotonicNanoseconds() < deadline
     }
 }
 

@@ -124,3 +124,24 @@ struct DeepPathIntegrationTests {
         #expect(dump.read(pid: reader.pid, path: file)?.int("read_bytes") == 4096 + (1 << 20))
     }
 }
+
+@Suite("The event loop under a flood of records", .serialized,
+       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+struct FloodTests {
+    @Test("a reader faster than readtrace drains does not stop the live view's refreshes or a stop signal")
+    func refreshesUnderFlood() throws {
+        let scratch = try ScratchDirectory()
+        let file = try scratch.file("flood.bin", size: 8 << 20)
+        let readtrace = try RunningProcess(Paths.readtrace, ["--comm", "rt-flood", "--interval", "200ms", "--buffer-size", "64M"])
+        try #require(readtrace.wait { readtrace.standardError.contains("tracing with") })
+        // Cached 4 KiB reads: far more records a second than a debug build decodes.
+        let flood = try RunningProcess(Paths.workload, ["--file", file, "--chunk", "4096", "--repeat", "400", "--name", "rt-flood"])
+        defer { kill(flood.pid, SIGKILL) }
+        #expect(flood.wait(upTo: 3) { false } == false)
+        let refreshes = readtrace.standardOutput.components(separatedBy: "readtrace  elapsed").count - 1
+        kill(readtrace.pid, SIGTERM)
+        let finished = readtrace.finish(timeout: 30)
+        #expect(refreshes >= 8, "the live view refreshed \(refreshes) times in about 3 s at 200 ms")
+        #expect(finished.status == 0 && finished.standardOutput.contains("readtrace summary:"))
+    }
+}

@@ -79,15 +79,17 @@ struct TraceSession {
         let loop = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
 
         var exitCode: Int32 = 0
+        var backlog = false
         var interrupted = false
         var nextRefresh = start + options.interval.nanoseconds
         var lastRefresh = (time: start, events: UInt64(0))
         let deadline = options.duration.map { start + $0.nanoseconds }
         tracing: while true {
             let now = Clock.monotonicNanoseconds()
-            let wakeAt = min(nextRefresh, deadline ?? .max, now + KernelTracer.drainIntervalNanoseconds)
+            let wakeAt = backlog ? now : min(nextRefresh, deadline ?? .max, now + KernelTracer.drainIntervalNanoseconds)
             try loop.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0, also: screen.inputDescriptors)
-            try drain(tracer, into: &aggregate)
+            // Bounded, so that signals, keys and refreshes keep their turn under a flood of records.
+            backlog = try drain(tracer, into: &aggregate, until: min(nextRefresh, Clock.monotonicNanoseconds() + Self.drainSliceNanoseconds))
 
             for delivery in signals.take() {
                 if delivery.signal == SIGCHLD, let status = child?.exitStatus() {
@@ -130,7 +132,7 @@ struct TraceSession {
             }
         }
 
-        try drain(tracer, into: &aggregate)
+        _ = try drain(tracer, into: &aggregate)
         let counters = try tracer.counters()
         let deviceReads = tracer.deviceReads()
         let end = Clock.monotonicNanoseconds()
@@ -168,9 +170,10 @@ struct TraceSession {
 
     /// Hands the kernel's records to the aggregate; a new cgroup of a pod or container the user
     /// asked for is traced from now on.
-    private func drain(_ tracer: KernelTracer, into aggregate: inout TraceAggregate) throws {
+    /// Returns whether records were left for the next call.
+    private func drain(_ tracer: KernelTracer, into aggregate: inout TraceAggregate, until deadline: UInt64 = .max) throws -> Bool {
         var selected: [UInt64] = []
-        try tracer.drain { event in
+        let left = try tracer.drain(until: deadline) { event in
             if case .cgroup(let cgroup) = event {
                 if options.selects(cgroupPath: cgroup.path) { selected.append(cgroup.id) }
             } else {
@@ -178,7 +181,11 @@ struct TraceSession {
             }
         }
         for id in selected { try tracer.traceCgroup(id: id) }
+        return left
     }
+
+    /// The longest the loop spends draining records before it looks at signals and keys.
+    private static let drainSliceNanoseconds: UInt64 = 200_000_000
 
     /// Passes a stop signal on to the command and gives it a moment to exit.
     private func stop(_ child: ChildProcess, with signal: Int32) -> Int32 {
