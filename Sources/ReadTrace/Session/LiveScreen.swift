@@ -2,7 +2,7 @@ import Glibc
 import ReadTraceCore
 
 /// Where the live view goes: a redrawn terminal screen that takes keys, plain periodic text, or nowhere.
-final class LiveScreen {
+final class LiveScreen: IntervalConsumer {
     enum Mode {
         case terminal, plain, silent
 
@@ -44,13 +44,11 @@ final class LiveScreen {
     /// Descriptors the event loop should wake up for: the keyboard's, while it is open.
     var inputDescriptors: [Int32] { keyboard?.descriptor.map { [$0] } ?? [] }
 
-    func refresh(aggregate: inout TraceAggregate, intervalSeconds: Double, elapsedSeconds: Double,
-                 hook: HookKind, counters: KernelCounters, eventsPerSecond: Double, deviceHistory: DeviceHistory) {
-        let interval = aggregate.takeInterval()
+    func refresh(with snapshot: IntervalSnapshot) {
         guard mode != .silent, !view.isPaused else { return }
-        frame = view.frame(aggregate: aggregate, interval: interval, intervalSeconds: intervalSeconds,
-                           elapsedSeconds: elapsedSeconds, hook: hook, counters: counters,
-                           eventsPerSecond: eventsPerSecond, deviceHistory: deviceHistory)
+        frame = view.frame(aggregate: snapshot.aggregate, interval: snapshot.interval, intervalSeconds: snapshot.intervalSeconds,
+                           elapsedSeconds: snapshot.elapsedSeconds, hook: snapshot.hook, counters: snapshot.counters,
+                           eventsPerSecond: snapshot.eventsPerSecond, deviceHistory: snapshot.deviceHistory)
         draw()
     }
 

@@ -46,7 +46,48 @@ struct TraceSession {
     private func trace(_ configuration: KernelConfiguration, features: KernelFeatures, signals: SignalPipe, screen: LiveScreen,
                        since sessionStart: UInt64) throws -> Outcome {
         let tracer = try KernelTracer(configuration: configuration, features: features)
-        let recording = try options.recordStreamPath.map { path in
+        let recording = try recordStream(of: tracer)
+        defer { if let recording { close(recording) } }
+        HeapMemory.returnFreePages()
+        let start = Clock.monotonicNanoseconds()
+        let startedAt = Clock.unixSeconds()
+        // The first diskstats sample comes before the message that tells anyone waiting that
+        // tracing has begun, so the kernel's block counts and diskstats cover the same IO.
+        var run = Run(aggregate: makeAggregate(start: start, keepsIntervals: screen.showsIntervals),
+                      deviceHistory: DeviceHistory(startNanoseconds: start), start: start)
+        run.deviceHistory.record(DiskStats.read())
+        announce(tracer, attachedAfter: start - sessionStart)
+        let child = try options.command.isEmpty ? nil
+            : ChildProcess(arguments: options.command, user: options.commandAsInvokingUser ? .invokingSudoUser() : nil)
+        let exitCode = try loop(&run, tracer: tracer, child: child, signals: signals, consumers: [screen], screen: screen)
+
+        _ = try drain(tracer, into: &run.aggregate)
+        let counters = try tracer.counters()
+        let deviceReads = tracer.deviceReads()
+        let end = Clock.monotonicNanoseconds()
+        run.deviceHistory.record(DiskStats.read())
+        let metadata = RunMetadata(toolVersion: ReadTraceVersion.current, host: ProcFS.host(), hook: tracer.hook,
+                                   startedAtUnixSeconds: startedAt, durationSeconds: Double(end - start) / 1e9,
+                                   filters: options.filters, counters: counters)
+        return Outcome(aggregate: run.aggregate, deviceHistory: run.deviceHistory, metadata: metadata, deviceReads: deviceReads,
+                       exitCode: exitCode)
+    }
+
+    /// What the event loop keeps between wake-ups.
+    private struct Run {
+        var aggregate: TraceAggregate
+        var deviceHistory: DeviceHistory
+        let start: UInt64
+        /// Records were left in the ring buffer at the last drain.
+        var backlog = false
+        /// The command has had its Ctrl-C.
+        var interrupted = false
+        var lastRefresh: (time: UInt64, events: UInt64) = (0, 0)
+    }
+
+    /// `--record-stream`: every ring-buffer record, framed, to the file; returns its descriptor.
+    private func recordStream(of tracer: KernelTracer) throws -> Int32? {
+        try options.recordStreamPath.map { path in
             let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw ReadTraceError("--record-stream \(path): \(SystemCallError(errno: errno))") }
             tracer.rawRecordObserver = { record in
@@ -55,93 +96,88 @@ struct TraceSession {
             }
             return descriptor
         }
-        defer { if let recording { close(recording) } }
-        HeapMemory.returnFreePages()
-        let start = Clock.monotonicNanoseconds()
-        let startedAt = Clock.unixSeconds()
-        // The first diskstats sample comes before the message that tells anyone waiting that
-        // tracing has begun, so the kernel's block counts and diskstats cover the same IO.
-        var deviceHistory = DeviceHistory(startNanoseconds: start)
-        deviceHistory.record(DiskStats.read())
-        let refusals = tracer.refusedHooks.isEmpty ? "" : " (\(tracer.refusedHooks.map(KernelWording.sentence).joined(separator: "; ")))"
-        StandardStreams.writeError("readtrace: tracing with \(tracer.hook.rawValue) hooks\(refusals), attached in \((start - sessionStart) / 1_000_000) ms; Ctrl-C to stop\n")
-        for limitation in tracer.limitations { StandardStreams.writeError("readtrace: note: \(KernelWording.sentence(for: limitation))\n") }
+    }
 
-        let child = try options.command.isEmpty ? nil
-            : ChildProcess(arguments: options.command, user: options.commandAsInvokingUser ? .invokingSudoUser() : nil)
+    /// The start line (the hook, and why faster ones were refused) and what this run cannot see.
+    private func announce(_ tracer: KernelTracer, attachedAfter nanoseconds: UInt64) {
+        let refusals = tracer.refusedHooks.isEmpty ? "" : " (\(tracer.refusedHooks.map(KernelWording.sentence).joined(separator: "; ")))"
+        StandardStreams.writeError("readtrace: tracing with \(tracer.hook.rawValue) hooks\(refusals), attached in \(nanoseconds / 1_000_000) ms; Ctrl-C to stop\n")
+        for limitation in tracer.limitations { StandardStreams.writeError("readtrace: note: \(KernelWording.sentence(for: limitation))\n") }
+    }
+
+    private func makeAggregate(start: UInt64, keepsIntervals: Bool) -> TraceAggregate {
         let cgroupNames = CgroupHierarchy.current().map(CgroupNames.init)
         let mounts = MountTable.current()
-        var aggregate = TraceAggregate(startNanoseconds: start, describe: { record in
+        return TraceAggregate(startNanoseconds: start, describe: { record in
             // The kernel's copy of the command line survives the process; /proc has it whole.
             let cmdline = record.cmdlineComplete ? record.cmdline : ProcFS.cmdline(of: record.pid) ?? record.cmdline.map { $0 + "…" }
             return TracedProcess(record: record, cmdline: cmdline, cgroupPath: cgroupNames?.path(of: record.cgroupID))
-        }, locate: mounts.locate, resolveOpenFile: { pid, file in ProcFS.openPath(of: file, in: pid) }, loadedShare: options.loadedShare, keepsIntervals: screen.showsIntervals)
-        let loop = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
+        }, locate: mounts.locate, resolveOpenFile: { pid, file in ProcFS.openPath(of: file, in: pid) },
+        loadedShare: options.loadedShare, keepsIntervals: keepsIntervals)
+    }
 
-        var exitCode: Int32 = 0
-        var backlog = false
-        var interrupted = false
-        var nextRefresh = start + options.interval.nanoseconds
-        var lastRefresh = (time: start, events: UInt64(0))
-        let deadline = options.duration.map { start + $0.nanoseconds }
-        tracing: while true {
+    /// Drains records, answers signals and keys, and refreshes every interval until the run
+    /// ends; returns the exit status.
+    private func loop(_ run: inout Run, tracer: KernelTracer, child: ChildProcess?, signals: SignalPipe,
+                      consumers: [any IntervalConsumer], screen: LiveScreen) throws -> Int32 {
+        let events = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
+        var nextRefresh = run.start + options.interval.nanoseconds
+        let deadline = options.duration.map { run.start + $0.nanoseconds }
+        run.lastRefresh = (run.start, 0)
+        while true {
             let now = Clock.monotonicNanoseconds()
-            let wakeAt = backlog ? now : min(nextRefresh, deadline ?? .max, now + KernelTracer.drainIntervalNanoseconds)
-            try loop.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0, also: screen.inputDescriptors)
+            let wakeAt = run.backlog ? now : min(nextRefresh, deadline ?? .max, now + KernelTracer.drainIntervalNanoseconds)
+            try events.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0, also: screen.inputDescriptors)
             // Bounded, so that signals, keys and refreshes keep their turn under a flood of records.
-            backlog = try drain(tracer, into: &aggregate, until: min(nextRefresh, Clock.monotonicNanoseconds() + Self.drainSliceNanoseconds))
-
-            for delivery in signals.take() {
-                if delivery.signal == SIGCHLD, let status = child?.exitStatus() {
-                    exitCode = status.code
-                    break tracing
-                }
-                guard Self.stopSignals.contains(delivery.signal) else { continue }
-                guard let child else { break tracing }
-                if delivery.signal == SIGINT, !interrupted {
-                    // The command decides what Ctrl-C means to it; its reads are traced until it exits.
-                    interrupted = true
-                    if delivery.sentByProcess { child.signal(SIGINT) }
-                    StandardStreams.writeError("readtrace: Ctrl-C passed to the command (pid \(child.pid)); tracing until it exits, Ctrl-C again to stop waiting\n")
-                    continue
-                }
-                if delivery.signal == SIGINT {
-                    StandardStreams.writeError("readtrace: stopped waiting; the command (pid \(child.pid)) was left running\n")
-                    exitCode = 128 + SIGINT
-                } else {
-                    exitCode = stop(child, with: delivery.signal)
-                }
-                break tracing
-            }
+            run.backlog = try drain(tracer, into: &run.aggregate,
+                                    until: min(nextRefresh, Clock.monotonicNanoseconds() + Self.drainSliceNanoseconds))
+            if let exitCode = answer(signals.take(), child: child, run: &run) { return exitCode }
             screen.handleKeys()
             if screen.quitRequested {  // q: as Ctrl-C
-                exitCode = child.map { stop($0, with: SIGINT) } ?? 0
-                break tracing
+                return child.map { stop($0, with: SIGINT) } ?? 0
             }
             let afterWait = Clock.monotonicNanoseconds()
-            if let deadline, afterWait >= deadline { break }
+            if let deadline, afterWait >= deadline { return 0 }
             if afterWait >= nextRefresh {
-                let seconds = Double(afterWait - lastRefresh.time) / 1e9
-                let rate = Double(aggregate.eventsReceived - lastRefresh.events) / max(seconds, 1e-9)
-                deviceHistory.record(DiskStats.read())
-                screen.refresh(aggregate: &aggregate, intervalSeconds: seconds,
-                               elapsedSeconds: Double(afterWait - start) / 1e9, hook: tracer.hook,
-                               counters: try tracer.counters(), eventsPerSecond: rate, deviceHistory: deviceHistory)
-                lastRefresh = (afterWait, aggregate.eventsReceived)
+                try refresh(consumers, run: &run, tracer: tracer, at: afterWait)
                 nextRefresh = max(nextRefresh + options.interval.nanoseconds, afterWait + 1)
             }
         }
+    }
 
-        _ = try drain(tracer, into: &aggregate)
-        let counters = try tracer.counters()
-        let deviceReads = tracer.deviceReads()
-        let end = Clock.monotonicNanoseconds()
-        deviceHistory.record(DiskStats.read())
-        let metadata = RunMetadata(toolVersion: ReadTraceVersion.current, host: ProcFS.host(), hook: tracer.hook,
-                                   startedAtUnixSeconds: startedAt, durationSeconds: Double(end - start) / 1e9,
-                                   filters: options.filters, counters: counters)
-        return Outcome(aggregate: aggregate, deviceHistory: deviceHistory, metadata: metadata, deviceReads: deviceReads,
-                       exitCode: exitCode)
+    /// The exit status when a signal ends the run; nil to go on.
+    private func answer(_ deliveries: [SignalPipe.Delivery], child: ChildProcess?, run: inout Run) -> Int32? {
+        for delivery in deliveries {
+            if delivery.signal == SIGCHLD, let status = child?.exitStatus() { return status.code }
+            guard Self.stopSignals.contains(delivery.signal) else { continue }
+            guard let child else { return 0 }
+            if delivery.signal == SIGINT, !run.interrupted {
+                // The command decides what Ctrl-C means to it; its reads are traced until it exits.
+                run.interrupted = true
+                if delivery.sentByProcess { child.signal(SIGINT) }
+                StandardStreams.writeError("readtrace: Ctrl-C passed to the command (pid \(child.pid)); tracing until it exits, Ctrl-C again to stop waiting\n")
+                continue
+            }
+            if delivery.signal == SIGINT {
+                StandardStreams.writeError("readtrace: stopped waiting; the command (pid \(child.pid)) was left running\n")
+                return 128 + SIGINT
+            }
+            return stop(child, with: delivery.signal)
+        }
+        return nil
+    }
+
+    /// Samples the devices and hands the interval to every consumer.
+    private func refresh(_ consumers: [any IntervalConsumer], run: inout Run, tracer: KernelTracer, at now: UInt64) throws {
+        let seconds = Double(now - run.lastRefresh.time) / 1e9
+        run.deviceHistory.record(DiskStats.read())
+        let snapshot = IntervalSnapshot(
+            aggregate: run.aggregate, interval: run.aggregate.takeInterval(), intervalSeconds: seconds,
+            elapsedSeconds: Double(now - run.start) / 1e9, hook: tracer.hook, counters: try tracer.counters(),
+            eventsPerSecond: Double(run.aggregate.eventsReceived - run.lastRefresh.events) / max(seconds, 1e-9),
+            deviceHistory: run.deviceHistory)
+        for consumer in consumers { consumer.refresh(with: snapshot) }
+        run.lastRefresh = (now, run.aggregate.eventsReceived)
     }
 
     /// The summary, the dump and the lost-events warning.
@@ -204,39 +240,12 @@ struct TraceSession {
         guard missingCapabilities.isEmpty else { throw ReadTraceError(KernelWording.missing(missingCapabilities)) }
         let features = KernelFeatures.probe()
         if let missing = features.missingRequirements.first { throw ReadTraceError(KernelWording.missingRequirement(missing)) }
-        switch options.command.first.map({ ExecutableSearch.find($0) }) {
-        case .notFound:
-            let program = options.command[0]
-            throw ReadTraceError("cannot run \(program): \(program.contains("/") ? "no such file" : "no such command in PATH")",
-                                 exitCode: .commandNotFound)
-        case .notExecutable(let file):
-            throw ReadTraceError("cannot run \(options.command[0]): \(file) is not an executable file", exitCode: .commandNotExecutable)
-        case .found, nil:
-            break
-        }
+        try checkCommand()
         if let missing = options.pids.first(where: { !ProcFS.processExists($0) }) {
             throw ReadTraceError("--pid \(missing): no such process")
         }
         var configuration = KernelConfiguration()
-        if !options.cgroups.isEmpty || !options.pods.isEmpty || !options.containers.isEmpty {
-            guard let hierarchy = CgroupHierarchy.current() else {
-                throw ReadTraceError("--cgroup, --pod and --container need a mounted cgroup v2 hierarchy, and none is mounted")
-            }
-            configuration.cgroups = try options.cgroups.map { path in
-                guard let cgroup = hierarchy.resolve(path) else {
-                    throw ReadTraceError("--cgroup \(path): no such cgroup under \(hierarchy.mountPoint)")
-                }
-                guard cgroup.level < KernelConfiguration.maxCgroupDepth else {
-                    throw ReadTraceError("--cgroup \(path): deeper than \(KernelConfiguration.maxCgroupDepth) levels")
-                }
-                return (cgroup.id, cgroup.level)
-            }
-            // Pods and containers already running; those that start later are matched as their cgroups appear.
-            if !options.pods.isEmpty || !options.containers.isEmpty {
-                configuration.watchCgroups = true
-                configuration.cgroups += hierarchy.all().filter { options.selects(cgroupPath: $0.path) }.map { ($0.id, $0.level) }
-            }
-        }
+        (configuration.cgroups, configuration.watchCgroups) = try cgroupFilters()
         TraceFS.mountIfMissing()
         configuration.hook = options.hook
         configuration.pids = options.pids
@@ -248,13 +257,42 @@ struct TraceSession {
         configuration.emptyReadHooks = options.emptyReadHooks
         return (configuration, features)
     }
-}
 
-enum TraceFS {
-    /// Tracepoints (the syscall ones, and the page-cache one every hook uses) are found through
-    /// tracefs; mount it where it is expected if nobody has.
-    static func mountIfMissing() {
-        guard access("/sys/kernel/tracing/events", F_OK) != 0, access("/sys/kernel/debug/tracing/events", F_OK) != 0 else { return }
-        _ = mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nil)
+    /// The command of `-- COMMAND` can be run: exit 127 when it is not found, 126 when it is no executable.
+    private func checkCommand() throws {
+        switch options.command.first.map({ ExecutableSearch.find($0) }) {
+        case .notFound:
+            let program = options.command[0]
+            throw ReadTraceError("cannot run \(program): \(program.contains("/") ? "no such file" : "no such command in PATH")",
+                                 exitCode: .commandNotFound)
+        case .notExecutable(let file):
+            throw ReadTraceError("cannot run \(options.command[0]): \(file) is not an executable file", exitCode: .commandNotExecutable)
+        case .found, nil:
+            break
+        }
+    }
+
+    /// The cgroups the kernel filters on (`--cgroup`, and the pods and containers already
+    /// running), and whether new cgroups must be watched for pods and containers that start later.
+    private func cgroupFilters() throws -> ([(id: UInt64, level: Int)], watch: Bool) {
+        guard !options.cgroups.isEmpty || !options.pods.isEmpty || !options.containers.isEmpty else { return ([], false) }
+        guard let hierarchy = CgroupHierarchy.current() else {
+            throw ReadTraceError("--cgroup, --pod and --container need a mounted cgroup v2 hierarchy, and none is mounted")
+        }
+        var cgroups = try options.cgroups.map { path in
+            guard let cgroup = hierarchy.resolve(path) else {
+                throw ReadTraceError("--cgroup \(path): no such cgroup under \(hierarchy.mountPoint)")
+            }
+            guard cgroup.level < KernelConfiguration.maxCgroupDepth else {
+                throw ReadTraceError("--cgroup \(path): deeper than \(KernelConfiguration.maxCgroupDepth) levels")
+            }
+            return (id: cgroup.id, level: cgroup.level)
+        }
+        let watchesPods = !options.pods.isEmpty || !options.containers.isEmpty
+        if watchesPods {
+            cgroups += hierarchy.all().filter { options.selects(cgroupPath: $0.path) }.map { (id: $0.id, level: $0.level) }
+        }
+        return (cgroups, watchesPods)
     }
 }
+
