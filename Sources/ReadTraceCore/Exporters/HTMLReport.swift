@@ -9,11 +9,15 @@ public enum HTMLReport {
     public static let defaultRowLimit = 100
 
     public static func render(_ dump: DumpDocument, rule: LoadRule = LoadRule(), rowPolicy: RowPolicy = RowPolicy()) throws -> String {
-        // Every "<" escaped: neither "</script>" nor "<!--" can end or confuse the script element.
-        let json = String(decoding: try dump.encoded(), as: UTF8.self).replacingAll("<", with: "\\u003c")
+        try head(dump, rule: rule, rowPolicy: rowPolicy) + stormSection(dump, rule: rule) + filesTable(dump, rowPolicy: rowPolicy)
+            + processesTable(dump) + devicesTable(dump) + tail(dump)
+    }
+
+    /// The run, the load timeline's legend and its SVG.
+    static func head(_ dump: DumpDocument, rule: LoadRule, rowPolicy: RowPolicy) -> String {
         let loads = dump.loads
         let counted = dump.loads(countedBy: rule)
-        var html = """
+        return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <title>readtrace: \(escape(dump.host.hostname)) \(escape(dump.startedAt))</title>
@@ -33,15 +37,22 @@ public enum HTMLReport {
             <pre id="details" aria-live="polite"></pre>
 
             """
+    }
+
+    static func stormSection(_ dump: DumpDocument, rule: LoadRule) -> String {
         let storms = StormSummary.paragraphs(dump, rule: rule)
-        if !storms.isEmpty {
-            // The first paragraph says the rule; each storm stands out.
-            html += "<h2>Storm summary</h2>\n" + storms.enumerated().map { index, text in
-                "<p class=\"\(index == 0 ? "legend" : "storm")\">\(escape(text))</p>"
-            }.joined(separator: "\n") + "\n"
-        }
+        guard !storms.isEmpty else { return "" }
+        // The first paragraph says the rule; each storm stands out.
+        return "<h2>Storm summary</h2>\n" + storms.enumerated().map { index, text in
+            "<p class=\"\(index == 0 ? "legend" : "storm")\">\(escape(text))</p>"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// One row per file read, the largest first.
+    static func filesTable(_ dump: DumpDocument, rowPolicy: RowPolicy) -> String {
+        let loads = dump.loads
         let files = RowSelection(loads.sorted { $0.bytes > $1.bytes }, policy: rowPolicy, limit: defaultRowLimit, bytes: \.bytes)
-        html += "<h2>Files</h2>\n" + table(
+        return "<h2>Files</h2>\n" + table(
             headers: ["pid", "process", "pod / container", "file", "MiB", "cache misses MiB", "disk reads MiB", "load s", "MiB/s", "waiting on disk"],
             rows: files.shown.map { load in
                 [String(load.read.pid), load.process?.comm ?? "?", group(of: load.process), load.file?.path ?? "?",
@@ -50,14 +61,20 @@ public enum HTMLReport {
                  TextFormat.fixed(load.mebibytesPerSecond, decimals: 1),
                  TextFormat.percent(load.read.deviceWaitFraction)]
             }, rest: files.restLine("files", bytes: \.bytes).map { $0 + " (the largest are shown)" })
+    }
+
+    static func processesTable(_ dump: DumpDocument) -> String {
         let processes = RowSelection(dump.processes, policy: RowPolicy(top: defaultRowLimit), bytes: { _ in 0 })
-        html += "<h2>Processes</h2>\n" + table(
+        return "<h2>Processes</h2>\n" + table(
             headers: ["pid", "process", "command line", "pod", "container", "runtime", "cgroup"],
             rows: processes.shown.map { process in
                 [String(process.pid), process.comm, process.cmdline ?? "", process.podUID ?? "", process.containerID ?? "",
                  process.containerRuntime?.rawValue ?? "", process.cgroup ?? ""]
             }, rest: processes.rest.isEmpty ? nil : "… \(processes.rest.count) more processes")
-        html += "<h2>Devices</h2>\n" + table(
+    }
+
+    static func devicesTable(_ dump: DumpDocument) -> String {
+        "<h2>Devices</h2>\n" + table(
             headers: ["device", "disk", "read MiB", "read IOs", "read await ms", "util %", "by traced processes MiB", "filtered out MiB", "unattributed MiB"],
             rows: dump.devices.map { device in
                 [device.name, device.disk, mebibytes(device.totals.readBytes), String(device.totals.readIOs),
@@ -65,13 +82,18 @@ public enum HTMLReport {
                  mebibytes(device.attributedBlockReadBytes), mebibytes(device.filteredBlockReadBytes),
                  mebibytes(device.unattributedBlockReadBytes)]
             }, rest: nil)
-        html += """
+    }
+
+    /// The dump for tools that want the numbers, and the highlighting script.
+    static func tail(_ dump: DumpDocument) throws -> String {
+        // Every "<" escaped: neither "</script>" nor "<!--" can end or confuse the script element.
+        let json = String(decoding: try dump.encoded(), as: UTF8.self).replacingAll("<", with: "\\u003c")
+        return """
             <script type="application/json" id="readtrace-data">\(json)</script>
             <script>\(script)</script>
             </body></html>
 
             """
-        return html
     }
 
     static func mebibytes(_ bytes: UInt64) -> String { TextFormat.fixed(Double(bytes) / 1_048_576, decimals: 1) }
