@@ -21,68 +21,91 @@ public struct LoadTimeline {
     static let waiting: Character = "·"
     static let loaded: Character = "|"
 
+    /// The time axis: `columns` columns over the run.
+    struct Axis {
+        var columns: Int
+        var secondsPerColumn: Double
+
+        func column(_ seconds: Double) -> Int { min(columns - 1, max(0, Int(seconds / secondsPerColumn))) }
+    }
+
     public func render(_ dump: DumpDocument) -> [String] {
         let all = dump.loads, loads = dump.loads(countedBy: rule)
         guard !all.isEmpty, dump.durationSeconds > 0 else { return [] }
-        let leftOut = all.count - loads.count
         guard !loads.isEmpty else {
             return TextFormat.wrap("Load timeline: none of the \(all.count) files read counts as a load (\(rule.description)).",
                                    width: width, indent: 2)
         }
         let columns = max(10, width - Self.labelWidth - 1)
-        let secondsPerColumn = dump.durationSeconds / Double(columns)
-        func column(_ seconds: Double) -> Int { min(columns - 1, max(0, Int(seconds / secondsPerColumn))) }
+        let axis = Axis(columns: columns, secondsPerColumn: dump.durationSeconds / Double(columns))
         let selection = RowSelection(loads.sorted { $0.bytes > $1.bytes }, policy: rowPolicy, bytes: \.bytes)
         let shownKeys = Set(selection.shown.map { "\($0.read.pid) \($0.read.fileID)" })
         let shown = loads.filter { shownKeys.contains("\($0.read.pid) \($0.read.fileID)") }
-
-        let bytesByLoad = shown.map { Self.bytesPerColumn($0, columns: columns, secondsPerColumn: secondsPerColumn) }
+        let bytesByLoad = shown.map { Self.bytesPerColumn($0, columns: columns, secondsPerColumn: axis.secondsPerColumn) }
         let busiest = bytesByLoad.flatMap { $0 }.max() ?? 0
-        let busiestRate = busiest / secondsPerColumn / 1_048_576
-        let quarters = Self.shades.indices.map { Self.shades[$0] == "█" ? "█ ≥75%" : "\(Self.shades[$0]) <\(($0 + 1) * 25)%" }
 
-        var lines = TextFormat.wrap("Load timeline: 0 s to \(TextFormat.fixed(dump.durationSeconds, decimals: 1)) s, "
-            + "\(TextFormat.fixed(secondsPerColumn * 1000, decimals: 0)) ms per column; \(loads.count) load\(loads.count == 1 ? "" : "s") "
+        var lines = header(dump, loads: loads.count, leftOut: all.count - loads.count, axis: axis, busiest: busiest)
+        for (load, bytes) in zip(shown, bytesByLoad) {
+            lines.append(Self.pad(load.label(width: Self.labelWidth), width: Self.labelWidth) + " " + Self.bar(load, bytes, busiest: busiest, axis: axis))
+        }
+        if let rest = selection.restLine("loads", bytes: \.bytes) { lines.append(TextFormat.fit(rest + " (--top, --min-bytes)", width: width)) }
+        lines += Self.utilizationTracks(dump.devices, axis: axis) + Self.concurrencyTracks(loads, axis: axis)
+        return lines.map { TextFormat.fit($0, width: width) }
+    }
+
+    /// The axis, the rule and the legend.
+    func header(_ dump: DumpDocument, loads: Int, leftOut: Int, axis: Axis, busiest: Double) -> [String] {
+        let busiestRate = busiest / axis.secondsPerColumn / 1_048_576
+        let quarters = Self.shades.indices.map { Self.shades[$0] == "█" ? "█ ≥75%" : "\(Self.shades[$0]) <\(($0 + 1) * 25)%" }
+        return TextFormat.wrap("Load timeline: 0 s to \(TextFormat.fixed(dump.durationSeconds, decimals: 1)) s, "
+            + "\(TextFormat.fixed(axis.secondsPerColumn * 1000, decimals: 0)) ms per column; \(loads) load\(loads == 1 ? "" : "s") "
             + "(\(rule.description))" + (leftOut > 0 ? ", \(leftOut) smaller file\(leftOut == 1 ? "" : "s") left out." : "."),
             width: width, indent: 2)
-        lines += TextFormat.wrap("Legend: shading is throughput, of the busiest column's "
+            + TextFormat.wrap("Legend: shading is throughput, of the busiest column's "
             + "\(TextFormat.mebibytesPerSecond(busiestRate)) (\(quarters.joined(separator: ", "))) and %util, of 100%; "
             + "\(Self.waiting) in a load with nothing read; \(Self.loaded) loaded (\(TextFormat.fixed(dump.loadedShare * 100, decimals: 0))% "
             + "of the file read); loads at once: 1-9, + for 10 or more; … text cut to fit.", width: width, indent: 2)
-        for (load, bytes) in zip(shown, bytesByLoad) {
-            var bar = [Character](repeating: " ", count: columns)
-            for index in column(load.read.firstReadSeconds)...column(load.read.lastReadSeconds) {
-                bar[index] = bytes[index] > 0 ? Self.shade(bytes[index], of: busiest) : Self.waiting
-            }
-            if let loadSeconds = load.read.loadSeconds { bar[column(load.read.firstReadSeconds + loadSeconds)] = Self.loaded }
-            lines.append(Self.pad(load.label(width: Self.labelWidth), width: Self.labelWidth) + " " + String(bar))
+    }
+
+    /// A load's row: shaded where it read, dotted where it waited, marked where it was done.
+    static func bar(_ load: FileLoad, _ bytes: [Double], busiest: Double, axis: Axis) -> String {
+        var bar = [Character](repeating: " ", count: axis.columns)
+        for index in axis.column(load.read.firstReadSeconds)...axis.column(load.read.lastReadSeconds) {
+            bar[index] = bytes[index] > 0 ? shade(bytes[index], of: busiest) : waiting
         }
-        if let rest = selection.restLine("loads", bytes: \.bytes) { lines.append(TextFormat.fit(rest + " (--top, --min-bytes)", width: width)) }
-        for device in dump.devices where device.samples.contains(where: { $0.utilizationPercent > 0 }) {
-            var bar = [Character](repeating: " ", count: columns)
+        if let loadSeconds = load.read.loadSeconds { bar[axis.column(load.read.firstReadSeconds + loadSeconds)] = loaded }
+        return String(bar)
+    }
+
+    /// Each busy device's %util, shaded.
+    static func utilizationTracks(_ devices: [DumpDocument.Device], axis: Axis) -> [String] {
+        devices.filter { $0.samples.contains { $0.utilizationPercent > 0 } }.map { device in
+            var bar = [Character](repeating: " ", count: axis.columns)
             var start = 0.0
             for sample in device.samples {
-                for index in column(start)...column(sample.seconds) {
-                    bar[index] = Self.shade(sample.utilizationPercent, of: 100)
+                for index in axis.column(start)...axis.column(sample.seconds) {
+                    bar[index] = shade(sample.utilizationPercent, of: 100)
                 }
                 start = sample.seconds
             }
-            lines.append(Self.pad("\(device.name) %util", width: Self.labelWidth) + " " + String(bar))
+            return pad("\(device.name) %util", width: labelWidth) + " " + String(bar)
         }
-        // Over every counted load, shown or summed, per device: what the storm summary counts.
-        for (device, deviceLoads) in Dictionary(grouping: loads, by: { $0.deviceName ?? "" }).sorted(by: { $0.key < $1.key }) {
+    }
+
+    /// Over every counted load, shown or summed, per device: what the storm summary counts.
+    static func concurrencyTracks(_ loads: [FileLoad], axis: Axis) -> [String] {
+        Dictionary(grouping: loads, by: { $0.deviceName ?? "" }).sorted(by: { $0.key < $1.key }).map { device, deviceLoads in
             let concurrency = LoadConcurrency(spans: deviceLoads.map(\.span))
-            let bar = (0..<columns).map { index -> Character in
-                let start = index == 0 ? -Double.infinity : Double(index) * secondsPerColumn
-                let end = index == columns - 1 ? Double.infinity : Double(index + 1) * secondsPerColumn
+            let bar = (0..<axis.columns).map { index -> Character in
+                let start = index == 0 ? -Double.infinity : Double(index) * axis.secondsPerColumn
+                let end = index == axis.columns - 1 ? Double.infinity : Double(index + 1) * axis.secondsPerColumn
                 let most = concurrency.counts(from: start, to: end).upperBound
                 return most == 0 ? " " : most > 9 ? "+" : Character("\(most)")
             }
             let name = "loads at once" + (device.isEmpty ? ", no block device" : " on \(device)")
                 + " (peak \(concurrency.peak?.count ?? 0))"
-            lines.append(Self.pad(name, width: Self.labelWidth) + " " + String(bar))
+            return pad(name, width: labelWidth) + " " + String(bar)
         }
-        return lines.map { TextFormat.fit($0, width: width) }
     }
 
     /// A load's bytes per column: a bucket's bytes go to the columns it overlaps, in proportion
