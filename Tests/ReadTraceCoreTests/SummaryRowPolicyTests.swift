@@ -25,4 +25,24 @@ struct SummaryRowPolicyTests {
         let all = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 150).render(aggregate: RenderingTests.aggregate(), metadata: Self.metadata)
         #expect(all.contains("python3") && !all.contains("more rows"), "without a policy every row shows")
     }
+
+    @Test("without --top the summary shows 25 rows of a node's hundreds and sums the rest; --top shows more")
+    func defaultCap() {
+        var aggregate = TraceAggregate(startNanoseconds: 0)
+        for pid in Int32(1)...300 {
+            let file = FileID(device: DeviceNumber(major: 8, minor: 1), inode: UInt64(pid))
+            aggregate.record(.file(FileRecord(id: file, path: Array("/app/lib/mod\(pid).pyc".utf8), sizeBytes: 4096, kind: .regular, deleted: false)))
+            aggregate.record(.read(ReadRecord(pid: pid, threadID: pid, file: file, endNanoseconds: UInt64(pid) * 1000,
+                                              latencyNanoseconds: 100, result: 4096)))
+        }
+        func rowLines(_ policy: RowPolicy) -> [String] {
+            SummaryReport(sort: .bytes, pathFilter: PathFilter([]), rowPolicy: policy, width: 150)
+                .render(aggregate: aggregate, metadata: Self.metadata).split(separator: "\n").map(String.init)
+                .filter { $0.hasSuffix(".pyc") }
+        }
+        #expect(rowLines(RowPolicy()).count == RowPolicy.defaultTableRows)
+        let text = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 150).render(aggregate: aggregate, metadata: Self.metadata)
+        #expect(text.contains("… 275 more rows"), "\(text)")
+        #expect(rowLines(RowPolicy(top: 100)).count == 100)
+    }
 }

@@ -22,7 +22,7 @@ struct ReportCommand: ParsableCommand {
     var width: Int?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Show at most this many files (the largest); the rest are summed in one line.", valueName: "count"))
+        "Show at most this many files (the largest; default 25); the rest are summed in one line.", valueName: "count"))
     var top: Int?
 
     mutating func validate() throws {

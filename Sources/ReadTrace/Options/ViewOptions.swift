@@ -37,7 +37,8 @@ struct ViewOptions: ParsableArguments {
     var quiet = false
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Show at most this many rows; the rest are summed in one line.", valueName: "count"))
+        "Show at most this many rows (default: as many as fit the live view, 25 in the summary); the rest are summed in one line.",
+        valueName: "count"))
     var top: Int?
 
     @Option(name: .customLong("min-bytes"), parsing: .unconditional, help: ArgumentHelp(

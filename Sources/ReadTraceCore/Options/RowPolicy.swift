@@ -8,6 +8,13 @@ public struct RowPolicy: Sendable, Equatable {
     /// The live view hides a row that has read nothing for this long, until it reads again.
     public var hideIdleAfter: TimeSpan?
 
+    /// Rows of the summary and `report` when `top` is not given: a node's hundreds of small files
+    /// would otherwise bury the few that matter.
+    public static let defaultTableRows = 25
+
+    /// The cap tables without a screen put on what the policy leaves open.
+    public var tableLimit: Int? { top == nil ? Self.defaultTableRows : nil }
+
     public init(top: Int? = nil, minimumBytes: UInt64 = 0, hideIdleAfter: TimeSpan? = nil) {
         self.top = top
         self.minimumBytes = minimumBytes

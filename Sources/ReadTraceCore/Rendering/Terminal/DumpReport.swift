@@ -38,7 +38,7 @@ public struct DumpReport {
         let loads = dump.loads
         guard !loads.isEmpty else { return (lines + ["no reads in this dump"]).joined(separator: "\n") + "\n" }
         let selection = RowSelection(loads.sorted { ($0.bytes, $1.read.firstReadSeconds) > ($1.bytes, $0.read.firstReadSeconds) },
-                                     policy: rowPolicy, bytes: \.bytes)
+                                     policy: rowPolicy, limit: rowPolicy.tableLimit, bytes: \.bytes)
         let (columns, hidden) = layout(for: selection.shown)
         let fileWidth = max(1, width - columns.reduce(0) { $0 + $1.width + 1 })
         func line(_ cells: [String], file: String) -> String {

@@ -52,7 +52,7 @@ public struct SummaryReport {
                 return (["\(device.name): \(reads.summary)"] + (unseen.map { [$0] } ?? [])).map { String($0.prefix(width)) }
             }
         }
-        let selection = RowSelection(rows, policy: rowPolicy, bytes: \.bytes)
+        let selection = RowSelection(rows, policy: rowPolicy, limit: rowPolicy.tableLimit, bytes: \.bytes)
         lines += [""] + [layout.header()] + selection.shown.map(layout.render)
         if let rest = selection.restLine("rows", bytes: \.bytes) {
             lines.append(TextFormat.fit(rest + " in \(selection.rest.reduce(0) { $0 + $1.calls }) reads (--top, --min-bytes)", width: width))
