@@ -55,3 +55,22 @@ struct HTMLTimelineTests {
         #expect(axis.ticks.map(axis.label).contains(label), "\(axis.ticks.map(axis.label))")
     }
 }
+
+@Suite("The HTML output")
+struct HTMLReportOutputTests {
+    @Test("the page's embedded dump is streamed, and is the --json dump byte for byte once its < are unescaped")
+    func embeddedDumpIsTheJSONDump() throws {
+        let contents = DumpContents(aggregate: DumpTests.aggregate(), metadata: DumpTests.metadata(), pathFilter: PathFilter([]))
+        let source = DumpSource(contents)
+        var json: [UInt8] = [], page: [UInt8] = []
+        try JSONDumpOutput(path: "unused").write(source, to: { json += $0 })
+        try HTMLReportOutput(path: "unused").write(source, to: { page += $0 })
+        let text = String(decoding: page, as: UTF8.self)
+        let opening = try #require(text.range(of: HTMLReport.dataOpening))
+        let closing = try #require(text.range(of: "</script>", range: opening.upperBound..<text.endIndex))
+        let embedded = String(text[opening.upperBound..<closing.lowerBound])
+        #expect(!embedded.contains("<"))
+        #expect(Array(embedded.replacingOccurrences(of: "\\u003c", with: "<").utf8) == json)
+        #expect(text.hasPrefix(HTMLReport.body(source.document)))
+    }
+}

@@ -9,8 +9,33 @@ public enum HTMLReport {
     public static let defaultRowLimit = 100
 
     public static func render(_ dump: DumpDocument, rule: LoadRule = LoadRule(), rowPolicy: RowPolicy = RowPolicy()) throws -> String {
-        try head(dump, rule: rule, rowPolicy: rowPolicy) + stormSection(dump, rule: rule) + filesTable(dump, rowPolicy: rowPolicy)
-            + processesTable(dump) + devicesTable(dump) + tail(dump)
+        try body(dump, rule: rule, rowPolicy: rowPolicy) + dataOpening
+            + String(decoding: escapedForScript(try dump.encoded()), as: UTF8.self) + ending
+    }
+
+    /// What a person reads: the sections, each capped, so its size does not grow with the run.
+    public static func body(_ dump: DumpDocument, rule: LoadRule = LoadRule(), rowPolicy: RowPolicy = RowPolicy()) -> String {
+        head(dump, rule: rule, rowPolicy: rowPolicy) + stormSection(dump, rule: rule) + filesTable(dump, rowPolicy: rowPolicy)
+            + processesTable(dump) + devicesTable(dump)
+    }
+
+    /// The dump for tools that want the numbers goes between these two, escaped for a script element.
+    public static let dataOpening = "<script type=\"application/json\" id=\"readtrace-data\">"
+    public static let ending = """
+        </script>
+        <script>\(script)</script>
+        </body></html>
+
+        """
+
+    /// Every "<" escaped: neither "</script>" nor "<!--" can end or confuse the script element.
+    public static func escapedForScript(_ json: [UInt8]) -> [UInt8] {
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(json.count)
+        for byte in json {
+            if byte == UInt8(ascii: "<") { escaped += Array("\\u003c".utf8) } else { escaped.append(byte) }
+        }
+        return escaped
     }
 
     /// The run, the load timeline's legend and its SVG.
@@ -82,18 +107,6 @@ public enum HTMLReport {
                  mebibytes(device.attributedBlockReadBytes), mebibytes(device.filteredBlockReadBytes),
                  mebibytes(device.unattributedBlockReadBytes)]
             }, rest: nil)
-    }
-
-    /// The dump for tools that want the numbers, and the highlighting script.
-    static func tail(_ dump: DumpDocument) throws -> String {
-        // Every "<" escaped: neither "</script>" nor "<!--" can end or confuse the script element.
-        let json = String(decoding: try dump.encoded(), as: UTF8.self).replacingAll("<", with: "\\u003c")
-        return """
-            <script type="application/json" id="readtrace-data">\(json)</script>
-            <script>\(script)</script>
-            </body></html>
-
-            """
     }
 
     static func mebibytes(_ bytes: UInt64) -> String { TextFormat.fixed(Double(bytes) / 1_048_576, decimals: 1) }
