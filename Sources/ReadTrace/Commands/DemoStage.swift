@@ -23,14 +23,14 @@ final class DemoStage {
     /// Builds the stage; `checkpoint` runs between steps and throws to abandon it.
     func build(pods count: Int, fileBytes: Int, cgroupRoot: String, checkpoint: () throws -> Void) throws {
         var template = Array("/var/tmp/readtrace-demo-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw ReadTraceError("cannot make a scratch directory in /var/tmp: \(SystemCallError(errno: errno))") }
+        guard let made = mkdtemp(&template) else { throw ReadTraceError("cannot make a scratch directory in /var/tmp: \(Errno.current)") }
         let scratch = String(cString: made)
         self.scratch = scratch
 
         let image = scratch + "/disk.img"
         let imageBytes = count * fileBytes + count * fileBytes / 8 + (64 << 20)
         let descriptor = open(image, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
-        guard descriptor >= 0, ftruncate(descriptor, off_t(imageBytes)) == 0 else { throw ReadTraceError("cannot make \(image): \(SystemCallError(errno: errno))") }
+        guard descriptor >= 0, ftruncate(descriptor, off_t(imageBytes)) == 0 else { throw ReadTraceError("cannot make \(image): \(Errno.current)") }
         close(descriptor)
         try Self.shell("losetup --find --show --direct-io=on '\(image)' > '\(scratch)/loop-device'")
         loopDevice = ProcFS.readLine(scratch + "/loop-device")
@@ -55,7 +55,7 @@ final class DemoStage {
             let file = mountPoint + "/resnet50-pod\(index).engine"
             try Self.writeEngine(file, bytes: fileBytes, seed: UInt8(index))
             let startSignal = scratch + "/start-\(index)"
-            guard mkfifo(startSignal, 0o600) == 0 else { throw ReadTraceError("cannot make \(startSignal): \(SystemCallError(errno: errno))") }
+            guard mkfifo(startSignal, 0o600) == 0 else { throw ReadTraceError("cannot make \(startSignal): \(Errno.current)") }
             pods.append(Pod(uid: uid, containerID: containerID, cgroup: pod + "/cri-containerd-\(containerID).scope", file: file,
                             startSignal: startSignal))
         }
@@ -98,24 +98,24 @@ final class DemoStage {
     }
 
     private func makeCgroup(_ path: String) throws {
-        guard mkdir(path, 0o755) == 0 else { throw ReadTraceError("cannot make cgroup \(path): \(SystemCallError(errno: errno))") }
+        guard mkdir(path, 0o755) == 0 else { throw ReadTraceError("cannot make cgroup \(path): \(Errno.current)") }
         cgroupDirectories.append(path)
     }
 
     /// An engine file of varied bytes, written and synced so the reads that follow go to the disk.
     static func writeEngine(_ path: String, bytes: Int, seed: UInt8) throws {
         let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw ReadTraceError("cannot write \(path): \(SystemCallError(errno: errno))") }
+        guard descriptor >= 0 else { throw ReadTraceError("cannot write \(path): \(Errno.current)") }
         defer { close(descriptor) }
         let chunk = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ Int(seed) &* 17 &+ ($0 >> 12)) }
         var written = 0
         while written < bytes {
             let length = min(chunk.count, bytes - written)
             let result = chunk.withUnsafeBytes { write(descriptor, $0.baseAddress, length) }
-            guard result > 0 else { throw ReadTraceError("cannot write \(path): \(SystemCallError(errno: errno))") }
+            guard result > 0 else { throw ReadTraceError("cannot write \(path): \(Errno.current)") }
             written += result
         }
-        guard fsync(descriptor) == 0 else { throw ReadTraceError("cannot sync \(path): \(SystemCallError(errno: errno))") }
+        guard fsync(descriptor) == 0 else { throw ReadTraceError("cannot sync \(path): \(Errno.current)") }
     }
 
     static func shell(_ command: String) throws {

@@ -49,7 +49,7 @@ struct ChildProcess: Sendable {
                          groupBuffer.baseAddress, groupBuffer.count, &failure)
         }
         guard pid > 0 else {
-            throw ReadTraceError("run \(arguments[0]): \(SystemCallError(errno: failure))")
+            throw ReadTraceError("run \(arguments[0]): \(Errno(rawValue: failure))")
         }
         self.pid = pid
     }

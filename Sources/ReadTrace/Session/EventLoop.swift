@@ -13,7 +13,7 @@ struct EventLoop {
         var watched = (descriptors + also).map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         let milliseconds = Int32(min((timeoutNanoseconds + 999_999) / 1_000_000, 60_000))
         guard poll(&watched, nfds_t(watched.count), milliseconds) >= 0 || errno == EINTR else {
-            throw ReadTraceError("poll failed: \(SystemCallError(errno: errno))")
+            throw ReadTraceError("poll failed: \(Errno.current)")
         }
     }
 }

@@ -32,7 +32,7 @@ final class SignalPipe {
     private init() throws {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else {
-            throw ReadTraceError("cannot create signal pipe: \(SystemCallError(errno: errno))")
+            throw ReadTraceError("cannot create signal pipe: \(Errno.current)")
         }
         for end in ends {
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)

@@ -89,7 +89,7 @@ struct TraceSession {
     private func recordStream(of tracer: KernelTracer) throws -> Int32? {
         try options.recordStreamPath.map { path in
             let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw ReadTraceError("--record-stream \(path): \(SystemCallError(errno: errno))") }
+            guard descriptor >= 0 else { throw ReadTraceError("--record-stream \(path): \(Errno.current)") }
             tracer.rawRecordObserver = { record in
                 let framed = RecordStream.frame(record)
                 _ = framed.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }

@@ -15,10 +15,10 @@ public enum DumpFile {
     static func bytes(_ path: String) throws(DumpDocument.DecodingFailure) -> [UInt8] {
         func failure(_ text: String) -> DumpDocument.DecodingFailure { DumpDocument.DecodingFailure(text) }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure("cannot read: \(SystemCallError(errno: errno))") }
+        guard descriptor >= 0 else { throw failure("cannot read: \(Errno.current)") }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw failure("cannot read: \(SystemCallError(errno: errno))") }
+        guard fstat(descriptor, &info) == 0 else { throw failure("cannot read: \(Errno.current)") }
         if info.st_mode & S_IFMT == S_IFDIR { throw failure("is a directory") }
         if info.st_mode & S_IFMT == S_IFREG, info.st_size > maximumBytes {
             throw failure("\(info.st_size) bytes is more than a dump may have (\(maximumBytes / (1 << 20)) MiB)")
@@ -28,7 +28,7 @@ public enum DumpFile {
         while true {
             let got = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else { throw failure("cannot read: \(SystemCallError(errno: errno))") }
+            guard got >= 0 else { throw failure("cannot read: \(Errno.current)") }
             if got == 0 { return content }
             content.append(contentsOf: chunk[..<got])
             // A dump is a JSON object: anything else (/dev/zero, a binary) is refused at its first byte.

@@ -7,7 +7,7 @@ public enum AtomicFile {
 
         init(description: String) { self.description = description }
 
-        init(path: String, errno: Int32) { description = "cannot write \(path): \(SystemCallError(errno: errno))" }
+        init(path: String, errno: Int32) { description = "cannot write \(path): \(Errno.current)" }
     }
 
     /// Checks, before any tracing, that `path` can be written: its directory exists and
