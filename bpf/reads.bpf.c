@@ -93,10 +93,18 @@ static __always_inline void end_read(long result)
 }
 
 /* The VFS functions the read syscalls end in, with their argument count: fexit finds the
- * return value right after the arguments. */
+ * return value right after the arguments. Each takes the file read from first. The in-kernel
+ * copies never pass vfs_read: sendfile ends in do_splice_direct (to a file or socket) or
+ * splice_file_to_pipe (to a pipe), splice from a file in splice_file_to_pipe, and
+ * copy_file_range in vfs_copy_file_range (which on kernels before 6.7 calls do_splice_direct
+ * in turn: the inner call's record counts the bytes, the outer one finds no read in progress).
+ * They count as reads of their source file by the calling process. */
 #define VFS_READ_FUNCTIONS(X)                                                                                          \
 	X(vfs_read, 4)                                                                                                 \
-	X(vfs_readv, 5)
+	X(vfs_readv, 5)                                                                                                \
+	X(do_splice_direct, 6)                                                                                         \
+	X(splice_file_to_pipe, 5)                                                                                      \
+	X(vfs_copy_file_range, 6)
 
 /* Hook variant "fentry": fentry/fexit on the VFS functions. */
 #define FENTRY_READ_HOOKS(function, argument_count)                                                                    \
@@ -146,20 +154,26 @@ static __always_inline struct file *file_of_fd(unsigned long fd)
 	return file;
 }
 
+/* The read syscalls, with the argument that holds the descriptor read from: the five read
+ * calls, and the in-kernel copies, counted as reads of their source (sendfile's is its second
+ * argument; splice's first may be a pipe, which is not a regular file). */
 #define READ_SYSCALLS(X)                                                                                               \
-	X(read)                                                                                                        \
-	X(pread64)                                                                                                     \
-	X(readv)                                                                                                       \
-	X(preadv)                                                                                                      \
-	X(preadv2)
+	X(read, 0)                                                                                                     \
+	X(pread64, 0)                                                                                                  \
+	X(readv, 0)                                                                                                    \
+	X(preadv, 0)                                                                                                   \
+	X(preadv2, 0)                                                                                                  \
+	X(sendfile64, 1)                                                                                               \
+	X(splice, 0)                                                                                                   \
+	X(copy_file_range, 0)
 
-/* Hook variant "tracepoint": the five read syscalls; the fd names the file. */
-#define SYSCALL_READ_HOOKS(name)                                                                                       \
+/* Hook variant "tracepoint": the read syscalls; the fd names the file. */
+#define SYSCALL_READ_HOOKS(name, fd_argument)                                                                          \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                                                                    \
 	int enter_##name(struct trace_event_raw_sys_enter *ctx)                                                        \
 	{                                                                                                              \
 		if (reads_are_traced())                                                                                \
-			begin_read(file_of_fd(ctx->args[0]));                                                          \
+			begin_read(file_of_fd(ctx->args[fd_argument]));                                                \
 		return 0;                                                                                              \
 	}                                                                                                              \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                                                     \

@@ -163,11 +163,19 @@ public final class KernelTracer {
 
         let programs = skeleton.pointee.progs
         let programsByHook: [HookKind: [OpaquePointer?]] = [
-            .fentry: [programs.fentry_vfs_read, programs.fexit_vfs_read, programs.fentry_vfs_readv, programs.fexit_vfs_readv],
-            .kprobe: [programs.kprobe_vfs_read, programs.kretprobe_vfs_read, programs.kprobe_vfs_readv, programs.kretprobe_vfs_readv],
+            .fentry: [programs.fentry_vfs_read, programs.fexit_vfs_read, programs.fentry_vfs_readv, programs.fexit_vfs_readv,
+                      programs.fentry_do_splice_direct, programs.fexit_do_splice_direct,
+                      programs.fentry_splice_file_to_pipe, programs.fexit_splice_file_to_pipe,
+                      programs.fentry_vfs_copy_file_range, programs.fexit_vfs_copy_file_range],
+            .kprobe: [programs.kprobe_vfs_read, programs.kretprobe_vfs_read, programs.kprobe_vfs_readv, programs.kretprobe_vfs_readv,
+                      programs.kprobe_do_splice_direct, programs.kretprobe_do_splice_direct,
+                      programs.kprobe_splice_file_to_pipe, programs.kretprobe_splice_file_to_pipe,
+                      programs.kprobe_vfs_copy_file_range, programs.kretprobe_vfs_copy_file_range],
             .tracepoint: [programs.enter_read, programs.exit_read, programs.enter_pread64, programs.exit_pread64,
                           programs.enter_readv, programs.exit_readv, programs.enter_preadv, programs.exit_preadv,
-                          programs.enter_preadv2, programs.exit_preadv2],
+                          programs.enter_preadv2, programs.exit_preadv2, programs.enter_sendfile64, programs.exit_sendfile64,
+                          programs.enter_splice, programs.exit_splice, programs.enter_copy_file_range,
+                          programs.exit_copy_file_range],
             .light: [programs.light_read],
         ]
         for (variant, variantPrograms) in programsByHook {
