@@ -10,13 +10,15 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: readtrace-workload (--file PATH | --directory DIR) [--syscall read|pread64|readv|preadv|preadv2]\n"
+	"usage: readtrace-workload (--file PATH | --directory DIR)\n"
+	"                          [--syscall read|pread64|readv|preadv|preadv2|sendfile|splice|copy_file_range]\n"
 	"                          [--chunk BYTES] [--repeat N] [--failing-reads N] [--name COMM] [--wait-stdin]\n"
 	"                          [--unlink | --unlink-midway] [--threads N] [--drop-cache] [--direct | --mmap]\n"
 	"Reads PATH from start to end of file in chunks of BYTES with one syscall, N times (the\n"
@@ -28,10 +30,14 @@ static const char usage[] =
 	"the passes (one descriptor each); --direct opens PATH with O_DIRECT (BYTES a multiple of\n"
 	"the block size); --mmap maps PATH instead and reads one byte of every page, no read calls;\n"
 	"--directory reads every regular file in DIR once, start to end, each through its own descriptor.\n"
+	"The copying calls read without a user buffer: sendfile to /dev/null, splice into a pipe\n"
+	"(then drained to /dev/null), copy_file_range into an unnamed file beside PATH.\n"
 	"Prints what it did, summed over threads.\n";
 
-enum syscall_kind { READ, PREAD64, READV, PREADV, PREADV2 };
-static const char *const syscall_names[] = { "read", "pread64", "readv", "preadv", "preadv2" };
+enum syscall_kind { READ, PREAD64, READV, PREADV, PREADV2, SENDFILE, SPLICE, COPY_FILE_RANGE };
+static const char *const syscall_names[] = { "read",	 "pread64", "readv",	   "preadv",
+					     "preadv2", "sendfile", "splice", "copy_file_range" };
+static const char *file_path;
 
 static enum syscall_kind kind = READ;
 static size_t chunk = 4096;
@@ -43,13 +49,57 @@ static void fail(const char *what)
 	exit(2);
 }
 
-/* Reads up to `chunk` bytes at `offset`; the vector variants split the chunk in two. */
+/* Where the copying calls copy to, per thread: /dev/null, a pipe of `chunk` bytes, an
+ * unnamed file in PATH's directory (copy_file_range wants the same filesystem). */
+static __thread int null_fd = -1, pipe_fds[2] = { -1, -1 }, copy_fd = -1;
+
+static void open_copy_targets(void)
+{
+	if (kind == SENDFILE || kind == SPLICE) {
+		if (null_fd < 0 && (null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+			fail("cannot open /dev/null");
+	}
+	if (kind == SPLICE && pipe_fds[0] < 0) {
+		if (pipe2(pipe_fds, O_CLOEXEC) != 0 || fcntl(pipe_fds[1], F_SETPIPE_SZ, (int)chunk) < (int)chunk)
+			fail("cannot make a pipe of --chunk bytes");
+	}
+	if (kind == COPY_FILE_RANGE && copy_fd < 0) {
+		char directory[4096];
+		const char *slash = strrchr(file_path, '/');
+		size_t length = slash ? (size_t)(slash - file_path) : 1;
+
+		snprintf(directory, sizeof(directory), "%.*s", (int)(length ? length : 1), slash ? file_path : ".");
+		if ((copy_fd = open(directory, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)) < 0)
+			fail("cannot make an unnamed file beside --file");
+	}
+}
+
+/* splice: the file into the pipe, then the pipe to /dev/null (not a read of a file). */
+static ssize_t splice_once(int fd, off_t *offset)
+{
+	ssize_t got = splice(fd, offset, pipe_fds[1], NULL, chunk, 0);
+
+	for (ssize_t left = got; left > 0;) {
+		ssize_t drained = splice(pipe_fds[0], NULL, null_fd, NULL, left, 0);
+		if (drained <= 0)
+			fail("cannot drain the pipe");
+		left -= drained;
+	}
+	return got;
+}
+
+/* Reads up to `chunk` bytes at `offset`; the vector variants split the chunk in two. The
+ * copying calls use the descriptor's position (like read). */
 static ssize_t read_once(int fd, char *buffer, off_t offset)
 {
 	size_t half = chunk / 2;
 	struct iovec vectors[2] = { { buffer, half }, { buffer + half, chunk - half } };
 
+	open_copy_targets();
 	switch (kind) {
+	case SENDFILE: return sendfile(null_fd, fd, NULL, chunk);
+	case SPLICE: return splice_once(fd, NULL);
+	case COPY_FILE_RANGE: return copy_file_range(fd, NULL, copy_fd, NULL, chunk, 0);
 	case READ: return read(fd, buffer, chunk);
 	case PREAD64: return pread(fd, buffer, chunk, offset);
 	case READV: return readv(fd, vectors, 2);
@@ -198,7 +248,7 @@ static void parse_options(int argc, char **argv, struct options *options)
 			options->name = value;
 		else if (strcmp(flag, "--syscall") == 0) {
 			int found = 0;
-			for (int k = 0; k <= PREADV2; k++)
+			for (int k = 0; k <= COPY_FILE_RANGE; k++)
 				if (strcmp(value, syscall_names[k]) == 0) {
 					kind = k;
 					found = 1;
@@ -280,6 +330,7 @@ int main(int argc, char **argv)
 
 	errno = 0; /* fail() names errno only when a call set it */
 	parse_options(argc, argv, &options);
+	file_path = options.path;
 	int unlinks = options.unlink_after_open || options.unlink_midway;
 	int reads_directory = options.directory && !options.path && chunk > 0;
 	if (!reads_directory &&
