@@ -158,6 +158,28 @@ struct trace_event_raw_sys_exit {
 	long ret;
 } CORE;
 
+/* io_uring (5.18+ tracepoint layouts): a request, and what its submission and completion
+ * tracepoints record. Submission was io_uring_submit_sqe until io_uring_submit_req replaced it. */
+struct io_kiocb { struct file *file; } CORE;
+
+struct trace_event_raw_io_uring_submit_req {
+	struct trace_entry ent;
+	void *req;
+	__u8 opcode;
+} CORE;
+
+struct trace_event_raw_io_uring_submit_sqe {
+	struct trace_entry ent;
+	void *req;
+	__u8 opcode;
+} CORE;
+
+struct trace_event_raw_io_uring_complete {
+	struct trace_entry ent;
+	void *req;
+	int res;
+} CORE;
+
 struct iovec;
 
 /* What BPF_KPROBE reads arguments from: the x86-64 layout, under the user-space

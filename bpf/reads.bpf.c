@@ -32,7 +32,6 @@ static __always_inline void begin_read(struct file *file)
 	state = current_thread_state();
 	if (!state || state->inode_address != (__u64)inode || state->file.inode != ino ||
 	    (deleted && !(state->file_flags_sent & RT_FILE_DELETED))) {
-		struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
 		struct file_key key;
 
 		if (!all_files && !is_regular(inode))
@@ -41,8 +40,7 @@ static __always_inline void begin_read(struct file *file)
 			return; /* no room to follow this thread: its read is lost */
 		key = file_key_of(inode);
 		announce_process(bpf_get_current_pid_tgid() >> 32);
-		state->file_flags_sent = announce_file(inode, &key, deleted, BPF_CORE_READ(file, f_path.dentry),
-						       (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
+		state->file_flags_sent = announce_open_file(file, inode, &key, deleted);
 		state->file = key;
 		state->inode_address = (__u64)inode;
 	}
@@ -54,20 +52,7 @@ static __always_inline void begin_read(struct file *file)
 static __always_inline void send_read(struct task_struct *task, struct thread_read *state, __u64 now, __u64 latency_ns,
 				      long result)
 {
-	struct rt_read_event *event = reserve_event(sizeof(*event));
-
-	if (!event)
-		return;
-	event->kind = RT_EVENT_READ;
-	event->tgid = task->tgid;
-	event->tid = task->pid;
-	event->dev = state->file.dev;
-	event->inode = state->file.inode;
-	event->end_ns = now;
-	event->latency_ns = latency_ns;
-	event->result = result;
-	event->cache_miss_bytes = state->cache_miss_bytes;
-	bpf_ringbuf_submit(event, wakeup_flags());
+	emit_read(task->tgid, task->pid, &state->file, now, latency_ns, result, state->cache_miss_bytes);
 }
 
 /* Return of a read-family call: one record with the bytes returned or the error. */

@@ -21,6 +21,11 @@ public enum KernelFeature: String, CaseIterable, Sendable {
     case filemapFault
     /// The mm_filemap_get_pages tracepoint: the light hook.
     case filemapGetPages
+    /// The io_uring_submit_req tracepoint (with io_uring_complete): io_uring reads.
+    case ioUringSubmitReq
+    /// io_uring_submit_sqe, its name before 6.3, with the request in its record and in
+    /// io_uring_complete's (5.18): io_uring reads on the kernels in between.
+    case ioUringSubmitSqe
 
     /// The release that introduced it.
     public var introducedIn: KernelVersion {
@@ -33,6 +38,8 @@ public enum KernelFeature: String, CaseIterable, Sendable {
         case .kprobes: KernelVersion(2, 6)
         case .blockIOStart: KernelVersion(6, 5)
         case .filemapFault, .filemapGetPages: KernelVersion(6, 10)
+        case .ioUringSubmitReq: KernelVersion(6, 3)
+        case .ioUringSubmitSqe: KernelVersion(5, 18)
         }
     }
 
@@ -43,6 +50,8 @@ public enum KernelFeature: String, CaseIterable, Sendable {
         case .btf: "CONFIG_DEBUG_INFO_BTF"
         case .kprobes: "CONFIG_KPROBES"
         case .fentry: "BPF trampolines, which the kernel or a security module may refuse"
+        case .ioUringSubmitReq: "CONFIG_IO_URING"
+        case .ioUringSubmitSqe: "CONFIG_IO_URING, and a kernel before 6.3 (then renamed io_uring_submit_req)"
         default: nil
         }
     }
@@ -51,7 +60,7 @@ public enum KernelFeature: String, CaseIterable, Sendable {
     public var isRequired: Bool {
         switch self {
         case .btf, .ringBuffer, .taskStorage, .taskBTF, .bpfLoop: true
-        case .fentry, .kprobes, .blockIOStart, .filemapFault, .filemapGetPages: false
+        case .fentry, .kprobes, .blockIOStart, .filemapFault, .filemapGetPages, .ioUringSubmitReq, .ioUringSubmitSqe: false
         }
     }
 }

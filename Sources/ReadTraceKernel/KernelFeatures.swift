@@ -56,6 +56,11 @@ public struct KernelFeatures: Sendable {
             case .blockIOStart: tracepoint("block_io_start")
             case .filemapFault: tracepoint("mm_filemap_fault")
             case .filemapGetPages: tracepoint("mm_filemap_get_pages")
+            case .ioUringSubmitReq: tracepoint("io_uring_submit_req")
+            // Before 5.18 the records had no request (the BPF program's fields would not relocate).
+            case .ioUringSubmitSqe:
+                KernelVersion(release: KernelVersion.runningRelease()).map { $0 >= feature.introducedIn } == true
+                    ? tracepoint("io_uring_submit_sqe") : .unsupported
             case .fentry: probeFentry(btf)
             }
         }

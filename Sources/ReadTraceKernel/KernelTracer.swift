@@ -107,6 +107,9 @@ public final class KernelTracer {
     static func limitations(hook: HookKind, chosenAutomatically: Bool, features: KernelFeatures) -> [TraceLimitation] {
         var limitations: [TraceLimitation] = []
         if !features.has(.filemapFault) { limitations.append(.mappedFaultsNotCounted) }
+        if hook != .light, !features.has(.ioUringSubmitReq), !features.has(.ioUringSubmitSqe) {
+            limitations.append(.ioUringReadsNotCounted)
+        }
         if hook == .light { limitations.append(.lightHookAccuracy) }
         if hook == .tracepoint, chosenAutomatically {
             limitations.append(.syscallTracepointsSlowEveryProcess(lightHookAvailable: features.has(.filemapGetPages)))
@@ -187,6 +190,13 @@ public final class KernelTracer {
         rodata.pointee.decide_at_bio = !features.has(.blockIOStart)
         bpf_program__set_autoload(programs.note_fault, features.has(.filemapFault))
         bpf_program__set_autoload(programs.watch_cgroup_mkdir, configuration.watchCgroups)
+        // io_uring reads pass no read hook: their own pair, on every hook but light (which sees
+        // their buffered part in the page cache already).
+        let ioUring = hook != .light
+        let submitReq = features.has(.ioUringSubmitReq), submitSqe = !submitReq && features.has(.ioUringSubmitSqe)
+        bpf_program__set_autoload(programs.submit_io_uring_read, ioUring && submitReq)
+        bpf_program__set_autoload(programs.submit_io_uring_read_sqe, ioUring && submitSqe)
+        bpf_program__set_autoload(programs.complete_io_uring_read, ioUring && (submitReq || submitSqe))
 
         rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
         let result = bpf_map__set_max_entries(skeleton.pointee.maps.events, UInt32(configuration.ringBufferBytes))

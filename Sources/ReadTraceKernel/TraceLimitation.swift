@@ -2,6 +2,8 @@
 public enum TraceLimitation: Equatable, Sendable {
     /// No mm_filemap_fault tracepoint: faults on mapped files bring pages in unseen.
     case mappedFaultsNotCounted
+    /// No io_uring tracepoints with the request: io_uring reads pass no hook.
+    case ioUringReadsNotCounted
     /// The light hook: buffered reads in whole pages, untimed (HookKind.accuracy).
     case lightHookAccuracy
     /// Chosen automatically, syscall tracepoints slow every process on the node; `lightHookAvailable`

@@ -98,6 +98,16 @@ static __always_inline __u32 announce_file(struct inode *inode, struct file_key 
 	return event->flags;
 }
 
+/* Names an open file through its own path (dentry and mount); returns the flags user space has. */
+static __always_inline __u32 announce_open_file(struct file *file, struct inode *inode, struct file_key *key,
+						bool deleted)
+{
+	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
+
+	return announce_file(inode, key, deleted, BPF_CORE_READ(file, f_path.dentry),
+			     (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
+}
+
 /* Names a file known only by its inode (mapped, or read from disk outside a read call)
  * through one of its dentries. */
 static __always_inline void announce_inode(struct inode *inode, struct file_key *key)

@@ -45,6 +45,26 @@ static __always_inline void *reserve_event(__u64 size)
 	return event;
 }
 
+/* One read record: a call (or an asynchronous request) on a file, with its bytes or -errno. */
+static __always_inline void emit_read(__u32 tgid, __u32 tid, const struct file_key *file, __u64 now, __u64 latency_ns,
+				      long result, __u64 cache_miss_bytes)
+{
+	struct rt_read_event *event = reserve_event(sizeof(*event));
+
+	if (!event)
+		return;
+	event->kind = RT_EVENT_READ;
+	event->tgid = tgid;
+	event->tid = tid;
+	event->dev = file->dev;
+	event->inode = file->inode;
+	event->end_ns = now;
+	event->latency_ns = latency_ns;
+	event->result = result;
+	event->cache_miss_bytes = cache_miss_bytes;
+	bpf_ringbuf_submit(event, wakeup_flags());
+}
+
 /* Pages the current process brought into the page cache for a file outside a timed read. */
 static __always_inline void send_fill(const struct file_key *file, __u64 bytes, enum rt_fill_cause cause)
 {

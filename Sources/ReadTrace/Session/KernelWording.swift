@@ -32,6 +32,10 @@ enum KernelWording {
         switch limitation {
         case .mappedFaultsNotCounted:
             "page faults on mapped files are not counted: this kernel has no mm_filemap_fault tracepoint (\(KernelFeature.filemapFault.introducedIn)+)"
+        case .ioUringReadsNotCounted:
+            "io_uring reads are not counted: this kernel has no io_uring_submit_req tracepoint "
+                + "(\(KernelFeature.ioUringSubmitReq.introducedIn)+), nor io_uring_submit_sqe with the request "
+                + "(\(KernelFeature.ioUringSubmitSqe.introducedIn)+), or no io_uring"
         case .lightHookAccuracy:
             "light hook: \(HookKind.light.accuracy)"
         case .syscallTracepointsSlowEveryProcess(let lightHookAvailable):
@@ -92,6 +96,8 @@ enum KernelWording {
         case .blockIOStart: "block/block_io_start tracepoint"
         case .filemapFault: "filemap/mm_filemap_fault tracepoint"
         case .filemapGetPages: "filemap/mm_filemap_get_pages tracepoint"
+        case .ioUringSubmitReq: "io_uring/io_uring_submit_req tracepoint"
+        case .ioUringSubmitSqe: "io_uring/io_uring_submit_sqe tracepoint with the request"
         }
     }
 
