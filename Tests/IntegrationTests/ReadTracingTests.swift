@@ -12,7 +12,7 @@ struct ReadTracingTests {
     static let callsPerPass = fileSize / chunk + 1 + 1
 
     @Test("each read syscall is counted with the bytes it returned, and failed reads as errors",
-          arguments: ["read", "pread64", "readv", "preadv", "preadv2"])
+          arguments: ["read", "pread64", "readv", "preadv", "preadv2", "sendfile", "splice", "copy_file_range"])
     func eachSyscallIsCounted(syscall: String) throws {
         let scratch = try ScratchDirectory()
         let file = try scratch.file("model-\(syscall).engine", size: Self.fileSize)
