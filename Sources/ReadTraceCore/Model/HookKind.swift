@@ -14,6 +14,7 @@ public enum HookKind: String, Codable, Sendable, CaseIterable {
         timesReads
             ? "every read-family call on a regular file: exact bytes, errors and entry-to-return latency"
             : "buffered reads as the page cache saw them: bytes in whole pages clipped at the end of the file, "
-                + "no per-call latency (latency fields are null), direct IO not seen"
+                + "no per-call latency (latency fields are null), direct IO not seen; sendfile, splice, copy_file_range, "
+                + "io_uring and AIO reads seen only as buffered page-cache reads"
     }
 }
