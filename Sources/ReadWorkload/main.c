@@ -35,7 +35,7 @@ static const char usage[] =
 	"Prints what it did, summed over threads.\n";
 
 enum syscall_kind { READ, PREAD64, READV, PREADV, PREADV2, SENDFILE, SPLICE, COPY_FILE_RANGE };
-static const char *const syscall_names[] = { "read",	 "pread64", "readv",	   "preadv",
+static const char *const syscall_names[] = { "read",	"pread64",  "readv",  "preadv",
 					     "preadv2", "sendfile", "splice", "copy_file_range" };
 static const char *file_path;
 
@@ -97,14 +97,22 @@ static ssize_t read_once(int fd, char *buffer, off_t offset)
 
 	open_copy_targets();
 	switch (kind) {
-	case SENDFILE: return sendfile(null_fd, fd, NULL, chunk);
-	case SPLICE: return splice_once(fd, NULL);
-	case COPY_FILE_RANGE: return copy_file_range(fd, NULL, copy_fd, NULL, chunk, 0);
-	case READ: return read(fd, buffer, chunk);
-	case PREAD64: return pread(fd, buffer, chunk, offset);
-	case READV: return readv(fd, vectors, 2);
-	case PREADV: return preadv(fd, vectors, 2, offset);
-	case PREADV2: return preadv2(fd, vectors, 2, offset, 0);
+	case SENDFILE:
+		return sendfile(null_fd, fd, NULL, chunk);
+	case SPLICE:
+		return splice_once(fd, NULL);
+	case COPY_FILE_RANGE:
+		return copy_file_range(fd, NULL, copy_fd, NULL, chunk, 0);
+	case READ:
+		return read(fd, buffer, chunk);
+	case PREAD64:
+		return pread(fd, buffer, chunk, offset);
+	case READV:
+		return readv(fd, vectors, 2);
+	case PREADV:
+		return preadv(fd, vectors, 2, offset);
+	case PREADV2:
+		return preadv2(fd, vectors, 2, offset, 0);
 	}
 	return -1;
 }
@@ -215,9 +223,12 @@ static void parse_options(int argc, char **argv, struct options *options)
 		const char *name;
 		int *set;
 	} switches[] = {
-		{ "--wait-stdin", &options->wait_stdin }, { "--drop-cache", &options->drop_cache },
-		{ "--unlink", &options->unlink_after_open }, { "--unlink-midway", &options->unlink_midway },
-		{ "--direct", &options->direct }, { "--mmap", &map_pages },
+		{ "--wait-stdin", &options->wait_stdin },
+		{ "--drop-cache", &options->drop_cache },
+		{ "--unlink", &options->unlink_after_open },
+		{ "--unlink-midway", &options->unlink_midway },
+		{ "--direct", &options->direct },
+		{ "--mmap", &map_pages },
 	};
 
 	for (int i = 1; i < argc; i++) {
@@ -269,7 +280,8 @@ static void run_directory(const struct options *options)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	read_directory(options->directory, &bytes, &calls);
 	clock_gettime(CLOCK_MONOTONIC, &end);
-	printf("bytes=%lld calls=%lld failed_calls=0 elapsed_ns=%lld\n", bytes, calls, nanoseconds_between(&start, &end));
+	printf("bytes=%lld calls=%lld failed_calls=0 elapsed_ns=%lld\n", bytes, calls,
+	       nanoseconds_between(&start, &end));
 }
 
 /* The passes over --file, on one thread or several (one descriptor each); returns the time taken. */
