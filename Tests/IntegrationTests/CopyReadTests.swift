@@ -10,9 +10,9 @@ struct CopyReadTests {
     static let fioSize = 32 << 20
 
     /// Runs `arguments` as readtrace's command (traced with its children) and returns the dump.
-    static func traceCommand(_ arguments: [String], in scratch: ScratchDirectory) throws -> (Dump, Finished) {
+    static func traceCommand(_ arguments: [String], in scratch: ScratchDirectory, options: [String] = []) throws -> (Dump, Finished) {
         let dumpPath = scratch.path + "/command-\(UUID().uuidString.prefix(8)).json"
-        let readtrace = try RunningProcess(Paths.readtrace, ["--json", dumpPath, "--quiet", "--"] + arguments)
+        let readtrace = try RunningProcess(Paths.readtrace, ["--json", dumpPath, "--quiet"] + options + ["--"] + arguments)
         let finished = readtrace.finish(timeout: 180)
         try #require(finished.status == 0, "readtrace or its command failed: \(finished.standardError)")
         return (try Dump(path: dumpPath), finished)
@@ -72,6 +72,25 @@ struct CopyReadTests {
             // (Direct io_uring reads are not attributed to the file at the block layer: no call in flight.)
             #expect(got.block > 0, "a cold run reads from the device: \(got)")
         }
+    }
+
+    @Test("the light hook sees buffered copies, io_uring and libaio reads through the page cache, not direct ones",
+          .enabled(if: KernelFeatureReport.shouldRun("filemapGetPages"), KernelFeatureReport.skipComment("filemapGetPages")),
+          arguments: ["splice", "io_uring", "libaio", "io_uring --direct=1"])
+    func lightHookPaths(configuration: String) throws {
+        let words = configuration.split(separator: " ").map(String.init)
+        let scratch = try ScratchDirectory()
+        let file = try scratch.file("light-\(words[0]).engine", size: Self.fioSize)
+        let output = scratch.path + "/fio.json"
+        try Self.warmUp(file)
+        let (dump, _) = try Self.traceCommand(
+            ["/usr/bin/fio", "--name=rt", "--filename=\(file)", "--rw=read", "--bs=64k",
+             "--size=\(Self.fioSize)", "--ioengine=\(words[0])", "--invalidate=0", "--output-format=json", "--output=\(output)"]
+                + words.dropFirst(), in: scratch, options: ["--hook", "light"])
+        #expect(dump.root["hook"] as? String == "light")
+        let got = Self.totals(dump, file)
+        // Whole pages of a page-aligned file: exact for buffered reads; direct IO is not seen.
+        #expect(got.bytes == (words.contains("--direct=1") ? 0 : Self.fioSize), "\(configuration): \(got)")
     }
 
     @Test("Python's os.sendfile and os.copy_file_range: the source's bytes, for the calling process, warm and cold",
