@@ -31,15 +31,18 @@ struct {
 	__type(value, struct async_read);
 } async_reads SEC(".maps");
 
+static __always_inline bool is_read(__u8 opcode)
+{
+	return opcode == IORING_OP_READ || opcode == IORING_OP_READV || opcode == IORING_OP_READ_FIXED;
+}
+
 static __always_inline void submit_async_read(void *request, __u8 opcode)
 {
 	struct task_struct *task;
 	struct async_read read;
 	__u64 key = (__u64)request;
 
-	if (empty_read_hooks)
-		return;
-	if (opcode != IORING_OP_READ && opcode != IORING_OP_READV && opcode != IORING_OP_READ_FIXED)
+	if (empty_read_hooks || !is_read(opcode))
 		return;
 	task = bpf_get_current_task_btf();
 	if (!is_traced(task))
@@ -84,6 +87,10 @@ int complete_io_uring_read(struct trace_event_raw_io_uring_complete *ctx)
 		return 0;
 	read = *found;
 	bpf_map_delete_elem(&async_reads, &key);
+	/* A request left over (one whose success posted nothing) whose memory now serves another
+	 * operation is not a read. */
+	if (!is_read(BPF_CORE_READ((struct io_kiocb *)ctx->req, opcode)))
+		return 0;
 	now = bpf_ktime_get_ns();
 	file = BPF_CORE_READ((struct io_kiocb *)ctx->req, file);
 	inode = BPF_CORE_READ(file, f_inode);

@@ -160,7 +160,10 @@ struct trace_event_raw_sys_exit {
 
 /* io_uring (5.18+ tracepoint layouts): a request, and what its submission and completion
  * tracepoints record. Submission was io_uring_submit_sqe until io_uring_submit_req replaced it. */
-struct io_kiocb { struct file *file; } CORE;
+struct io_kiocb {
+	struct file *file;
+	__u8 opcode;
+} CORE;
 
 struct trace_event_raw_io_uring_submit_req {
 	struct trace_entry ent;
