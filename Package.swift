@@ -35,9 +35,11 @@ let package = Package(
         .executableTarget(name: "ReadTraceMain", dependencies: ["ReadTrace"]),
         // Known read patterns for the integration tests and the benchmark.
         .executableTarget(name: "ReadWorkload"),
-        .testTarget(name: "ReadTraceCoreTests", dependencies: [
-            "ReadTraceCore", .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
+        .testTarget(
+            name: "ReadTraceCoreTests",
+            dependencies: [
+                "ReadTraceCore", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(name: "ReadTraceKernelTests", dependencies: ["ReadTraceKernel", "ReadTraceCore", "CBPF"], exclude: ["Fixtures"]),
         .testTarget(name: "ReadTraceCommandTests", dependencies: ["ReadTrace"]),
         .testTarget(name: "IntegrationTests", dependencies: ["ReadTraceCore"]),

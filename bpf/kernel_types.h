@@ -16,25 +16,35 @@ typedef _Bool bool;
 #define true 1
 #define false 0
 
-#define S_IFMT  00170000
+#define S_IFMT 00170000
 #define S_IFREG 0100000
 
-typedef struct { int counter; } CORE atomic_t;
+typedef struct {
+	int counter;
+} CORE atomic_t;
 
-struct qstr { const unsigned char *name; } CORE;
+struct qstr {
+	const unsigned char *name;
+} CORE;
 
-struct hlist_node { struct hlist_node *next; } CORE;
-struct hlist_head { struct hlist_node *first; } CORE;
+struct hlist_node {
+	struct hlist_node *next;
+} CORE;
+struct hlist_head {
+	struct hlist_node *first;
+} CORE;
 
 struct dentry {
 	struct dentry *d_parent;
 	struct qstr d_name;
 	union {
-		struct hlist_node d_alias;  /* in the inode's i_dentry list */
+		struct hlist_node d_alias; /* in the inode's i_dentry list */
 	} d_u;
 } CORE;
 
-struct super_block { dev_t s_dev; } CORE;
+struct super_block {
+	dev_t s_dev;
+} CORE;
 
 struct inode {
 	unsigned short i_mode;
@@ -42,18 +52,22 @@ struct inode {
 	unsigned int i_nlink;
 	loff_t i_size;
 	struct super_block *i_sb;
-	struct hlist_head i_dentry;  /* the inode's names (dentries) */
+	struct hlist_head i_dentry; /* the inode's names (dentries) */
 } CORE;
 
-struct address_space { struct inode *host; } CORE;
+struct address_space {
+	struct inode *host;
+} CORE;
 
 /* Both fields sit in anonymous unions in the kernel; CO-RE finds them by name. */
 struct page {
-	unsigned long compound_head;  /* bit 0 set: a tail page, the rest points at the head */
+	unsigned long compound_head;   /* bit 0 set: a tail page, the rest points at the head */
 	struct address_space *mapping; /* low bits set: anonymous or movable, not a file */
 } CORE;
 
-struct block_device { dev_t bd_dev; } CORE;
+struct block_device {
+	dev_t bd_dev;
+} CORE;
 
 struct bio_vec {
 	struct page *bv_page;
@@ -61,7 +75,9 @@ struct bio_vec {
 	unsigned int bv_offset;
 };
 
-struct bvec_iter { unsigned int bi_idx; } CORE;
+struct bvec_iter {
+	unsigned int bi_idx;
+} CORE;
 
 struct bio {
 	struct block_device *bi_bdev;
@@ -70,13 +86,17 @@ struct bio {
 	struct bio_vec *bi_io_vec;
 } CORE;
 
-struct kernfs_node { __u64 id; } CORE;
-struct cgroup_root { int hierarchy_id; } CORE;
+struct kernfs_node {
+	__u64 id;
+} CORE;
+struct cgroup_root {
+	int hierarchy_id;
+} CORE;
 
 struct cgroup {
 	int level;
-	struct kernfs_node *kn;    /* its directory: kn->id is the cgroup id */
-	struct cgroup_root *root;  /* hierarchy_id 0: the cgroup v2 hierarchy */
+	struct kernfs_node *kn;	  /* its directory: kn->id is the cgroup id */
+	struct cgroup_root *root; /* hierarchy_id 0: the cgroup v2 hierarchy */
 } CORE;
 
 #define REQ_OP_MASK 0xff
@@ -84,12 +104,14 @@ struct cgroup {
 
 struct request {
 	unsigned int cmd_flags;
-	unsigned int __data_len;   /* bytes not yet completed */
+	unsigned int __data_len; /* bytes not yet completed */
 	struct bio *bio;
 	struct block_device *part; /* set once the request is counted in /proc/diskstats */
 } CORE;
 
-struct vfsmount { struct dentry *mnt_root; } CORE;
+struct vfsmount {
+	struct dentry *mnt_root;
+} CORE;
 
 struct mount {
 	struct mount *mnt_parent;
@@ -112,9 +134,13 @@ struct fdtable {
 	struct file **fd;
 } CORE;
 
-struct files_struct { struct fdtable *fdt; } CORE;
+struct files_struct {
+	struct fdtable *fdt;
+} CORE;
 
-struct signal_struct { atomic_t live; } CORE;
+struct signal_struct {
+	atomic_t live;
+} CORE;
 
 struct mm_struct {
 	unsigned long arg_start;
@@ -149,7 +175,7 @@ struct trace_event_raw_mm_filemap_op_page_cache {
 	struct trace_entry ent;
 	unsigned long i_ino;
 	dev_t s_dev;
-	unsigned char order;   /* folio order; older kernels lack it (one page) */
+	unsigned char order; /* folio order; older kernels lack it (one page) */
 } CORE;
 
 struct trace_event_raw_sys_exit {

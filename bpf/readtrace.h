@@ -30,16 +30,16 @@ struct rt_read_event {
 	__u32 kind;
 	__u32 tgid;
 	__u32 tid;
-	__u32 dev;          /* kernel dev_t of the file's superblock: major << 20 | minor */
+	__u32 dev; /* kernel dev_t of the file's superblock: major << 20 | minor */
 	__u64 inode;
-	__u64 end_ns;       /* CLOCK_MONOTONIC at return */
-	__u64 latency_ns;   /* entry to return; 0 with the light hook (not measured) */
-	__s64 result;       /* bytes returned, or -errno */
+	__u64 end_ns;		/* CLOCK_MONOTONIC at return */
+	__u64 latency_ns;	/* entry to return; 0 with the light hook (not measured) */
+	__s64 result;		/* bytes returned, or -errno */
 	__u64 cache_miss_bytes; /* added to the page cache while the call ran: read from the device */
 };
 
 enum rt_file_flags {
-	RT_FILE_DELETED = 1 << 0,       /* no links left: deleted while open */
+	RT_FILE_DELETED = 1 << 0, /* no links left: deleted while open */
 	RT_FILE_PATH_TRUNCATED = 1 << 1,
 	/* Named from its inode (an mmap or disk read outside read calls): the path starts
 	 * at its filesystem's root, not at the reader's root; user space adds the mount point. */
@@ -55,7 +55,7 @@ struct rt_file_event {
 	__u64 size_bytes;
 	__u32 mode;
 	__u32 flags;
-	__u32 path_bytes;   /* bytes of `path` in use */
+	__u32 path_bytes; /* bytes of `path` in use */
 	__u32 reserved;
 	/* The components from the file up, each NUL-terminated, packed one after another; an
 	 * empty one marks a crossed mount point: "a.engine\0models\0" is /models/a.engine.
@@ -70,8 +70,8 @@ struct rt_process_event {
 	__u32 kind;
 	__u32 tgid;
 	__u32 parent_tgid;
-	__u32 cmdline_bytes;     /* copied into cmdline: NUL-separated arguments */
-	__u64 cgroup_id;         /* cgroup v2 id: the inode number of its directory */
+	__u32 cmdline_bytes;	  /* copied into cmdline: NUL-separated arguments */
+	__u64 cgroup_id;	  /* cgroup v2 id: the inode number of its directory */
 	__u64 cmdline_full_bytes; /* the whole command line's length */
 	char comm[RT_COMM_LEN];
 	char cmdline[RT_CMDLINE_MAX];
@@ -83,16 +83,16 @@ struct rt_process_event {
 struct rt_block_event {
 	__u32 kind;
 	__u32 tgid;
-	__u32 device;       /* the block device (or partition) that served it, kernel dev_t */
-	__u32 file_dev;     /* the file the process was reading */
+	__u32 device;	/* the block device (or partition) that served it, kernel dev_t */
+	__u32 file_dev; /* the file the process was reading */
 	__u64 file_inode;
-	__u64 lower_inode;  /* the file the data really belongs to, when a stacked filesystem */
-	__u32 lower_dev;    /* (overlayfs) sits between: else 0 */
+	__u64 lower_inode; /* the file the data really belongs to, when a stacked filesystem */
+	__u32 lower_dev;   /* (overlayfs) sits between: else 0 */
 	__u32 completed;
 	__u64 bytes;
 	__u64 end_ns;
-	__u64 queued_ns;    /* request created to completed */
-	__u64 service_ns;   /* issued to the driver to completed; 0 if the issue was not seen */
+	__u64 queued_ns;  /* request created to completed */
+	__u64 service_ns; /* issued to the driver to completed; 0 if the issue was not seen */
 };
 
 /* Why pages came into the page cache outside a timed read call. */
@@ -106,7 +106,7 @@ struct rt_fault_event {
 	__u32 kind;
 	__u32 tgid;
 	__u32 dev;
-	__u32 cause;        /* enum rt_fill_cause */
+	__u32 cause; /* enum rt_fill_cause */
 	__u64 inode;
 	__u64 bytes;
 	__u64 end_ns;
@@ -124,7 +124,7 @@ struct rt_cgroup_event {
 /* Who caused a block read request, decided where it was created, in the submitter's context. */
 enum rt_block_cause {
 	RT_BLOCK_ATTRIBUTED = 0,   /* a traced process, for a file (sent as rt_block_event) */
-	RT_BLOCK_FILTERED = 1,     /* a process the filters leave out */
+	RT_BLOCK_FILTERED = 1,	   /* a process the filters leave out */
 	RT_BLOCK_UNATTRIBUTED = 2, /* no file: metadata, swap, raw device; or created before tracing began */
 	RT_BLOCK_CAUSES = 3,
 };
@@ -139,7 +139,7 @@ struct rt_device_reads {
 /* Per-CPU counters, summed by user space. */
 struct rt_counters {
 	__u64 events_emitted;
-	__u64 events_lost;   /* ring-buffer reservations that failed */
+	__u64 events_lost; /* ring-buffer reservations that failed */
 };
 
 /* The record format, pinned: the sizes of the records and the offsets of the variable

@@ -52,7 +52,7 @@ int CBPF_probe_fentry(unsigned btf_id)
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, options, .expected_attach_type = BPF_TRACE_FENTRY, .attach_btf_id = btf_id);
 	int program = bpf_prog_load(BPF_PROG_TYPE_TRACING, "rt_probe_fentry", "GPL", instructions,
-	                            sizeof(instructions) / sizeof(instructions[0]), &options);
+				    sizeof(instructions) / sizeof(instructions[0]), &options);
 	if (program < 0)
 		return program;
 	int link = bpf_raw_tracepoint_open(NULL, program);

@@ -33,8 +33,8 @@ static int drop_inheritable_capabilities(void)
 /* The child runs only async-signal-safe calls between fork and exec: everything it
  * needs (argv, groups) was prepared by the parent. Exec failure travels back through
  * a close-on-exec pipe. */
-pid_t CSpawn_spawn(char *const argv[], bool switch_user, uid_t uid, gid_t gid,
-                   const gid_t *groups, size_t group_count, int *error)
+pid_t CSpawn_spawn(char *const argv[], bool switch_user, uid_t uid, gid_t gid, const gid_t *groups, size_t group_count,
+		   int *error)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) != 0) {
@@ -55,7 +55,8 @@ pid_t CSpawn_spawn(char *const argv[], bool switch_user, uid_t uid, gid_t gid,
 			signal(sig, SIG_DFL);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		int failure = drop_inheritable_capabilities();
-		if (!failure && switch_user && (setgroups(group_count, groups) != 0 || setgid(gid) != 0 || setuid(uid) != 0))
+		if (!failure && switch_user &&
+		    (setgroups(group_count, groups) != 0 || setgid(gid) != 0 || setuid(uid) != 0))
 			failure = errno;
 		if (!failure) {
 			execvp(argv[0], argv);

@@ -45,24 +45,25 @@ public struct KernelFeatures: Sendable {
             known(CBPF_btf_find_typedef(btf, "btf_trace_" + name) > 0)
         }
         for feature in KernelFeature.allCases {
-            support[feature] = switch feature {
-            case .btf: .supported
-            case .ringBuffer: enumHas("bpf_map_type", "BPF_MAP_TYPE_RINGBUF")
-            case .taskStorage: enumHas("bpf_map_type", "BPF_MAP_TYPE_TASK_STORAGE")
-            case .taskBTF: enumHas("bpf_func_id", "BPF_FUNC_get_current_task_btf")
-            case .bpfLoop: enumHas("bpf_func_id", "BPF_FUNC_loop")
-            // Without CONFIG_KPROBES the kernel has no register_kprobe.
-            case .kprobes: known(CBPF_btf_find_function(btf, "register_kprobe") > 0)
-            case .blockIOStart: tracepoint("block_io_start")
-            case .filemapFault: tracepoint("mm_filemap_fault")
-            case .filemapGetPages: tracepoint("mm_filemap_get_pages")
-            case .ioUringSubmitReq: tracepoint("io_uring_submit_req")
-            // Before 5.18 the records had no request (the BPF program's fields would not relocate).
-            case .ioUringSubmitSqe:
-                KernelVersion(release: KernelVersion.runningRelease()).map { $0 >= feature.introducedIn } == true
-                    ? tracepoint("io_uring_submit_sqe") : .unsupported
-            case .fentry: probeFentry(btf)
-            }
+            support[feature] =
+                switch feature {
+                case .btf: .supported
+                case .ringBuffer: enumHas("bpf_map_type", "BPF_MAP_TYPE_RINGBUF")
+                case .taskStorage: enumHas("bpf_map_type", "BPF_MAP_TYPE_TASK_STORAGE")
+                case .taskBTF: enumHas("bpf_func_id", "BPF_FUNC_get_current_task_btf")
+                case .bpfLoop: enumHas("bpf_func_id", "BPF_FUNC_loop")
+                // Without CONFIG_KPROBES the kernel has no register_kprobe.
+                case .kprobes: known(CBPF_btf_find_function(btf, "register_kprobe") > 0)
+                case .blockIOStart: tracepoint("block_io_start")
+                case .filemapFault: tracepoint("mm_filemap_fault")
+                case .filemapGetPages: tracepoint("mm_filemap_get_pages")
+                case .ioUringSubmitReq: tracepoint("io_uring_submit_req")
+                // Before 5.18 the records had no request (the BPF program's fields would not relocate).
+                case .ioUringSubmitSqe:
+                    KernelVersion(release: KernelVersion.runningRelease()).map { $0 >= feature.introducedIn } == true
+                        ? tracepoint("io_uring_submit_sqe") : .unsupported
+                case .fentry: probeFentry(btf)
+                }
         }
         return KernelFeatures(release: KernelVersion.runningRelease(), support: support)
     }

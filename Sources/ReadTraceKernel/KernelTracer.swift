@@ -54,13 +54,14 @@ public final class KernelTracer {
 
         // Fastest first: fentry costs tens of nanoseconds per call; a kprobe more, but only on
         // the read path; syscall tracepoints send every syscall of every task the slow way.
-        let candidates: [HookKind] = switch configuration.hook {
-        case .auto: [.fentry, .kprobe, .tracepoint]
-        case .fentry: [.fentry]
-        case .kprobe: [.kprobe]
-        case .tracepoint: [.tracepoint]
-        case .light: [.light]
-        }
+        let candidates: [HookKind] =
+            switch configuration.hook {
+            case .auto: [.fentry, .kprobe, .tracepoint]
+            case .fentry: [.fentry]
+            case .kprobe: [.kprobe]
+            case .tracepoint: [.tracepoint]
+            case .light: [.light]
+            }
         var refusals: [HookRefusal] = []
         var started: (UnsafeMutablePointer<readtrace>, OpaquePointer, HookKind)?
         for candidate in candidates {
@@ -95,11 +96,12 @@ public final class KernelTracer {
     /// The feature a hook variant cannot do without, if this kernel lacks it. fentry is not
     /// decided here: loading it is the test.
     static func missingFeature(for hook: HookKind, in features: KernelFeatures) -> KernelFeature? {
-        let needed: KernelFeature? = switch hook {
-        case .kprobe: .kprobes
-        case .light: .filemapGetPages
-        case .fentry, .tracepoint: nil
-        }
+        let needed: KernelFeature? =
+            switch hook {
+            case .kprobe: .kprobes
+            case .light: .filemapGetPages
+            case .fentry, .tracepoint: nil
+            }
         return needed.flatMap { features.has($0) ? nil : $0 }
     }
 
@@ -119,8 +121,10 @@ public final class KernelTracer {
 
     /// Opens, configures, loads and attaches one hook variant and its ring-buffer reader; on
     /// any failure destroys what it made (libbpf detaches what was attached) and throws.
-    private static func start(_ configuration: KernelConfiguration, hook: HookKind, features: KernelFeatures,
-                              sink: EventSink) throws -> (UnsafeMutablePointer<readtrace>, OpaquePointer) {
+    private static func start(
+        _ configuration: KernelConfiguration, hook: HookKind, features: KernelFeatures,
+        sink: EventSink
+    ) throws -> (UnsafeMutablePointer<readtrace>, OpaquePointer) {
         guard let skeleton = readtrace__open() else {
             throw KernelError(step: .openObject, errno: .current)
         }
@@ -132,12 +136,14 @@ public final class KernelTracer {
             let attachResult = readtrace__attach(skeleton)
             guard attachResult == 0 else { throw KernelError(step: .attach(hook), errno: Errno(negated: attachResult)) }
             let context = Unmanaged.passUnretained(sink).toOpaque()
-            let ringBuffer = ring_buffer__new(bpf_map__fd(skeleton.pointee.maps.events), { context, data, size in
-                guard let context, let data else { return 0 }
-                let sink = Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue()
-                // A negative value stops ring_buffer__consume after this record (consumed).
-                return sink.deliver(UnsafeRawPointer(data), size) ? 0 : EventSink.outOfTime
-            }, context, nil)
+            let ringBuffer = ring_buffer__new(
+                bpf_map__fd(skeleton.pointee.maps.events),
+                { context, data, size in
+                    guard let context, let data else { return 0 }
+                    let sink = Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue()
+                    // A negative value stops ring_buffer__consume after this record (consumed).
+                    return sink.deliver(UnsafeRawPointer(data), size) ? 0 : EventSink.outOfTime
+                }, context, nil)
             guard let ringBuffer else { throw KernelError(step: .createRingBufferReader, errno: .current) }
             return (skeleton, ringBuffer)
         } catch {
@@ -146,8 +152,10 @@ public final class KernelTracer {
         }
     }
 
-    private static func configure(_ skeleton: UnsafeMutablePointer<readtrace>, _ configuration: KernelConfiguration, hook: HookKind,
-                                  features: KernelFeatures) throws {
+    private static func configure(
+        _ skeleton: UnsafeMutablePointer<readtrace>, _ configuration: KernelConfiguration, hook: HookKind,
+        features: KernelFeatures
+    ) throws {
         let rodata = skeleton.pointee.rodata!
         rodata.pointee.self_tgid = UInt32(getpid())
         rodata.pointee.filter_by_tgid = configuration.traceChildren || !configuration.pids.isEmpty
@@ -166,19 +174,25 @@ public final class KernelTracer {
 
         let programs = skeleton.pointee.progs
         let programsByHook: [HookKind: [OpaquePointer?]] = [
-            .fentry: [programs.fentry_vfs_read, programs.fexit_vfs_read, programs.fentry_vfs_readv, programs.fexit_vfs_readv,
-                      programs.fentry_do_splice_direct, programs.fexit_do_splice_direct,
-                      programs.fentry_splice_file_to_pipe, programs.fexit_splice_file_to_pipe,
-                      programs.fentry_vfs_copy_file_range, programs.fexit_vfs_copy_file_range],
-            .kprobe: [programs.kprobe_vfs_read, programs.kretprobe_vfs_read, programs.kprobe_vfs_readv, programs.kretprobe_vfs_readv,
-                      programs.kprobe_do_splice_direct, programs.kretprobe_do_splice_direct,
-                      programs.kprobe_splice_file_to_pipe, programs.kretprobe_splice_file_to_pipe,
-                      programs.kprobe_vfs_copy_file_range, programs.kretprobe_vfs_copy_file_range],
-            .tracepoint: [programs.enter_read, programs.exit_read, programs.enter_pread64, programs.exit_pread64,
-                          programs.enter_readv, programs.exit_readv, programs.enter_preadv, programs.exit_preadv,
-                          programs.enter_preadv2, programs.exit_preadv2, programs.enter_sendfile64, programs.exit_sendfile64,
-                          programs.enter_splice, programs.exit_splice, programs.enter_copy_file_range,
-                          programs.exit_copy_file_range],
+            .fentry: [
+                programs.fentry_vfs_read, programs.fexit_vfs_read, programs.fentry_vfs_readv, programs.fexit_vfs_readv,
+                programs.fentry_do_splice_direct, programs.fexit_do_splice_direct,
+                programs.fentry_splice_file_to_pipe, programs.fexit_splice_file_to_pipe,
+                programs.fentry_vfs_copy_file_range, programs.fexit_vfs_copy_file_range,
+            ],
+            .kprobe: [
+                programs.kprobe_vfs_read, programs.kretprobe_vfs_read, programs.kprobe_vfs_readv, programs.kretprobe_vfs_readv,
+                programs.kprobe_do_splice_direct, programs.kretprobe_do_splice_direct,
+                programs.kprobe_splice_file_to_pipe, programs.kretprobe_splice_file_to_pipe,
+                programs.kprobe_vfs_copy_file_range, programs.kretprobe_vfs_copy_file_range,
+            ],
+            .tracepoint: [
+                programs.enter_read, programs.exit_read, programs.enter_pread64, programs.exit_pread64,
+                programs.enter_readv, programs.exit_readv, programs.enter_preadv, programs.exit_preadv,
+                programs.enter_preadv2, programs.exit_preadv2, programs.enter_sendfile64, programs.exit_sendfile64,
+                programs.enter_splice, programs.exit_splice, programs.enter_copy_file_range,
+                programs.exit_copy_file_range,
+            ],
             .light: [programs.light_read],
         ]
         for (variant, variantPrograms) in programsByHook {
@@ -193,7 +207,8 @@ public final class KernelTracer {
         // io_uring reads pass no read hook: their own pair, on every hook but light (which sees
         // their buffered part in the page cache already).
         let ioUring = hook != .light
-        let submitReq = features.has(.ioUringSubmitReq), submitSqe = !submitReq && features.has(.ioUringSubmitSqe)
+        let submitReq = features.has(.ioUringSubmitReq)
+        let submitSqe = !submitReq && features.has(.ioUringSubmitSqe)
         bpf_program__set_autoload(programs.submit_io_uring_read, ioUring && submitReq)
         bpf_program__set_autoload(programs.submit_io_uring_read_sqe, ioUring && submitSqe)
         bpf_program__set_autoload(programs.complete_io_uring_read, ioUring && (submitReq || submitSqe))
@@ -339,4 +354,3 @@ private final class EventSink {
         return Clock.monotonicNanoseconds() < deadline
     }
 }
-

@@ -22,8 +22,10 @@ public enum RecordDecoder {
         case UInt32(RT_EVENT_CGROUP.rawValue) where size >= CBPF_cgroup_event_path_offset() + Int(RT_CGROUP_PATH_MAX):
             let event = data.loadUnaligned(as: rt_cgroup_event.self)
             let path = UnsafeRawBufferPointer(start: data + CBPF_cgroup_event_path_offset(), count: Int(RT_CGROUP_PATH_MAX))
-            return .cgroup(CgroupRecord(id: event.id, level: Int(event.level),
-                                        path: String(decoding: path.prefix { $0 != 0 }, as: UTF8.self)))
+            return .cgroup(
+                CgroupRecord(
+                    id: event.id, level: Int(event.level),
+                    path: String(decoding: path.prefix { $0 != 0 }, as: UTF8.self)))
         default:
             return nil
         }
@@ -32,28 +34,31 @@ public enum RecordDecoder {
 
 extension ReadRecord {
     init(_ event: rt_read_event) {
-        self.init(pid: Int32(bitPattern: event.tgid), threadID: Int32(bitPattern: event.tid),
-                  file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
-                  endNanoseconds: event.end_ns, latencyNanoseconds: event.latency_ns == 0 ? nil : event.latency_ns, result: event.result,
-                  cacheMissBytes: event.cache_miss_bytes)
+        self.init(
+            pid: Int32(bitPattern: event.tgid), threadID: Int32(bitPattern: event.tid),
+            file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
+            endNanoseconds: event.end_ns, latencyNanoseconds: event.latency_ns == 0 ? nil : event.latency_ns, result: event.result,
+            cacheMissBytes: event.cache_miss_bytes)
     }
 }
 
 extension BlockRecord {
     init(_ event: rt_block_event) {
         let lower = FileID(device: DeviceNumber(rawValue: event.lower_dev), inode: event.lower_inode)
-        self.init(pid: Int32(bitPattern: event.tgid), device: DeviceNumber(rawValue: event.device),
-                  file: FileID(device: DeviceNumber(rawValue: event.file_dev), inode: event.file_inode),
-                  lowerFile: event.lower_inode == 0 ? nil : lower, bytes: event.bytes,
-                  completesRequest: event.completed != 0, endNanoseconds: event.end_ns,
-                  queuedNanoseconds: event.queued_ns, serviceNanoseconds: event.service_ns == 0 ? nil : event.service_ns)
+        self.init(
+            pid: Int32(bitPattern: event.tgid), device: DeviceNumber(rawValue: event.device),
+            file: FileID(device: DeviceNumber(rawValue: event.file_dev), inode: event.file_inode),
+            lowerFile: event.lower_inode == 0 ? nil : lower, bytes: event.bytes,
+            completesRequest: event.completed != 0, endNanoseconds: event.end_ns,
+            queuedNanoseconds: event.queued_ns, serviceNanoseconds: event.service_ns == 0 ? nil : event.service_ns)
     }
 }
 
 extension FaultFillRecord {
     init(_ event: rt_fault_event) {
-        self.init(pid: Int32(bitPattern: event.tgid), file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
-                  bytes: event.bytes, endNanoseconds: event.end_ns, cause: event.cause == RT_FILL_READ.rawValue ? .read : .fault)
+        self.init(
+            pid: Int32(bitPattern: event.tgid), file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
+            bytes: event.bytes, endNanoseconds: event.end_ns, cause: event.cause == RT_FILL_READ.rawValue ? .read : .fault)
     }
 }
 
@@ -63,9 +68,10 @@ extension ProcessRecord {
         let comm = withUnsafeBytes(of: event.pointee.comm) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let copied = min(Int(event.pointee.cmdline_bytes), Int(RT_CMDLINE_MAX))
         let cmdline = UnsafeRawBufferPointer(start: data + CBPF_process_event_cmdline_offset(), count: copied)
-        self.init(pid: Int32(bitPattern: event.pointee.tgid), parentPid: Int32(bitPattern: event.pointee.parent_tgid),
-                  cgroupID: event.pointee.cgroup_id, comm: comm, cmdline: ProcessRecord.cmdline(fromNulSeparated: cmdline),
-                  cmdlineComplete: event.pointee.cmdline_full_bytes <= UInt64(copied))
+        self.init(
+            pid: Int32(bitPattern: event.pointee.tgid), parentPid: Int32(bitPattern: event.pointee.parent_tgid),
+            cgroupID: event.pointee.cgroup_id, comm: comm, cmdline: ProcessRecord.cmdline(fromNulSeparated: cmdline),
+            cmdlineComplete: event.pointee.cmdline_full_bytes <= UInt64(copied))
     }
 }
 
@@ -83,11 +89,12 @@ extension FileRecord {
         let kind = FileKind(mode: event.pointee.mode)
         // Pipes and sockets live in pseudo filesystems with no path to walk.
         let named = !components.isEmpty || kind == .directory
-        self.init(id: FileID(device: DeviceNumber(rawValue: event.pointee.dev), inode: event.pointee.inode),
-                  path: named ? FileRecord.path(fromLeafFirstComponents: components, complete: complete) : [],
-                  sizeBytes: event.pointee.size_bytes, kind: kind,
-                  deleted: flags & UInt32(RT_FILE_DELETED.rawValue) != 0,
-                  pathIsFilesystemRelative: flags & UInt32(RT_FILE_PATH_FROM_FS_ROOT.rawValue) != 0,
-                  pathIsTruncated: named && !complete)
+        self.init(
+            id: FileID(device: DeviceNumber(rawValue: event.pointee.dev), inode: event.pointee.inode),
+            path: named ? FileRecord.path(fromLeafFirstComponents: components, complete: complete) : [],
+            sizeBytes: event.pointee.size_bytes, kind: kind,
+            deleted: flags & UInt32(RT_FILE_DELETED.rawValue) != 0,
+            pathIsFilesystemRelative: flags & UInt32(RT_FILE_PATH_FROM_FS_ROOT.rawValue) != 0,
+            pathIsTruncated: named && !complete)
     }
 }

@@ -3,8 +3,9 @@ import Testing
 
 /// Every kind of bad input ends with one clear line on standard error and a non-zero status,
 /// before anything is attached.
-@Suite("Bad input is refused with one line", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "Bad input is refused with one line", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct BadInputTests {
     static func refusal(_ arguments: [String], as user: [String] = []) throws -> Finished {
         let command = user.isEmpty ? Paths.readtrace : "/usr/bin/setpriv"
@@ -21,10 +22,12 @@ struct BadInputTests {
         #expect(!result.standardError.contains("tracing with"), "nothing may be attached")
     }
 
-    @Test("readtrace report refuses what is not a dump with one line and status 2", arguments: [
-        ("{\"schema_version\": 1, \"reads\": 3}", "host: missing"), ("[1, 2]", "not a readtrace dump"),
-        ("{\"schema_version\": 9}", "dump has schema version 9"), ("{", "not JSON that can be read"),
-    ])
+    @Test(
+        "readtrace report refuses what is not a dump with one line and status 2",
+        arguments: [
+            ("{\"schema_version\": 1, \"reads\": 3}", "host: missing"), ("[1, 2]", "not a readtrace dump"),
+            ("{\"schema_version\": 9}", "dump has schema version 9"), ("{", "not JSON that can be read"),
+        ])
     func corruptDumps(content: String, message: String) throws {
         let scratch = try ScratchDirectory()
         let path = scratch.path + "/dump.json"
@@ -38,13 +41,15 @@ struct BadInputTests {
     }
 
     /// Each of these killed `report` with SIGILL, grew without bound, or was called "not valid JSON".
-    @Test("readtrace report names the field of each crafted value and exits 2", arguments: [
-        (#""bucket_s":0.1"#, #""bucket_s":0"#, "reads[0].timeline.bucket_s: 0.0 is not a bucket width"),
-        (#""duration_s":"#, #""duration_s":1e308,"x":"#, "duration_s: 1e+308 is not 0 or a time"),
-        (#""read_calls":"#, #""read_calls":-1,"x":"#, "reads[0].read_calls: -1 is not a whole number from 0 to 18446744073709551615"),
-        (#""read_calls":"#, #""read_calls":1e30,"x":"#, "reads[0].read_calls: 1e+30 is not a whole number"),
-        (#""file_id":"#, #""file_id":999,"x":"#, ".file_id: 1 refers to no file"),
-    ])
+    @Test(
+        "readtrace report names the field of each crafted value and exits 2",
+        arguments: [
+            (#""bucket_s":0.1"#, #""bucket_s":0"#, "reads[0].timeline.bucket_s: 0.0 is not a bucket width"),
+            (#""duration_s":"#, #""duration_s":1e308,"x":"#, "duration_s: 1e+308 is not 0 or a time"),
+            (#""read_calls":"#, #""read_calls":-1,"x":"#, "reads[0].read_calls: -1 is not a whole number from 0 to 18446744073709551615"),
+            (#""read_calls":"#, #""read_calls":1e30,"x":"#, "reads[0].read_calls: 1e+30 is not a whole number"),
+            (#""file_id":"#, #""file_id":999,"x":"#, ".file_id: 1 refers to no file"),
+        ])
     func craftedDumps(original: String, replacement: String, message: String) throws {
         let scratch = try ScratchDirectory()
         let file = try scratch.file("model.engine", size: 100_000)
@@ -83,14 +88,16 @@ struct BadInputTests {
 
     @Test("--json into a missing directory is refused before tracing")
     func missingDumpDirectory() throws {
-        Self.expectOneLine(try Self.refusal(["--json", "/nonexistent-dir/x.json", "--duration", "1"]),
-                           mentioning: "/nonexistent-dir")
+        Self.expectOneLine(
+            try Self.refusal(["--json", "/nonexistent-dir/x.json", "--duration", "1"]),
+            mentioning: "/nonexistent-dir")
     }
 
     @Test("--json into an unwritable directory is refused before tracing")
     func unwritableDumpDirectory() throws {
-        Self.expectOneLine(try Self.refusal(["--json", "/proc/readtrace.json", "--duration", "1"]),
-                           mentioning: "/proc/readtrace.json")
+        Self.expectOneLine(
+            try Self.refusal(["--json", "/proc/readtrace.json", "--duration", "1"]),
+            mentioning: "/proc/readtrace.json")
     }
 
     @Test("--pid of no process")
@@ -105,8 +112,9 @@ struct BadInputTests {
 
     @Test("not root, and no capabilities: all three are named")
     func notRoot() throws {
-        Self.expectOneLine(try Self.refusal(["--duration", "1"], as: ["--reuid=65534", "--regid=65534", "--clear-groups"]),
-                           mentioning: "CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH are missing")
+        Self.expectOneLine(
+            try Self.refusal(["--duration", "1"], as: ["--reuid=65534", "--regid=65534", "--clear-groups"]),
+            mentioning: "CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH are missing")
     }
 
     @Test("a command that does not exist exits 127, as a shell's does")

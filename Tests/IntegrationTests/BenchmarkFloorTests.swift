@@ -4,16 +4,18 @@ import Testing
 /// The floor scripts/bench measures filtering against: `--empty-read-hooks` attaches the read
 /// hooks of the chosen variant with programs that return at once. If they did any work, the
 /// benchmark's target (filtering within 5% of the floor) would be measured against the wrong thing.
-@Suite("The benchmark's empty-program floor", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "The benchmark's empty-program floor", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct BenchmarkFloorTests {
     @Test("--empty-read-hooks with the tracepoint hook records no read of a process it would trace")
     func tracepointFloor() throws {
         try expectFloorRecordsNothing(hook: "tracepoint")
     }
 
-    @Test("--empty-read-hooks with the light hook records no read of a process it would trace",
-          .enabled(if: KernelFeatureReport.shouldRun("filemapGetPages"), KernelFeatureReport.skipComment("filemapGetPages")))
+    @Test(
+        "--empty-read-hooks with the light hook records no read of a process it would trace",
+        .enabled(if: KernelFeatureReport.shouldRun("filemapGetPages"), KernelFeatureReport.skipComment("filemapGetPages")))
     func lightFloor() throws {
         try expectFloorRecordsNothing(hook: "light")
     }

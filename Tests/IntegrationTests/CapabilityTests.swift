@@ -4,16 +4,19 @@ import Testing
 /// The least privilege readtrace runs with: a non-root user with exactly CAP_BPF, CAP_PERFMON
 /// and CAP_DAC_READ_SEARCH traces exactly; without any one of them it refuses in one line
 /// naming it; and the command it runs gets none of them.
-@Suite("Least privilege: the capabilities each hook needs", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "Least privilege: the capabilities each hook needs", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct CapabilityTests {
     static let minimal = ["bpf", "perfmon", "dac_read_search"]
 
     /// setpriv arguments for uid and gid 65534 with exactly `capabilities` (libcap names).
     static func nobody(with capabilities: [String]) -> [String] {
         let set = (["-all"] + capabilities.map { "+" + $0 }).joined(separator: ",")
-        return ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=\(set)", "--ambient-caps=\(set)",
-                "--bounding-set=\(set)"]
+        return [
+            "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=\(set)", "--ambient-caps=\(set)",
+            "--bounding-set=\(set)",
+        ]
     }
 
     @Test("the tracepoint hook attaches with the minimal set and counts a reader's bytes and mapped faults exactly")
@@ -21,8 +24,9 @@ struct CapabilityTests {
         try expectExactCounts(hook: "tracepoint")
     }
 
-    @Test("the light hook attaches with the minimal set and counts a reader's bytes and mapped faults exactly",
-          .enabled(if: KernelFeatureReport.shouldRun("filemapGetPages"), KernelFeatureReport.skipComment("filemapGetPages")))
+    @Test(
+        "the light hook attaches with the minimal set and counts a reader's bytes and mapped faults exactly",
+        .enabled(if: KernelFeatureReport.shouldRun("filemapGetPages"), KernelFeatureReport.skipComment("filemapGetPages")))
     func lightHook() throws {
         try expectExactCounts(hook: "light")
     }
@@ -48,12 +52,14 @@ struct CapabilityTests {
         }
     }
 
-    @Test("without any one capability of the set, each hook refuses in one line naming it",
-          arguments: ["tracepoint", "light"], CapabilityTests.minimal)
+    @Test(
+        "without any one capability of the set, each hook refuses in one line naming it",
+        arguments: ["tracepoint", "light"], CapabilityTests.minimal)
     func eachCapabilityIsNamed(hook: String, dropped: String) throws {
         let kept = Self.minimal.filter { $0 != dropped }
-        let result = try BadInputTests.refusal(["--hook", hook, "--duration", "1", "--comm", "rt-nobody"],
-                                               as: Self.nobody(with: kept))
+        let result = try BadInputTests.refusal(
+            ["--hook", hook, "--duration", "1", "--comm", "rt-nobody"],
+            as: Self.nobody(with: kept))
         BadInputTests.expectOneLine(result, mentioning: "CAP_\(dropped.uppercased()) is missing")
     }
 
@@ -62,15 +68,19 @@ struct CapabilityTests {
         let scratch = try ScratchDirectory()
         chmod(scratch.path, 0o777)
         let status = scratch.path + "/status"
-        let finished = try RunningProcess("/usr/bin/setpriv", Self.nobody(with: Self.minimal) + [
-            Paths.readtrace, "--quiet", "--", "/bin/sh", "-c", "grep ^Cap /proc/self/status > \(status)",
-        ]).finish()
+        let finished = try RunningProcess(
+            "/usr/bin/setpriv",
+            Self.nobody(with: Self.minimal) + [
+                Paths.readtrace, "--quiet", "--", "/bin/sh", "-c", "grep ^Cap /proc/self/status > \(status)",
+            ]
+        ).finish()
         #expect(finished.status == 0, "\(finished.standardError)")
         let lines = try String(contentsOfFile: status, encoding: .utf8).split(separator: "\n")
-        let sets = Dictionary(uniqueKeysWithValues: lines.map { line in
-            let fields = line.split(separator: ":")
-            return (String(fields[0]), fields[1].trimmingCharacters(in: .whitespaces))
-        })
+        let sets = Dictionary(
+            uniqueKeysWithValues: lines.map { line in
+                let fields = line.split(separator: ":")
+                return (String(fields[0]), fields[1].trimmingCharacters(in: .whitespaces))
+            })
         for name in ["CapInh", "CapPrm", "CapEff", "CapAmb"] {
             #expect(sets[name] == "0000000000000000", "\(name): \(sets[name] ?? "missing")")
         }

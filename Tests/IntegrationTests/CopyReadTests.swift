@@ -4,8 +4,9 @@ import Testing
 /// Reads that never pass read(2) in user space: the in-kernel copies (sendfile, splice,
 /// copy_file_range) counted as reads of their source file, checked against fio's own byte
 /// counts and against Python's os module, warm and cold, on a private loop device.
-@Suite("Copies and fio engines with the real BPF programs", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "Copies and fio engines with the real BPF programs", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct CopyReadTests {
     static let fioSize = 32 << 20
 
@@ -27,7 +28,8 @@ struct CopyReadTests {
 
     /// Evicts a file's pages (written back first) so the next read comes from the device.
     static func dropPages(_ path: String) throws {
-        let script = "import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd); "
+        let script =
+            "import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd); "
             + "os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)"
         try #require(try RunningProcess("/usr/bin/python3", ["-c", script, path]).finish().status == 0)
     }
@@ -43,11 +45,13 @@ struct CopyReadTests {
         "io_uring --sqthread_poll", "io_uring --registerfiles --sqthread_poll --direct=1",
     ]
 
-    @Test("fio reads a whole file with each supported engine, warm and cold: read_bytes is fio's io_bytes",
-          arguments: fioEngines, [false, true])
+    @Test(
+        "fio reads a whole file with each supported engine, warm and cold: read_bytes is fio's io_bytes",
+        arguments: fioEngines, [false, true])
     func fioEngine(configuration: String, cold: Bool) throws {
         let words = configuration.split(separator: " ").map(String.init)
-        let engine = words[0], options = Array(words.dropFirst())
+        let engine = words[0]
+        let options = Array(words.dropFirst())
         let direct = options.contains("--direct=1")
         let scratch = try ScratchDirectory()
         let filesystem = try LoopFilesystem(sizeMiB: 128, in: scratch)
@@ -56,11 +60,14 @@ struct CopyReadTests {
         if cold { try Self.dropPages(file) } else { try Self.warmUp(file) }
         // fio drops the file's pages before the job by default (invalidate=1): warm runs keep them.
         let (dump, _) = try Self.traceCommand(
-            ["/usr/bin/fio", "--name=rt", "--filename=\(file)", "--rw=read", "--bs=64k", "--size=\(Self.fioSize)",
-             "--ioengine=\(engine)", "--invalidate=\(cold ? 1 : 0)", "--output-format=json", "--output=\(output)"] + options,
+            [
+                "/usr/bin/fio", "--name=rt", "--filename=\(file)", "--rw=read", "--bs=64k", "--size=\(Self.fioSize)",
+                "--ioengine=\(engine)", "--invalidate=\(cold ? 1 : 0)", "--output-format=json", "--output=\(output)",
+            ] + options,
             in: scratch)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output)))
-            as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output)))
+                as? [String: Any])
         let job = try #require((report["jobs"] as? [[String: Any]])?.first)
         let fioBytes = try #require((job["read"] as? [String: Any])?.int("io_bytes"))
         #expect(fioBytes == Self.fioSize, "fio read the whole file")
@@ -74,9 +81,10 @@ struct CopyReadTests {
         }
     }
 
-    @Test("the light hook sees buffered copies, io_uring and libaio reads through the page cache, not direct ones",
-          .enabled(if: KernelFeatureReport.shouldRun("filemapGetPages"), KernelFeatureReport.skipComment("filemapGetPages")),
-          arguments: ["splice", "io_uring", "libaio", "io_uring --direct=1"])
+    @Test(
+        "the light hook sees buffered copies, io_uring and libaio reads through the page cache, not direct ones",
+        .enabled(if: KernelFeatureReport.shouldRun("filemapGetPages"), KernelFeatureReport.skipComment("filemapGetPages")),
+        arguments: ["splice", "io_uring", "libaio", "io_uring --direct=1"])
     func lightHookPaths(configuration: String) throws {
         let words = configuration.split(separator: " ").map(String.init)
         let scratch = try ScratchDirectory()
@@ -84,8 +92,10 @@ struct CopyReadTests {
         let output = scratch.path + "/fio.json"
         try Self.warmUp(file)
         let (dump, _) = try Self.traceCommand(
-            ["/usr/bin/fio", "--name=rt", "--filename=\(file)", "--rw=read", "--bs=64k",
-             "--size=\(Self.fioSize)", "--ioengine=\(words[0])", "--invalidate=0", "--output-format=json", "--output=\(output)"]
+            [
+                "/usr/bin/fio", "--name=rt", "--filename=\(file)", "--rw=read", "--bs=64k",
+                "--size=\(Self.fioSize)", "--ioengine=\(words[0])", "--invalidate=0", "--output-format=json", "--output=\(output)",
+            ]
                 + words.dropFirst(), in: scratch, options: ["--hook", "light"])
         #expect(dump.root["hook"] as? String == "light")
         let got = Self.totals(dump, file)
@@ -93,8 +103,9 @@ struct CopyReadTests {
         #expect(got.bytes == (words.contains("--direct=1") ? 0 : Self.fioSize), "\(configuration): \(got)")
     }
 
-    @Test("Python's os.sendfile and os.copy_file_range: the source's bytes, for the calling process, warm and cold",
-          arguments: ["sendfile", "copy_file_range"], [false, true])
+    @Test(
+        "Python's os.sendfile and os.copy_file_range: the source's bytes, for the calling process, warm and cold",
+        arguments: ["sendfile", "copy_file_range"], [false, true])
     func pythonCopy(call: String, cold: Bool) throws {
         let scratch = try ScratchDirectory()
         let filesystem = try LoopFilesystem(sizeMiB: 256, in: scratch)
@@ -123,9 +134,11 @@ struct CopyReadTests {
         #expect(entry.int("read_bytes") == size, "\(call): \(entry)")
         #expect(entry.int("read_calls") == 64 + 1, "64 copies of 1 MiB and the one that returns 0")
         #expect(dump.readers(of: source) == [printed[0]], "only the calling process read the source")
-        #expect(dump.file(path: target).flatMap { $0.int("file_id") }.map { id in
-            dump.reads.contains { $0.int("file_id") == id && ($0.int("read_bytes") ?? 0) > 0 } } != true,
-                "the target is written, not read")
+        #expect(
+            dump.file(path: target).flatMap { $0.int("file_id") }.map { id in
+                dump.reads.contains { $0.int("file_id") == id && ($0.int("read_bytes") ?? 0) > 0 }
+            } != true,
+            "the target is written, not read")
         if cold {
             #expect((entry.int("block_read_bytes") ?? 0) > 0, "a cold copy reads from the device: \(entry)")
         }

@@ -2,8 +2,9 @@ import Foundation
 import ReadTraceCore
 import Testing
 
-@Suite("Device context from /proc/diskstats", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "Device context from /proc/diskstats", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct DeviceContextTests {
     /// iostat -x report lines for one device: column name → values, one per report.
     static func iostatColumns(_ output: String, device: String) -> [String: [Double]] {
@@ -33,17 +34,26 @@ struct DeviceContextTests {
         // windows cannot be aligned exactly, and a load running flat out swings too much
         // between seconds on a busy two-core machine.
         let loop = try LoopDevice(sizeMiB: 128, in: scratch, directIO: true)
-        let load = try RunningProcess("/usr/bin/fio", ["--name=steady", "--filename=\(loop.path)", "--rw=read", "--direct=1",
-                                                       "--bs=128k", "--rate_iops=1500", "--ioengine=psync", "--time_based",
-                                                       "--runtime=12", "--output=/dev/null"])
+        let load = try RunningProcess(
+            "/usr/bin/fio",
+            [
+                "--name=steady", "--filename=\(loop.path)", "--rw=read", "--direct=1",
+                "--bs=128k", "--rate_iops=1500", "--ioengine=psync", "--time_based",
+                "--runtime=12", "--output=/dev/null",
+            ])
         defer { load.finish(timeout: 20) }
         usleep(1_000_000)
 
         let dumpPath = scratch.path + "/devices.json"
-        let iostat = try RunningProcess("/usr/bin/iostat", ["-d", "-x", "-m", "-y", "1", "6", loop.name],
-                                        environment: ["LC_ALL": "C", "S_TIME_FORMAT": "ISO"])
-        let readtrace = try RunningProcess(Paths.readtrace, ["--devices", loop.name, "--interval", "1s", "--duration", "6s",
-                                                             "--comm", "rt-nobody", "--quiet", "--json", dumpPath])
+        let iostat = try RunningProcess(
+            "/usr/bin/iostat", ["-d", "-x", "-m", "-y", "1", "6", loop.name],
+            environment: ["LC_ALL": "C", "S_TIME_FORMAT": "ISO"])
+        let readtrace = try RunningProcess(
+            Paths.readtrace,
+            [
+                "--devices", loop.name, "--interval", "1s", "--duration", "6s",
+                "--comm", "rt-nobody", "--quiet", "--json", dumpPath,
+            ])
         let iostatResult = iostat.finish(timeout: 30)
         let readtraceResult = readtrace.finish(timeout: 30)
         try #require(iostatResult.status == 0, "iostat: \(iostatResult.standardError)")
@@ -54,19 +64,23 @@ struct DeviceContextTests {
         let devices = try #require(dump.root["devices"] as? [[String: Any]])
         let device = try #require(devices.first { $0["name"] as? String == loop.name })
         let samples = try #require(device["samples"] as? [[String: Any]])
-        try #require(samples.count >= 5 && (expected["r/s"]?.count ?? 0) >= 5, "\(samples.count) samples, iostat: \(iostatResult.standardOutput)")
+        try #require(
+            samples.count >= 5 && (expected["r/s"]?.count ?? 0) >= 5, "\(samples.count) samples, iostat: \(iostatResult.standardOutput)")
 
         for (ours, theirs) in [("read_iops", "r/s"), ("read_mib_s", "rMB/s"), ("util_pct", "%util")] {
             let readtraceMean = Self.middleMean(samples.compactMap { $0[ours] as? Double })
             let iostatMean = Self.middleMean(try #require(expected[theirs]))
-            print("readtrace \(ours) \(TextFormat.fixed(readtraceMean, decimals: 2)) vs iostat \(theirs) \(TextFormat.fixed(iostatMean, decimals: 2))")
+            print(
+                "readtrace \(ours) \(TextFormat.fixed(readtraceMean, decimals: 2)) vs iostat \(theirs) \(TextFormat.fixed(iostatMean, decimals: 2))"
+            )
             if theirs != "%util" { #expect(iostatMean > 1, "the load must be visible to iostat: \(theirs) = \(iostatMean)") }
             // Windows offset by a fraction of a second differ by a fraction of how much the
             // figure moves from one second to the next: half iostat's own range allows for that.
             let middle = try #require(expected[theirs]).dropFirst().dropLast()
             let spread = (middle.max() ?? 0) - (middle.min() ?? 0)
-            #expect(abs(readtraceMean - iostatMean) <= max(0.05 * iostatMean, 1, spread / 2),
-                    "\(ours) \(readtraceMean) vs iostat \(theirs) \(iostatMean), iostat's range \(spread)")
+            #expect(
+                abs(readtraceMean - iostatMean) <= max(0.05 * iostatMean, 1, spread / 2),
+                "\(ours) \(readtraceMean) vs iostat \(theirs) \(iostatMean), iostat's range \(spread)")
         }
     }
 

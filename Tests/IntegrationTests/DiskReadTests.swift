@@ -4,8 +4,9 @@ import Testing
 /// What came from the device for each (process, file): page-cache misses, page faults on
 /// mapped files and block requests, checked against files of known size on a private loop
 /// device and against /proc/diskstats.
-@Suite("Disk reads per file: page cache and block IO", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "Disk reads per file: page cache and block IO", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct DiskReadTests {
     static let size = 64 << 20
 
@@ -15,8 +16,9 @@ struct DiskReadTests {
         return abs(value - expected) <= expected / 50
     }
 
-    @Test("a cold read of a 64 MiB file comes from the device; reading it again does not; the device totals reconcile with diskstats",
-          arguments: [false, true])
+    @Test(
+        "a cold read of a 64 MiB file comes from the device; reading it again does not; the device totals reconcile with diskstats",
+        arguments: [false, true])
     func coldThenWarm(partitioned: Bool) throws {
         let scratch = try ScratchDirectory()
         let filesystem = try LoopFilesystem(sizeMiB: 256, in: scratch, partitioned: partitioned)
@@ -56,13 +58,15 @@ struct DiskReadTests {
             #expect(blockBytes == diskstats, "\(name): the kernel saw \(blockBytes) bytes, diskstats \(diskstats)")
             #expect(device.int("block_read_ios") == (device["totals"] as? [String: Any])?.int("read_ios"))
             let attributed = try #require(device.int("attributed_block_read_bytes"))
-            #expect(attributed == (coldEntry.int("block_read_bytes") ?? 0) + (warmEntry.int("block_read_bytes") ?? 0),
-                    "\(name): attributed bytes are the reads entries' block bytes")
+            #expect(
+                attributed == (coldEntry.int("block_read_bytes") ?? 0) + (warmEntry.int("block_read_bytes") ?? 0),
+                "\(name): attributed bytes are the reads entries' block bytes")
         }
     }
 
-    @Test("a process that maps a cold file and touches every page is charged its faults and block reads, with no read calls",
-          .enabled(if: KernelFeatureReport.shouldRun("filemapFault"), KernelFeatureReport.skipComment("filemapFault")))
+    @Test(
+        "a process that maps a cold file and touches every page is charged its faults and block reads, with no read calls",
+        .enabled(if: KernelFeatureReport.shouldRun("filemapFault"), KernelFeatureReport.skipComment("filemapFault")))
     func mappedFile() throws {
         let scratch = try ScratchDirectory()
         let filesystem = try LoopFilesystem(sizeMiB: 256, in: scratch)
@@ -143,7 +147,8 @@ struct DiskReadTests {
         try #require(stat(lowerFile, &lower) == 0)
         // glibc's dev_t: major in bits 8-19 and 32-43, minor in bits 0-7 and 12-31.
         let dev = UInt64(lower.st_dev)
-        let major = (dev >> 8) & 0xfff | (dev >> 32) & ~0xfff, minor = dev & 0xff | (dev >> 12) & ~0xff
+        let major = (dev >> 8) & 0xfff | (dev >> 32) & ~0xfff
+        let minor = dev & 0xff | (dev >> 12) & ~0xff
         #expect(named["lower_dev"] as? String == "\(major):\(minor)", "\(named)")
         #expect(named["lower_inode"] as? Int == Int(lower.st_ino), "\(named)")
         #expect(dump.readers(of: lowerFile).isEmpty, "the lower file's reads are on the overlay file's entry")

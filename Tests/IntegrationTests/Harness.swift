@@ -83,8 +83,11 @@ final class RunningProcess {
         // The test runner's threads block signals, and a child inherits the mask: start every
         // program through a trampoline that clears it, as a shell would have started it.
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
-                             executable] + arguments
+        process.arguments =
+            [
+                "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
+                executable,
+            ] + arguments
         if let environment { process.environment = environment }
         process.standardInput = input
         process.standardOutput = FileHandle(forWritingAtPath: outputPath)
@@ -137,7 +140,9 @@ final class Trace {
     init(_ arguments: [String], in scratch: ScratchDirectory, setpriv: [String] = []) throws {
         dumpPath = scratch.path + "/dump-\(UUID().uuidString.prefix(8)).json"
         let readtrace = [Paths.readtrace, "--json", dumpPath] + arguments
-        running = setpriv.isEmpty ? try RunningProcess(readtrace[0], Array(readtrace.dropFirst()))
+        running =
+            setpriv.isEmpty
+            ? try RunningProcess(readtrace[0], Array(readtrace.dropFirst()))
             : try RunningProcess("/usr/bin/setpriv", setpriv + readtrace)
         let attached = running.wait { self.running.standardError.contains("tracing with") }
         try #require(attached, "readtrace did not start tracing: \(running.standardError)")
@@ -227,8 +232,10 @@ final class LoopDevice {
             let fill = try RunningProcess("/bin/dd", ["if=/dev/zero", "of=\(backing)", "bs=1M", "count=\(sizeMiB)", "conv=fsync"]).finish()
             try #require(fill.status == 0, "filling the image: \(fill.standardError)")
         }
-        let losetup = try RunningProcess("/sbin/losetup", ["--find", "--show"] + (partitioned ? ["--partscan"] : [])
-                                         + (directIO ? ["--direct-io=on"] : []) + [backing])
+        let losetup = try RunningProcess(
+            "/sbin/losetup",
+            ["--find", "--show"] + (partitioned ? ["--partscan"] : [])
+                + (directIO ? ["--direct-io=on"] : []) + [backing])
         let result = losetup.finish()
         try #require(result.status == 0, "losetup failed: \(result.standardError)")
         path = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)

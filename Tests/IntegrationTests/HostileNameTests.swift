@@ -4,8 +4,9 @@ import Testing
 /// Names any process can choose, read and traced for real: files named with a terminal escape
 /// and with a newline, read by a process that renamed itself (prctl) to an escape that would
 /// clear the screen. Text outputs show them escaped, one row each; the dump keeps them exact.
-@Suite("Hostile file and process names", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "Hostile file and process names", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct HostileNameTests {
     static let escape = UInt8(0x1b)
     static let comm = "\u{1b}]0;PW\u{7}\u{1b}[2J"
@@ -44,9 +45,12 @@ struct HostileNameTests {
         let reportRows = report.standardOutput.split(separator: "\n")
         for (pid, name) in [(first.pid, #"osc\x1b]0;PWNED\x07.engine"#), (second.pid, #"new\nline.engine"#)] {
             let pidCell = String(repeating: " ", count: max(0, 7 - "\(pid)".count)) + "\(pid)"
-            #expect(reportRows.contains { $0.hasPrefix(pidCell + #" \x1b]0;PW"#) && $0.hasSuffix("/" + name) }, "table: \(report.standardOutput)")
-            #expect(reportRows.contains { $0.contains(" \(pid) ") && $0.contains(String(name.prefix(6))) && $0.contains("|") },
-                    "timeline: \(report.standardOutput)")
+            #expect(
+                reportRows.contains { $0.hasPrefix(pidCell + #" \x1b]0;PW"#) && $0.hasSuffix("/" + name) },
+                "table: \(report.standardOutput)")
+            #expect(
+                reportRows.contains { $0.contains(" \(pid) ") && $0.contains(String(name.prefix(6))) && $0.contains("|") },
+                "timeline: \(report.standardOutput)")
         }
         #expect(!reportRows.contains { $0.hasPrefix("line") }, "no row split at the newline")
     }
@@ -55,8 +59,9 @@ struct HostileNameTests {
     func errorLines() throws {
         let result = try RunningProcess(Paths.readtrace, ["--cgroup", "/no\u{1b}]0;PWNED\u{7}\nforged: line", "--duration", "1"]).finish()
         #expect(result.status == 1)
-        #expect(result.standardError.hasPrefix("readtrace: --cgroup /no\\x1b]0;PWNED\\x07\\nforged: line: no such cgroup under "),
-                "\(result.standardError)")
+        #expect(
+            result.standardError.hasPrefix("readtrace: --cgroup /no\\x1b]0;PWNED\\x07\\nforged: line: no such cgroup under "),
+            "\(result.standardError)")
         #expect(result.standardError.split(separator: "\n").count == 1 && !result.standardError.utf8.contains(Self.escape))
     }
 }

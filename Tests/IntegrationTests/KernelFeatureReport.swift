@@ -34,8 +34,9 @@ struct KernelFeatureReport {
             let name = try #require(entry["name"] as? String)
             let since = try #require((entry["since"] as? String)?.split(separator: ".").compactMap { Int($0) })
             try #require(since.count == 2)
-            features[name] = Feature(name: name, since: (since[0], since[1]), supported: entry["supported"] as? Bool,
-                                     alsoNeeds: entry["also_needs"] as? String)
+            features[name] = Feature(
+                name: name, since: (since[0], since[1]), supported: entry["supported"] as? Bool,
+                alsoNeeds: entry["also_needs"] as? String)
         }
         return KernelFeatureReport(kernel: try #require(root["kernel"] as? String), features: features)
     }

@@ -4,9 +4,10 @@ import Testing
 /// The light hook: reads seen by the page cache's own tracepoint, with no syscall tracepoint
 /// attached. Needs filemap/mm_filemap_get_pages (6.10+): skipped where `readtrace features`
 /// reports it missing on an older kernel.
-@Suite("The light hook (page-cache tracepoint, no syscall tracepoints)", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment),
-       .enabled(if: KernelFeatureReport.shouldRun("filemapGetPages"), KernelFeatureReport.skipComment("filemapGetPages")))
+@Suite(
+    "The light hook (page-cache tracepoint, no syscall tracepoints)", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment),
+    .enabled(if: KernelFeatureReport.shouldRun("filemapGetPages"), KernelFeatureReport.skipComment("filemapGetPages")))
 struct LightHookTests {
     @Test("buffered reads are counted in whole pages clipped at the end of the file, untimed; reads at the end are not seen")
     func cachedReads() throws {

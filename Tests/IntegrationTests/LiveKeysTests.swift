@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// The live view as a person sees it: readtrace in a real terminal (tmux), driven by keys.
-@Suite("Live view keys in a terminal", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "Live view keys in a terminal", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct LiveKeysTests {
     /// A tmux server of the test's own, so no one else's sessions are touched.
     final class Terminal {
@@ -37,7 +38,7 @@ struct LiveKeysTests {
             posix_spawnattr_setsigmask(&attributes, &empty)
             posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
             let argv = (["/usr/bin/tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
-            defer { argv.forEach { free($0) } }
+            defer { for argument in argv { free(argument) } }
             var pid: pid_t = 0
             try #require(posix_spawn(&pid, "/usr/bin/tmux", &actions, &attributes, argv, environ) == 0)
             var status: Int32 = 0
@@ -75,7 +76,9 @@ struct LiveKeysTests {
         let dump = scratch.path + "/keys.json"
         // The shell stays after readtrace, so its status and the terminal's settings can be read.
         let terminal = try Terminal(columns: 100, rows: 30, command: "/bin/sh")
-        try terminal.tmux(["send-keys", "-t", "t", "\(Paths.readtrace) --comm \(name) --interval 200ms --json \(dump); echo status $?", "Enter"])
+        try terminal.tmux([
+            "send-keys", "-t", "t", "\(Paths.readtrace) --comm \(name) --interval 200ms --json \(dump); echo status $?", "Enter",
+        ])
         let live = terminal.wait(for: "readtrace  elapsed")
         try #require(live.found, "no live view: \(live.screen)")
         // Large reads for a few seconds: few enough events that a debug build keeps up.
@@ -107,8 +110,9 @@ struct LiveKeysTests {
         let modes = "clear; for f in $(stty -a); do case $f in echo|-echo|icanon|-icanon) echo \"mode $f\";; esac; done; echo stty\"\"-done"
         try terminal.tmux(["send-keys", "-t", "t", modes, "Enter"])
         let settings = terminal.wait(for: "stty-done")
-        #expect(settings.screen.contains("mode echo\n") && settings.screen.contains("mode icanon\n"),
-                "echo and line mode are back: \(settings.screen)")
+        #expect(
+            settings.screen.contains("mode echo\n") && settings.screen.contains("mode icanon\n"),
+            "echo and line mode are back: \(settings.screen)")
         _ = try Dump(path: dump)
     }
 }

@@ -43,7 +43,9 @@ struct PodTests {
         let files = try ["a", "b", "c"].map { try filesystem.file("\($0).engine", size: 48 << 20) }
         let root = TestCgroup.mountPoint + "/readtrace-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: false)
-        let early = PodCgroup(), late = PodCgroup(), bystander = PodCgroup()
+        let early = PodCgroup()
+        let late = PodCgroup()
+        let bystander = PodCgroup()
         defer {
             // The bystander was created last, below the parents the early pod made.
             for pod in [bystander, late, early] { pod.remove() }
@@ -58,10 +60,14 @@ struct PodTests {
         try bystander.move(readers[2].pid)
 
         // Prefixes: the systemd form of the late pod's uid (underscores) must match too.
-        let html = scratch.path + "/storm.html", traceEvents = scratch.path + "/storm.trace.json"
-        let trace = try Trace(["--pod", String(early.uid.prefix(13)),
-                               "--pod", String(late.uid.replacingOccurrences(of: "-", with: "_").prefix(18)),
-                               "--interval", "200ms", "--html", html, "--trace-events", traceEvents], in: scratch)
+        let html = scratch.path + "/storm.html"
+        let traceEvents = scratch.path + "/storm.trace.json"
+        let trace = try Trace(
+            [
+                "--pod", String(early.uid.prefix(13)),
+                "--pod", String(late.uid.replacingOccurrences(of: "-", with: "_").prefix(18)),
+                "--interval", "200ms", "--html", html, "--trace-events", traceEvents,
+            ], in: scratch)
         // The late pod's cgroups appear after readtrace started, then its process is put in
         // and starts, as the kubelet and the runtime do.
         try late.create(under: root)
@@ -93,11 +99,13 @@ struct PodTests {
         let storm = report.standardOutput.prose(from: "Storm summary")
         #expect(storm.contains(": 2 loads overlapped from ") && storm.contains(", up to 2 at once (first at "), "\(report.standardOutput)")
         let afterFirst = try #require(storm.firstMatch(of: /the last finished ([0-9.]+) s after/).flatMap { Double($0.1) })
-        let longest = results.prefix(2).compactMap { result in
-            result.standardOutput.firstMatch(of: /elapsed_ns=([0-9]+)/).flatMap { Double($0.1) }.map { $0 / 1e9 }
-        }.max() ?? .infinity
-        #expect(afterFirst >= longest - 0.02 && afterFirst <= wallSeconds + 0.02,
-                "storm \(afterFirst) s; longest load \(longest) s; wall clock \(wallSeconds) s")
+        let longest =
+            results.prefix(2).compactMap { result in
+                result.standardOutput.firstMatch(of: /elapsed_ns=([0-9]+)/).flatMap { Double($0.1) }.map { $0 / 1e9 }
+            }.max() ?? .infinity
+        #expect(
+            afterFirst >= longest - 0.02 && afterFirst <= wallSeconds + 0.02,
+            "storm \(afterFirst) s; longest load \(longest) s; wall clock \(wallSeconds) s")
 
         // The HTML report renders in a real browser without JavaScript: one bar per load (a page
         // fault on a library is no load), a screenshot with something on it.
@@ -106,7 +114,8 @@ struct PodTests {
         #expect(page.contains("pod \(early.uid.prefix(8))") && page.contains("pod \(late.uid.prefix(8))"))
 
         // The trace-event file names both processes' tracks and has a slice per load.
-        let events = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: traceEvents))) as? [String: Any])
+        let events = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: traceEvents))) as? [String: Any])
         let slices = (events["traceEvents"] as? [[String: Any]] ?? []).filter { $0["ph"] as? String == "X" }
         #expect(Set(slices.compactMap { $0["pid"] as? Int }) == [Int(readers[0].pid), Int(readers[1].pid)])
     }
@@ -129,8 +138,12 @@ struct DemoTests {
     func completes() throws {
         #expect(try Self.leftovers().isEmpty, "a previous run left things behind")
         let scratch = try ScratchDirectory()
-        let demo = try RunningProcess(Paths.readtrace, ["demo", "--pods", "2", "--size", "32M", "--json", scratch.path + "/demo.json",
-                                                        "--html", scratch.path + "/demo.html"])
+        let demo = try RunningProcess(
+            Paths.readtrace,
+            [
+                "demo", "--pods", "2", "--size", "32M", "--json", scratch.path + "/demo.json",
+                "--html", scratch.path + "/demo.html",
+            ])
         let result = demo.finish(timeout: 120)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Load timeline:"))
@@ -138,8 +151,9 @@ struct DemoTests {
         let dump = try Dump(path: scratch.path + "/demo.json")
         // The readers' read calls are their engine files (a page fault on a library can add a mapped-only entry).
         let engineReads = dump.reads.filter { ($0.int("read_calls") ?? 0) > 0 }
-        #expect(engineReads.count == 2 && engineReads.allSatisfy { $0.int("read_bytes") == 32 << 20 && $0.int("block_read_bytes") == 32 << 20 },
-                "\(dump.reads)")
+        #expect(
+            engineReads.count == 2 && engineReads.allSatisfy { $0.int("read_bytes") == 32 << 20 && $0.int("block_read_bytes") == 32 << 20 },
+            "\(dump.reads)")
         #expect(Set(dump.processes.compactMap { $0["pod_uid"] as? String }).count == 2, "each reader in its own pod")
         #expect(dump.processes.allSatisfy { $0["comm"] as? String == "trtserver" })
         #expect(FileManager.default.fileExists(atPath: scratch.path + "/demo.html"))

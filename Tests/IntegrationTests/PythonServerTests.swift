@@ -4,8 +4,10 @@ import Testing
 /// A Python server's start, as a node sees it: several processes import hundreds of small
 /// .py and .pyc files and a few shared libraries, then load large model files at once.
 enum PythonServerWorkload {
-    static let modelFiles = [("model-00001-of-00002.safetensors", 48 << 20), ("model-00002-of-00002.safetensors", 48 << 20),
-                             ("embeddings.pt", 32 << 20)]
+    static let modelFiles = [
+        ("model-00001-of-00002.safetensors", 48 << 20), ("model-00002-of-00002.safetensors", 48 << 20),
+        ("embeddings.pt", 32 << 20),
+    ]
     static let libraries = [("libtorch_cpu.so", 8 << 20), ("libc10.so", 3 << 20), ("_C.cpython-311-x86_64-linux-gnu.so", 5 << 20)]
 
     /// The server: three importers read every small file and a library each; then, together,
@@ -60,9 +62,15 @@ struct PythonServerTests {
         try PythonServerWorkload.stage(on: filesystem)
         let script = scratch.path + "/server.py"
         try PythonServerWorkload.script.write(toFile: script, atomically: true, encoding: .utf8)
-        let dumpPath = scratch.path + "/server.json", html = scratch.path + "/server.html"
-        let run = try RunningProcess(Paths.readtrace, ["--interval", "100ms", "--top", "10", "--json", dumpPath, "--html", html,
-                                                       "--", "/usr/bin/python3", script, filesystem.mountPoint]).finish(timeout: 120)
+        let dumpPath = scratch.path + "/server.json"
+        let html = scratch.path + "/server.html"
+        let run = try RunningProcess(
+            Paths.readtrace,
+            [
+                "--interval", "100ms", "--top", "10", "--json", dumpPath, "--html", html,
+                "--", "/usr/bin/python3", script, filesystem.mountPoint,
+            ]
+        ).finish(timeout: 120)
         try #require(run.status == 0, "\(run.standardError)")
         let dump = try Dump(path: dumpPath)
         let modelNames = PythonServerWorkload.modelFiles.map(\.0)
@@ -85,8 +93,9 @@ struct PythonServerTests {
         let more = try #require(lines[rest].firstMatch(of: /… ([0-9]+) more rows:/).flatMap { Int($0.1) })
         #expect(more + 10 == dump.reads.count, "\(lines[rest]) of \(dump.reads.count) entries")
         let timelineRows = lines.filter { $0.hasPrefix("python3 ") }
-        #expect(timelineRows.count == 3 && timelineRows.allSatisfy { row in modelNames.contains { row.contains($0.prefix(12)) } },
-                "the timeline draws the model loads only: \(timelineRows)")
+        #expect(
+            timelineRows.count == 3 && timelineRows.allSatisfy { row in modelNames.contains { row.contains($0.prefix(12)) } },
+            "the timeline draws the model loads only: \(timelineRows)")
 
         // `report` at 100 columns with --top 5.
         let report = try RunningProcess(Paths.readtrace, ["report", dumpPath, "--width", "100", "--top", "5"]).finish()
@@ -110,8 +119,11 @@ enum HeadlessChromium {
         try #"{"profile":{"default_content_setting_values":{"javascript":2}}}"#
             .write(toFile: scratch.path + "/profile/Default/Preferences", atomically: true, encoding: .utf8)
         func chromium(_ arguments: [String]) throws -> Finished {
-            try RunningProcess("/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + scratch.path + "/profile"]
-                               + arguments).finish(timeout: 60)
+            try RunningProcess(
+                "/usr/bin/chromium",
+                ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + scratch.path + "/profile"]
+                    + arguments
+            ).finish(timeout: 60)
         }
         let canary = scratch.path + "/canary.html"
         try "<p id=\"canary\">no script</p><script>document.getElementById('canary').textContent = 'script ran'</script>"
@@ -148,9 +160,12 @@ enum HeadlessChromium {
             print(len(set(pixels)), sum(p != (255, 255, 255) for p in pixels) / len(pixels))
             """
         let measured = try RunningProcess("/usr/bin/python3", ["-c", decode, screenshot]).finish(timeout: 120)
-        let figures = measured.standardOutput.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        #expect(figures.count == 2 && figures[0] > 20 && figures[1] > 0.05,
-                "colours and non-white share: \(measured.standardOutput) \(measured.standardError)")
+        let figures = measured.standardOutput.split(separator: " ").compactMap {
+            Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        #expect(
+            figures.count == 2 && figures[0] > 20 && figures[1] > 0.05,
+            "colours and non-white share: \(measured.standardOutput) \(measured.standardError)")
     }
 }
 
@@ -165,13 +180,18 @@ extension Dump {
     /// (not Python's site-packages/*.pth), that were read.
     var countedLoads: Int {
         let models = ["engine", "plan", "onnx", "safetensors", "bin", "pt", "pth", "gguf", "ckpt", "h5", "tflite", "trt"]
-        let counted = Set(files.filter { file in
-            let path = file["path"] as? String ?? ""
-            let components = path.split(separator: "/").map(String.init), name = components.last ?? path
-            let suffix = name.contains(".") ? String(name.split(separator: ".").last ?? "").lowercased() : ""
-            let pythonPath = suffix == "pth" && components.dropLast().last.map { ["site-packages", "dist-packages"].contains($0) } == true
-            return (file["size_bytes"] as? Int ?? 0) >= 16 << 20 || models.contains(suffix) && !pythonPath
-        }.compactMap { $0["file_id"] as? Int })
-        return reads.filter { counted.contains($0["file_id"] as? Int ?? -1) && ($0.int("read_bytes") ?? 0) + ($0.int("mmap_fault_bytes") ?? 0) > 0 }.count
+        let counted = Set(
+            files.filter { file in
+                let path = file["path"] as? String ?? ""
+                let components = path.split(separator: "/").map(String.init)
+                let name = components.last ?? path
+                let suffix = name.contains(".") ? String(name.split(separator: ".").last ?? "").lowercased() : ""
+                let pythonPath =
+                    suffix == "pth" && components.dropLast().last.map { ["site-packages", "dist-packages"].contains($0) } == true
+                return (file["size_bytes"] as? Int ?? 0) >= 16 << 20 || models.contains(suffix) && !pythonPath
+            }.compactMap { $0["file_id"] as? Int })
+        return reads.filter {
+            counted.contains($0["file_id"] as? Int ?? -1) && ($0.int("read_bytes") ?? 0) + ($0.int("mmap_fault_bytes") ?? 0) > 0
+        }.count
     }
 }

@@ -2,24 +2,28 @@ import Foundation
 import Testing
 
 /// The real BPF programs on this kernel, driven through the readtrace binary.
-@Suite("Tracing reads with the real BPF programs", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "Tracing reads with the real BPF programs", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct ReadTracingTests {
-    static let fileSize = 1 << 20 | 1234   // the last read of each pass is short
+    static let fileSize = 1 << 20 | 1234  // the last read of each pass is short
     static let chunk = 64 << 10
 
     /// Successful calls for one pass: full chunks, the short one, and the read that returns 0.
     static let callsPerPass = fileSize / chunk + 1 + 1
 
-    @Test("each read syscall is counted with the bytes it returned, and failed reads as errors",
-          arguments: ["read", "pread64", "readv", "preadv", "preadv2", "sendfile", "splice", "copy_file_range"])
+    @Test(
+        "each read syscall is counted with the bytes it returned, and failed reads as errors",
+        arguments: ["read", "pread64", "readv", "preadv", "preadv2", "sendfile", "splice", "copy_file_range"])
     func eachSyscallIsCounted(syscall: String) throws {
         let scratch = try ScratchDirectory()
         let file = try scratch.file("model-\(syscall).engine", size: Self.fileSize)
         let name = "rt-\(syscall)"
         let trace = try Trace(["--comm", name], in: scratch)
-        let traced = try runWorkload(["--file", file, "--syscall", syscall, "--chunk", "\(Self.chunk)",
-                                      "--repeat", "2", "--failing-reads", "3", "--name", name])
+        let traced = try runWorkload([
+            "--file", file, "--syscall", syscall, "--chunk", "\(Self.chunk)",
+            "--repeat", "2", "--failing-reads", "3", "--name", name,
+        ])
         let other = try runWorkload(["--file", file, "--syscall", syscall, "--chunk", "\(Self.chunk)", "--name", "rt-other"])
         let dump = try trace.stop()
 
@@ -30,7 +34,8 @@ struct ReadTracingTests {
         #expect(dump.readers(of: file) == [Int(traced.pid)], "pid \(other.pid) does not match --comm and must be absent")
         #expect(dump.root["hook"] as? String == "tracepoint" || dump.root["hook"] as? String == "fentry")
         let latency = try #require(entry["latency_us"] as? [String: Any])
-        let p50 = try #require(latency["p50"] as? Double), p99 = try #require(latency["p99"] as? Double)
+        let p50 = try #require(latency["p50"] as? Double)
+        let p99 = try #require(latency["p99"] as? Double)
         let max = try #require(latency["max"] as? Double)
         #expect(p50 > 0 && p50 <= p99 && p99 <= max)
         let timeline = try #require(entry["timeline"] as? [String: Any])
@@ -125,8 +130,9 @@ struct ReadTracingTests {
         #expect(output.contains("readtrace summary:") && output.contains("/term.bin"))
     }
 
-    @Test("a file deleted while open keeps its full path and is marked deleted, before or after its first read",
-          arguments: ["--unlink", "--unlink-midway"])
+    @Test(
+        "a file deleted while open keeps its full path and is marked deleted, before or after its first read",
+        arguments: ["--unlink", "--unlink-midway"])
     func deletedFile(when: String) throws {
         let scratch = try ScratchDirectory()
         let file = try scratch.file("deleted.engine", size: 40_000)
@@ -157,7 +163,8 @@ struct ReadTracingTests {
     func nonRegularFiles(allFiles: Bool) throws {
         let scratch = try ScratchDirectory()
         let dumpPath = scratch.path + "/pipes.json"
-        let arguments = ["--json", dumpPath, "--quiet"] + (allFiles ? ["--all-files"] : [])
+        let arguments =
+            ["--json", dumpPath, "--quiet"] + (allFiles ? ["--all-files"] : [])
             + ["--", "/bin/sh", "-c", "head -c 100000 /dev/zero | cat > /dev/null"]
         let readtrace = try RunningProcess(Paths.readtrace, arguments)
         #expect(readtrace.finish().status == 0, "\(readtrace.standardError)")
@@ -204,8 +211,9 @@ func attachedReadtracePrograms() throws -> Int {
     }.reduce(0, +)
 }
 
-@Suite("Tracing edge cases with the real BPF programs", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "Tracing edge cases with the real BPF programs", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct TracingEdgeCaseTests {
     @Test("--pid counts the reads of every thread of the process")
     func threadsOfAPid() throws {
@@ -230,9 +238,13 @@ struct TracingEdgeCaseTests {
         var environment = ProcessInfo.processInfo.environment
         environment["SUDO_UID"] = "65534"
         environment["SUDO_GID"] = "65534"
-        let readtrace = try RunningProcess(Paths.readtrace, ["--quiet", "--json", dumpPath, "--", "/bin/sh", "-c",
-                                                             "id -u > \(identity); id -g >> \(identity)"],
-                                           environment: environment)
+        let readtrace = try RunningProcess(
+            Paths.readtrace,
+            [
+                "--quiet", "--json", dumpPath, "--", "/bin/sh", "-c",
+                "id -u > \(identity); id -g >> \(identity)",
+            ],
+            environment: environment)
         #expect(readtrace.finish().status == 0, "\(readtrace.standardError)")
         #expect(try String(contentsOfFile: identity, encoding: .utf8) == "65534\n65534\n")
         let dump = try Dump(path: dumpPath)
@@ -247,8 +259,12 @@ struct TracingEdgeCaseTests {
         let dumpPath = scratch.path + "/latin1.json"
         // The shell makes the name: \351 is é in Latin-1, an invalid byte in UTF-8.
         let script = "name=$(printf '\(scratch.path)/caf\\351.bin'); head -c 5000 /dev/zero > \"$name\"; cat \"$name\" > /dev/null"
-        let readtrace = try RunningProcess(Paths.readtrace, ["--quiet", "--json", dumpPath, "--path", "*.bin",
-                                                             "--", "/bin/sh", "-c", script])
+        let readtrace = try RunningProcess(
+            Paths.readtrace,
+            [
+                "--quiet", "--json", dumpPath, "--path", "*.bin",
+                "--", "/bin/sh", "-c", script,
+            ])
         #expect(readtrace.finish().status == 0, "\(readtrace.standardError)")
         let dump = try Dump(path: dumpPath)
         let file = try #require(dump.files.first)
@@ -264,8 +280,12 @@ struct TracingEdgeCaseTests {
         let scratch = try ScratchDirectory()
         let dumpPath = scratch.path + "/duration.json"
         let started = Date()
-        let readtrace = try RunningProcess(Paths.readtrace, ["--duration", "1500ms", "--interval", "500ms",
-                                                             "--comm", "rt-nobody", "--json", dumpPath])
+        let readtrace = try RunningProcess(
+            Paths.readtrace,
+            [
+                "--duration", "1500ms", "--interval", "500ms",
+                "--comm", "rt-nobody", "--json", dumpPath,
+            ])
         let finished = readtrace.finish(timeout: 20)
         let elapsed = Date().timeIntervalSince(started)
         #expect(finished.status == 0, "\(finished.standardError)")
@@ -289,7 +309,9 @@ struct TracingEdgeCaseTests {
         }
         #expect(hooks["tracepoint"] == "tracepoint")
         let features = try KernelFeatureReport.read().features
-        let fastestSupported = features["fentry"]?.supported == true ? "fentry"
+        let fastestSupported =
+            features["fentry"]?.supported == true
+            ? "fentry"
             : features["kprobes"]?.supported == true ? "kprobe" : "tracepoint"
         #expect(hooks["auto"] == fastestSupported, "\(notes["auto"] ?? "")")
     }

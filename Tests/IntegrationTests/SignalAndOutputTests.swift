@@ -3,11 +3,13 @@ import Testing
 
 /// How a run ends: every stop signal still writes the summary and the outputs; with a command,
 /// Ctrl-C is the command's; an output that cannot be written does not take the others with it.
-@Suite("Signals and outputs at the end of a run", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "Signals and outputs at the end of a run", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct SignalAndOutputTests {
-    @Test("SIGHUP (a dropped ssh session) and SIGQUIT end the run with the summary and a complete dump",
-          arguments: [SIGHUP, SIGQUIT])
+    @Test(
+        "SIGHUP (a dropped ssh session) and SIGQUIT end the run with the summary and a complete dump",
+        arguments: [SIGHUP, SIGQUIT])
     func hangupAndQuitWriteEverything(signal: Int32) throws {
         let scratch = try ScratchDirectory()
         let file = try scratch.file("hup.bin", size: 40_000)
@@ -57,7 +59,8 @@ struct SignalAndOutputTests {
         let script = "trap '' INT; echo $$ > \(pidFile); while true; do sleep 0.1; done"
         let readtrace = try RunningProcess(Paths.readtrace, ["--quiet", "--", "/bin/sh", "-c", script])
         try #require(readtrace.wait { FileManager.default.fileExists(atPath: pidFile) && readtrace.standardError.contains("tracing with") })
-        let commandPid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let commandPid = try #require(
+            Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         defer { kill(commandPid, SIGKILL) }
         kill(readtrace.pid, SIGINT)
         try #require(readtrace.wait { readtrace.standardError.contains("Ctrl-C again") })
@@ -83,8 +86,11 @@ struct SignalAndOutputTests {
         let file = try scratch.file("full.bin", size: 20_000)
         let html = scratch.path + "/report.html"
         let events = scratch.path + "/events.json"
-        let readtrace = try RunningProcess(Paths.readtrace, [
-            "--comm", "rt-full", "--json", full + "/dump.json", "--html", html, "--trace-events", events, "--duration", "3s"])
+        let readtrace = try RunningProcess(
+            Paths.readtrace,
+            [
+                "--comm", "rt-full", "--json", full + "/dump.json", "--html", html, "--trace-events", events, "--duration", "3s",
+            ])
         try #require(readtrace.wait { readtrace.standardError.contains("tracing with") })
         try runWorkload(["--file", file, "--name", "rt-full"])
         let finished = readtrace.finish()
@@ -103,8 +109,9 @@ private func isAlive(_ pid: Int32) -> Bool {
     return !status.contains(") Z ")
 }
 
-@Suite("Files deeper than the kernel's path walk", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "Files deeper than the kernel's path walk", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct DeepPathIntegrationTests {
     @Test("a file 40 directories deep gets its whole path while its reader has it open, and --path globs on that path match")
     func deepFileNamedWhole() throws {
@@ -125,8 +132,9 @@ struct DeepPathIntegrationTests {
     }
 }
 
-@Suite("The event loop under a flood of records", .serialized,
-       .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+@Suite(
+    "The event loop under a flood of records", .serialized,
+    .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct FloodTests {
     @Test("a reader faster than readtrace drains does not stop the live view's refreshes or a stop signal")
     func refreshesUnderFlood() throws {

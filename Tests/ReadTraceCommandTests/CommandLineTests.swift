@@ -2,6 +2,7 @@ import ArgumentParser
 import ReadTraceCore
 import ReadTraceKernel
 import Testing
+
 @testable import ReadTrace
 
 @Suite("Command-line options")
@@ -34,25 +35,30 @@ struct CommandLineTests {
         #expect(options.comms == ["a-very-long-pro"])
     }
 
-    @Test("durations accept bare seconds and units", arguments: [
-        ("10", 10_000_000_000), ("10s", 10_000_000_000), ("500ms", 500_000_000), ("2m", 120_000_000_000), ("1.5s", 1_500_000_000),
-    ] as [(String, UInt64)])
+    @Test(
+        "durations accept bare seconds and units",
+        arguments: [
+            ("10", 10_000_000_000), ("10s", 10_000_000_000), ("500ms", 500_000_000), ("2m", 120_000_000_000), ("1.5s", 1_500_000_000),
+        ] as [(String, UInt64)])
     func durations(text: String, nanoseconds: UInt64) throws {
         let options = try ReadTraceCommand.parse(["--duration", text]).options
         #expect(options.duration?.nanoseconds == nanoseconds)
     }
 
-    @Test("bad values are refused with a message naming the flag", arguments: [
-        ["--duration", "soon"], ["--duration", "-5s"], ["--duration", "0"], ["--interval", "1ms"],
-        ["--hook", "uprobe"], ["--sort", "size"], ["--pid", "0"], ["--pid", "abc"], ["--bogus"],
-    ])
+    @Test(
+        "bad values are refused with a message naming the flag",
+        arguments: [
+            ["--duration", "soon"], ["--duration", "-5s"], ["--duration", "0"], ["--interval", "1ms"],
+            ["--hook", "uprobe"], ["--sort", "size"], ["--pid", "0"], ["--pid", "abc"], ["--bogus"],
+        ])
     func badValues(arguments: [String]) {
         #expect(throws: (any Error).self) { try ReadTraceCommand.parse(arguments) }
         do {
             _ = try ReadTraceCommand.parse(arguments)
         } catch {
             let message = ReadTraceCommand.message(for: error)
-            #expect(message.contains(arguments[0].hasPrefix("--") ? String(arguments[0].dropFirst(2)) : arguments[0])
+            #expect(
+                message.contains(arguments[0].hasPrefix("--") ? String(arguments[0].dropFirst(2)) : arguments[0])
                     || message.contains(arguments.last!), "\(message)")
         }
     }

@@ -1,6 +1,7 @@
 import ReadTraceCore
 import ReadTraceKernel
 import Testing
+
 @testable import ReadTrace
 
 /// The words the command gives the kernel boundary's typed reports.
@@ -10,15 +11,19 @@ struct KernelWordingTests {
     func refusals() {
         let error = KernelError(step: .load(.fentry), errno: Errno(rawValue: 95))
         #expect(KernelWording.sentence(for: .failed(.fentry, error)) == "fentry was refused: load fentry programs: Operation not supported")
-        #expect(KernelWording.sentence(for: .unsupported(.kprobe, missing: .kprobes)) == "kprobe was skipped: this kernel has no kprobes (CONFIG_KPROBES)")
-        #expect(KernelWording.unavailable(.unsupported(.light, missing: .filemapGetPages))
-            == "--hook light: this kernel has no filemap/mm_filemap_get_pages tracepoint; it came in 6.10")
+        #expect(
+            KernelWording.sentence(for: .unsupported(.kprobe, missing: .kprobes))
+                == "kprobe was skipped: this kernel has no kprobes (CONFIG_KPROBES)")
+        #expect(
+            KernelWording.unavailable(.unsupported(.light, missing: .filemapGetPages))
+                == "--hook light: this kernel has no filemap/mm_filemap_get_pages tracepoint; it came in 6.10")
     }
 
     @Test("attaching with no tracepoint found asks whether tracefs is mounted")
     func attachHint() {
-        #expect(KernelWording.sentence(for: KernelError(step: .attach(.tracepoint), errno: .noEntry))
-            == "attach tracepoint programs: No such file or directory (is tracefs mounted at /sys/kernel/tracing?)")
+        #expect(
+            KernelWording.sentence(for: KernelError(step: .attach(.tracepoint), errno: .noEntry))
+                == "attach tracepoint programs: No such file or directory (is tracefs mounted at /sys/kernel/tracing?)")
     }
 
     @Test("missing capabilities are named, one or several, with what each is for")
@@ -33,7 +38,9 @@ struct KernelWordingTests {
 
     @Test("a hook whose feature depends on the kernel's configuration is not dated")
     func configurationDependentHook() {
-        #expect(KernelWording.unavailable(.unsupported(.kprobe, missing: .kprobes)) == "--hook kprobe: this kernel has no kprobes (CONFIG_KPROBES)")
+        #expect(
+            KernelWording.unavailable(.unsupported(.kprobe, missing: .kprobes))
+                == "--hook kprobe: this kernel has no kprobes (CONFIG_KPROBES)")
     }
 
     @Test("a kernel without mapped-fault tracing says which tracepoint and release")
@@ -45,7 +52,8 @@ struct KernelWordingTests {
 
     @Test("readtrace features --json lists every feature with its release")
     func featuresJSON() throws {
-        let features = KernelFeatures(release: "6.1.0", support: [.kprobes: .supported, .fentry: .undetermined, .filemapFault: .unsupported])
+        let features = KernelFeatures(
+            release: "6.1.0", support: [.kprobes: .supported, .fentry: .undetermined, .filemapFault: .unsupported])
         let json = try FeaturesCommand.json(features)
         #expect(json.contains(#"{"also_needs":"CONFIG_KPROBES","name":"kprobes","required":false,"since":"2.6","supported":true}"#))
         #expect(json.contains(#""name":"fentry","required":false,"since":"5.5","supported":null}"#))

@@ -3,6 +3,7 @@ import Glibc
 import ReadTraceCore
 import ReadTraceKernel
 import Testing
+
 @testable import ReadTrace
 
 /// Every bad value gets one line that names the flag and the value (and, for a fixed set,
@@ -19,12 +20,14 @@ struct OptionErrorTests {
         }
     }
 
-    @Test("each enumerated option lists every valid value in its error, on one line", arguments: [
-        ("--sort", SortKey.allCases.map(\.rawValue)),
-        ("--group-by", GroupBy.allCases.map(\.rawValue)),
-        ("--hook", KernelConfiguration.HookChoice.allCases.map(\.rawValue)),
-        ("--devices", ["auto", "all", "names"]),
-    ])
+    @Test(
+        "each enumerated option lists every valid value in its error, on one line",
+        arguments: [
+            ("--sort", SortKey.allCases.map(\.rawValue)),
+            ("--group-by", GroupBy.allCases.map(\.rawValue)),
+            ("--hook", KernelConfiguration.HookChoice.allCases.map(\.rawValue)),
+            ("--devices", ["auto", "all", "names"]),
+        ])
     func enumeratedOptions(flag: String, values: [String]) throws {
         for bad in ["foo", "", "-1"] {
             let line = try #require(Self.errorLine([flag, bad]), "\(flag) \(bad) was accepted")
@@ -34,26 +37,33 @@ struct OptionErrorTests {
         }
     }
 
-    @Test("negative and empty values name the flag and the value, never 'Missing value'", arguments: [
-        (["--interval", "-1"], "-1"), (["--interval", ""], "''"), (["--duration", "-1"], "-1"), (["--duration", "-5s"], "-5s"),
-        (["--pid", "-5"], "-5"), (["--pid", ""], "''"), (["--loaded-at", "-1"], "-1"), (["--loaded-at", "0"], "0"),
-        (["--top", "-3"], "-3"), (["--min-bytes", "-1"], "-1"), (["--min-load-size", "-1M"], "-1M"), (["--hide-idle", "-2s"], "-2s"),
-        (["--buffer-size", "-4K"], "-4K"), (["--comm", ""], "''"), (["--cgroup", ""], "''"), (["--path", ""], "''"),
-        (["--pod", ""], "''"), (["--container", "-1"], "-1"), (["--interval", "1ms"], "1ms"),
-        (["--json", ""], "''"), (["--html", ""], "''"), (["--trace-events", ""], "''"), (["--record-stream", ""], "''"),
-    ])
+    @Test(
+        "negative and empty values name the flag and the value, never 'Missing value'",
+        arguments: [
+            (["--interval", "-1"], "-1"), (["--interval", ""], "''"), (["--duration", "-1"], "-1"), (["--duration", "-5s"], "-5s"),
+            (["--pid", "-5"], "-5"), (["--pid", ""], "''"), (["--loaded-at", "-1"], "-1"), (["--loaded-at", "0"], "0"),
+            (["--top", "-3"], "-3"), (["--min-bytes", "-1"], "-1"), (["--min-load-size", "-1M"], "-1M"), (["--hide-idle", "-2s"], "-2s"),
+            (["--buffer-size", "-4K"], "-4K"), (["--comm", ""], "''"), (["--cgroup", ""], "''"), (["--path", ""], "''"),
+            (["--pod", ""], "''"), (["--container", "-1"], "-1"), (["--interval", "1ms"], "1ms"),
+            (["--json", ""], "''"), (["--html", ""], "''"), (["--trace-events", ""], "''"), (["--record-stream", ""], "''"),
+        ])
     func negativeAndEmpty(arguments: [String], shownValue: String) throws {
         let line = try #require(Self.errorLine(arguments), "\(arguments) was accepted")
         #expect(line.contains(arguments[0]) && line.contains(shownValue), "\(line)")
         #expect(!line.contains("Missing value"), "\(line)")
     }
 
-    @Test("a refused time or size says why", arguments: [
-        (["--interval", "-1"], "The value '-1' is invalid for '--interval <time>': a time cannot be negative"),
-        (["--duration", "soon"], "The value 'soon' is invalid for '--duration <time>': a time is a number with an optional unit"),
-        (["--min-bytes", "-1"], "The value '-1' is invalid for '--min-bytes <size>': a size cannot be negative"),
-        (["--buffer-size", "3x"], "The value '3x' is invalid for '--buffer-size <size>': a size is a whole number with an optional unit"),
-    ])
+    @Test(
+        "a refused time or size says why",
+        arguments: [
+            (["--interval", "-1"], "The value '-1' is invalid for '--interval <time>': a time cannot be negative"),
+            (["--duration", "soon"], "The value 'soon' is invalid for '--duration <time>': a time is a number with an optional unit"),
+            (["--min-bytes", "-1"], "The value '-1' is invalid for '--min-bytes <size>': a size cannot be negative"),
+            (
+                ["--buffer-size", "3x"],
+                "The value '3x' is invalid for '--buffer-size <size>': a size is a whole number with an optional unit"
+            ),
+        ])
     func reasons(arguments: [String], message: String) throws {
         let line = try #require(Self.errorLine(arguments))
         #expect(line.hasPrefix(message), "\(line)")
@@ -70,7 +80,8 @@ struct OptionErrorTests {
         let existing = try #require(DiskStats.read().entries.first?.name, "this machine has a block device")
         #expect(Self.errorLine(["--devices", existing]) == nil)
         let line = try #require(Self.errorLine(["--devices", "\(existing),nosuch0"]))
-        #expect(line.hasPrefix("--devices 'nosuch0': /proc/diskstats has no such device; give auto, all, or names from: ")
+        #expect(
+            line.hasPrefix("--devices 'nosuch0': /proc/diskstats has no such device; give auto, all, or names from: ")
                 && line.contains(existing), "\(line)")
     }
 
@@ -101,10 +112,13 @@ struct OptionErrorTests {
     @Test("the help's paragraphs wrap to the width as whole paragraphs, not at the source's line breaks")
     func helpWraps() {
         let wide = ReadTraceCommand.helpMessage(columns: 200)
-        #expect(wide.contains("with the bytes actually returned and the time the call took, per process and file. Filters"),
-                "a paragraph is one line at 200 columns")
-        let narrow = [ReadTraceCommand.helpMessage(columns: 80), DemoCommand.helpMessage(columns: 80), ReportCommand.helpMessage(columns: 80),
-                      FeaturesCommand.helpMessage(columns: 80)]
+        #expect(
+            wide.contains("with the bytes actually returned and the time the call took, per process and file. Filters"),
+            "a paragraph is one line at 200 columns")
+        let narrow = [
+            ReadTraceCommand.helpMessage(columns: 80), DemoCommand.helpMessage(columns: 80), ReportCommand.helpMessage(columns: 80),
+            FeaturesCommand.helpMessage(columns: 80),
+        ]
         for command in narrow {
             let long = command.split(separator: "\n").filter { $0.count > 80 }
             #expect(long.isEmpty, "\(long)")

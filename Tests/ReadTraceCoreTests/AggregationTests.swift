@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("Aggregating kernel events")
@@ -65,10 +66,16 @@ struct AggregationTests {
     func blockCompletions() {
         var aggregate = TraceAggregate(startNanoseconds: Self.start)
         let loop0 = DeviceNumber(major: 7, minor: 0)
-        aggregate.record(.block(BlockRecord(pid: 10, device: loop0, file: Self.file, bytes: 65536, completesRequest: false,
-                                            endNanoseconds: Self.start + 100, queuedNanoseconds: 50_000)))
-        aggregate.record(.block(BlockRecord(pid: 10, device: loop0, file: Self.file, bytes: 65536,
-                                            endNanoseconds: Self.start + 200, queuedNanoseconds: 90_000, serviceNanoseconds: 70_000)))
+        aggregate.record(
+            .block(
+                BlockRecord(
+                    pid: 10, device: loop0, file: Self.file, bytes: 65536, completesRequest: false,
+                    endNanoseconds: Self.start + 100, queuedNanoseconds: 50_000)))
+        aggregate.record(
+            .block(
+                BlockRecord(
+                    pid: 10, device: loop0, file: Self.file, bytes: 65536,
+                    endNanoseconds: Self.start + 200, queuedNanoseconds: 90_000, serviceNanoseconds: 70_000)))
         aggregate.record(.faultFill(FaultFillRecord(pid: 10, file: Self.file, bytes: 8192, endNanoseconds: Self.start + 300)))
         let stats = aggregate.reads[ReadKey(pid: 10, file: Self.file)]
         #expect(stats?.calls == 0, "a mapped file has an entry without read calls")
@@ -85,8 +92,11 @@ struct AggregationTests {
     func lowerFiles() {
         var aggregate = TraceAggregate(startNanoseconds: Self.start)
         let overlayFile = FileID(device: DeviceNumber(major: 0, minor: 40), inode: 5)
-        aggregate.record(.block(BlockRecord(pid: 10, device: DeviceNumber(major: 7, minor: 0), file: overlayFile, lowerFile: Self.file,
-                                            bytes: 4096, endNanoseconds: Self.start, queuedNanoseconds: 1)))
+        aggregate.record(
+            .block(
+                BlockRecord(
+                    pid: 10, device: DeviceNumber(major: 7, minor: 0), file: overlayFile, lowerFile: Self.file,
+                    bytes: 4096, endNanoseconds: Self.start, queuedNanoseconds: 1)))
         #expect(aggregate.lowerFiles[overlayFile] == Self.file)
         #expect(aggregate.reads[ReadKey(pid: 10, file: overlayFile)]?.blockReadBytes == 4096)
         #expect(aggregate.reads[ReadKey(pid: 10, file: Self.file)] == nil, "the bytes stay on the file the process read")
@@ -96,8 +106,11 @@ struct AggregationTests {
     func filesystemRelativePaths() {
         let mounts = MountTable(mountinfo: "30 1 7:0 / /mnt/models rw - ext4 /dev/loop0 rw\n")
         var aggregate = TraceAggregate(startNanoseconds: Self.start, locate: mounts.locate)
-        aggregate.record(.file(FileRecord(id: Self.file, path: Array("/a.engine".utf8), sizeBytes: 1, kind: .regular, deleted: false,
-                                          pathIsFilesystemRelative: true)))
+        aggregate.record(
+            .file(
+                FileRecord(
+                    id: Self.file, path: Array("/a.engine".utf8), sizeBytes: 1, kind: .regular, deleted: false,
+                    pathIsFilesystemRelative: true)))
         #expect(aggregate.files[Self.file]?.displayPath == "/mnt/models/a.engine")
     }
 
@@ -105,8 +118,11 @@ struct AggregationTests {
     func loads() {
         var aggregate = TraceAggregate(startNanoseconds: Self.start, loadedShare: 0.5)
         aggregate.record(.file(FileRecord(id: Self.file, path: Array("/m/a.engine".utf8), sizeBytes: 1000, kind: .regular, deleted: false)))
-        aggregate.record(.read(ReadRecord(pid: 10, threadID: 10, file: Self.file, endNanoseconds: Self.start + 100, latencyNanoseconds: 40,
-                                          result: 499, cacheMissBytes: 4096)))
+        aggregate.record(
+            .read(
+                ReadRecord(
+                    pid: 10, threadID: 10, file: Self.file, endNanoseconds: Self.start + 100, latencyNanoseconds: 40,
+                    result: 499, cacheMissBytes: 4096)))
         #expect(aggregate.reads[ReadKey(pid: 10, file: Self.file)]?.loadedNanoseconds == nil)
         aggregate.record(Self.read(endingAt: Self.start + 200, latency: 10, result: 1))
         aggregate.record(Self.read(endingAt: Self.start + 300, latency: 10, result: 500))

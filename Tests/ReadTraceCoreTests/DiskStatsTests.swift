@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("/proc/diskstats")
@@ -31,11 +32,13 @@ struct DiskStatsTests {
         #expect(snapshot.skippedLines == 2, "the garbage line and the line with missing fields")
         let vda = try #require(snapshot.entries.first)
         #expect(vda.device == DeviceNumber(major: 253, minor: 0))
-        #expect(vda.counters.reads == 19425 && vda.counters.sectorsRead == 1554754 && vda.counters.readMilliseconds == 6672)
+        #expect(vda.counters.reads == 19425 && vda.counters.sectorsRead == 1_554_754 && vda.counters.readMilliseconds == 6672)
         #expect(vda.counters.writes == 4522 && vda.counters.writeMilliseconds == 10852)
         #expect(vda.counters.ioMilliseconds == 8624 && vda.counters.weightedMilliseconds == 17472)
         let oldPartition = snapshot.entries[2].counters
-        #expect(oldPartition.reads == 1234 && oldPartition.sectorsRead == 9876 && oldPartition.writes == 555 && oldPartition.sectorsWritten == 4444)
+        #expect(
+            oldPartition.reads == 1234 && oldPartition.sectorsRead == 9876 && oldPartition.writes == 555
+                && oldPartition.sectorsWritten == 4444)
     }
 
     @Test("the 18-field layout with discards (4.18+)")
@@ -43,8 +46,8 @@ struct DiskStatsTests {
         let snapshot = DiskStatsSnapshot(parsing: Self.eighteenFields, at: 0)
         let disk = try #require(snapshot.entries.first)
         #expect(disk.counters.ioMilliseconds == 520172, "util comes from field 13, not the last field")
-        #expect(disk.counters.weightedMilliseconds == 1047076)
-        #expect(disk.counters.discards == 120 && disk.counters.sectorsDiscarded == 2097152 && disk.counters.discardMilliseconds == 8)
+        #expect(disk.counters.weightedMilliseconds == 1_047_076)
+        #expect(disk.counters.discards == 120 && disk.counters.sectorsDiscarded == 2_097_152 && disk.counters.discardMilliseconds == 8)
         #expect(snapshot.skippedLines == 0)
     }
 
@@ -62,7 +65,8 @@ struct DiskStatsTests {
     /// 100 writes of 8 sectors taking 300 ms, io_ticks +1500 ms and weighted ticks +3000 ms.
     @Test("rates follow iostat -x: r/s, rMB/s, await, aqu-sz and %util")
     func handWorkedRates() {
-        var before = DiskCounters(), after = DiskCounters()
+        var before = DiskCounters()
+        var after = DiskCounters()
         (before.reads, before.sectorsRead, before.readMilliseconds) = (1000, 50_000, 9_000)
         (after.reads, after.sectorsRead, after.readMilliseconds) = (1400, 50_000 + 400 * 2048, 10_200)
         (before.writes, before.sectorsWritten, before.writeMilliseconds) = (10, 80, 100)
@@ -82,8 +86,9 @@ struct DiskStatsTests {
 
     @Test("no IO means zero await, not a division by zero; util never exceeds 100%")
     func idleAndSaturated() {
-        var before = DiskCounters(), after = DiskCounters()
-        after.ioMilliseconds = 1_030   // rounding in the kernel can overshoot the interval
+        var before = DiskCounters()
+        var after = DiskCounters()
+        after.ioMilliseconds = 1_030  // rounding in the kernel can overshoot the interval
         let rates = DiskRates(from: before, to: after, seconds: 1)
         #expect(rates.readAwaitMilliseconds == 0 && rates.writeAwaitMilliseconds == 0)
         #expect(rates.utilizationPercent == 100)
@@ -103,7 +108,8 @@ struct DiskStatsTests {
     /// device reused under the same name) trapped multiplying the wrapped delta by 512.
     @Test("a sector count that went backwards gives saturated bytes, not a trap")
     func sectorsBackwards() {
-        var before = DiskCounters(), after = DiskCounters()
+        var before = DiskCounters()
+        var after = DiskCounters()
         before.sectorsRead = 1 << 40
         after.sectorsRead = 1
         before.reads = 9_000_000_000
@@ -116,7 +122,8 @@ struct DiskStatsTests {
     func deviceChurn() throws {
         var history = DeviceHistory(startNanoseconds: 0)
         history.record(DiskStatsSnapshot(parsing: "7 0 loop0 1 0 8 1 0 0 0 0 0 1 1", at: 0))
-        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 11 0 88 11 0 0 0 0 0 501 501\n7 1 loop1 0 0 0 0 0 0 0 0 0 0 0", at: 1_000_000_000))
+        history.record(
+            DiskStatsSnapshot(parsing: "7 0 loop0 11 0 88 11 0 0 0 0 0 501 501\n7 1 loop1 0 0 0 0 0 0 0 0 0 0 0", at: 1_000_000_000))
         history.record(DiskStatsSnapshot(parsing: "7 1 loop1 4 0 32 4 0 0 0 0 0 10 10", at: 2_000_000_000))
         let loop0 = try #require(history.devices.first { $0.name == "loop0" })
         #expect(loop0.samples.count == 1 && loop0.samples[0].rates.readIOsPerSecond == 10)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("JSON dump")
@@ -8,26 +9,34 @@ struct DumpTests {
     static let engine = FileID(device: DeviceNumber(major: 7, minor: 0), inode: 12)
     static let oddName = FileID(device: DeviceNumber(major: 7, minor: 0), inode: 13)
     static let notes = FileID(device: DeviceNumber(major: 254, minor: 0), inode: 14)
-    static let oddBytes: [UInt8] = Array("/models/caf".utf8) + [0xE9] + Array(".bin".utf8)   // Latin-1, not UTF-8
+    static let oddBytes: [UInt8] = Array("/models/caf".utf8) + [0xE9] + Array(".bin".utf8)  // Latin-1, not UTF-8
 
     static func metadata(paths: [String] = [], hook: HookKind = .tracepoint) -> RunMetadata {
-        RunMetadata(toolVersion: "0.1.0", host: .init(hostname: "node", kernel: "6.18", bootID: "00000000-0000-0000-0000-000000000000"),
-                    hook: hook, startedAtUnixSeconds: 1_764_024_249.123, durationSeconds: 2.5,
-                    filters: .init(comms: ["trtserver"], paths: paths), counters: KernelCounters(eventsEmitted: 9, eventsLost: 1))
+        RunMetadata(
+            toolVersion: "0.1.0", host: .init(hostname: "node", kernel: "6.18", bootID: "00000000-0000-0000-0000-000000000000"),
+            hook: hook, startedAtUnixSeconds: 1_764_024_249.123, durationSeconds: 2.5,
+            filters: .init(comms: ["trtserver"], paths: paths), counters: KernelCounters(eventsEmitted: 9, eventsLost: 1))
     }
 
     static func aggregate() -> TraceAggregate {
         var aggregate = TraceAggregate(startNanoseconds: start) { TracedProcess(record: $0, cmdline: $0.cmdline, cgroupPath: "/pods/a") }
-        aggregate.record(.process(ProcessRecord(pid: 42, parentPid: 1, cgroupID: 7, comm: "trtserver", cmdline: "trtserver --models /models")))
-        aggregate.record(.file(FileRecord(id: engine, path: Array("/models/a.engine".utf8), sizeBytes: 8192, kind: .regular, deleted: false)))
+        aggregate.record(
+            .process(ProcessRecord(pid: 42, parentPid: 1, cgroupID: 7, comm: "trtserver", cmdline: "trtserver --models /models")))
+        aggregate.record(
+            .file(FileRecord(id: engine, path: Array("/models/a.engine".utf8), sizeBytes: 8192, kind: .regular, deleted: false)))
         aggregate.record(.file(FileRecord(id: oddName, path: oddBytes, sizeBytes: 10, kind: .regular, deleted: true)))
         aggregate.record(.file(FileRecord(id: notes, path: Array("/etc/notes.txt".utf8), sizeBytes: 3, kind: .regular, deleted: false)))
         for (end, result) in [(150_000_000, 4096), (1_250_000_000, 4096), (1_260_000_000, 0), (1_270_000_000, -9)] as [(UInt64, Int64)] {
-            aggregate.record(.read(ReadRecord(pid: 42, threadID: 43, file: engine, endNanoseconds: start + end,
-                                              latencyNanoseconds: 2_500, result: result, cacheMissBytes: result > 0 ? 16384 : 0)))
+            aggregate.record(
+                .read(
+                    ReadRecord(
+                        pid: 42, threadID: 43, file: engine, endNanoseconds: start + end,
+                        latencyNanoseconds: 2_500, result: result, cacheMissBytes: result > 0 ? 16384 : 0)))
         }
-        aggregate.record(.read(ReadRecord(pid: 42, threadID: 42, file: oddName, endNanoseconds: start + 100, latencyNanoseconds: 10, result: 10)))
-        aggregate.record(.read(ReadRecord(pid: 77, threadID: 77, file: notes, endNanoseconds: start + 200, latencyNanoseconds: 10, result: 3)))
+        aggregate.record(
+            .read(ReadRecord(pid: 42, threadID: 42, file: oddName, endNanoseconds: start + 100, latencyNanoseconds: 10, result: 10)))
+        aggregate.record(
+            .read(ReadRecord(pid: 77, threadID: 77, file: notes, endNanoseconds: start + 200, latencyNanoseconds: 10, result: 3)))
         return aggregate
     }
 
@@ -61,10 +70,15 @@ struct DumpTests {
     @Test("with the light hook reads are untimed: latency and the time fractions are null, misses come as fills")
     func lightHook() throws {
         var aggregate = TraceAggregate(startNanoseconds: Self.start) { TracedProcess(record: $0, cmdline: nil, cgroupPath: nil) }
-        aggregate.record(.file(FileRecord(id: Self.engine, path: Array("/models/a.engine".utf8), sizeBytes: 8192, kind: .regular, deleted: false)))
-        aggregate.record(.faultFill(FaultFillRecord(pid: 42, file: Self.engine, bytes: 8192, endNanoseconds: Self.start + 90, cause: .read)))
-        aggregate.record(.read(ReadRecord(pid: 42, threadID: 42, file: Self.engine, endNanoseconds: Self.start + 100,
-                                          latencyNanoseconds: nil, result: 8192)))
+        aggregate.record(
+            .file(FileRecord(id: Self.engine, path: Array("/models/a.engine".utf8), sizeBytes: 8192, kind: .regular, deleted: false)))
+        aggregate.record(
+            .faultFill(FaultFillRecord(pid: 42, file: Self.engine, bytes: 8192, endNanoseconds: Self.start + 90, cause: .read)))
+        aggregate.record(
+            .read(
+                ReadRecord(
+                    pid: 42, threadID: 42, file: Self.engine, endNanoseconds: Self.start + 100,
+                    latencyNanoseconds: nil, result: 8192)))
         let dump = DumpDocument(aggregate: aggregate, metadata: Self.metadata(hook: .light), pathFilter: PathFilter([]))
         let read = try #require(dump.reads.first)
         #expect(read.readBytes == 8192 && read.readCalls == 1 && read.loadSeconds != nil)
@@ -79,10 +93,13 @@ struct DumpTests {
     func devices() throws {
         var history = DeviceHistory(startNanoseconds: Self.start)
         history.record(DiskStatsSnapshot(parsing: "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0\n8 1 sda1 0 0 0 0 0 0 0 0 0 0 0", at: Self.start))
-        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 100 0 204800 50 0 0 0 0 0 500 900\n8 1 sda1 0 0 0 0 0 0 0 0 0 0 0",
-                                         at: Self.start + 1_000_000_000))
-        let dump = DumpDocument(aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]),
-                                deviceHistory: history, topology: BlockDeviceTopology(diskOfPartition: ["sda1": "sda"]))
+        history.record(
+            DiskStatsSnapshot(
+                parsing: "7 0 loop0 100 0 204800 50 0 0 0 0 0 500 900\n8 1 sda1 0 0 0 0 0 0 0 0 0 0 0",
+                at: Self.start + 1_000_000_000))
+        let dump = DumpDocument(
+            aggregate: Self.aggregate(), metadata: Self.metadata(), pathFilter: PathFilter([]),
+            deviceHistory: history, topology: BlockDeviceTopology(diskOfPartition: ["sda1": "sda"]))
         #expect(dump.devices.map(\.name) == ["loop0"], "sda1 did no IO and holds no traced file")
         let sample = try #require(dump.devices.first?.samples.first)
         #expect(sample.seconds == 1 && sample.readIOPS == 100 && sample.readMiBPerSecond == 100)
@@ -100,19 +117,27 @@ struct DumpTests {
         var aggregate = Self.aggregate()
         let sda1 = DeviceNumber(major: 8, minor: 1)
         let lower = FileID(device: sda1, inode: 99)
-        aggregate.record(.block(BlockRecord(pid: 42, device: sda1, file: Self.engine, lowerFile: lower, bytes: 1 << 20,
-                                            endNanoseconds: Self.start + 150_000_000, queuedNanoseconds: 2_000_000,
-                                            serviceNanoseconds: 1_500_000)))
+        aggregate.record(
+            .block(
+                BlockRecord(
+                    pid: 42, device: sda1, file: Self.engine, lowerFile: lower, bytes: 1 << 20,
+                    endNanoseconds: Self.start + 150_000_000, queuedNanoseconds: 2_000_000,
+                    serviceNanoseconds: 1_500_000)))
         aggregate.record(.faultFill(FaultFillRecord(pid: 42, file: Self.engine, bytes: 4096, endNanoseconds: Self.start + 1)))
         var history = DeviceHistory(startNanoseconds: Self.start)
         let lines = "8 0 sda 0 0 0 0 0 0 0 0 0 0 0\n8 1 sda1 0 0 0 0 0 0 0 0 0 0 0"
         history.record(DiskStatsSnapshot(parsing: lines, at: Self.start))
-        history.record(DiskStatsSnapshot(parsing: "8 0 sda 3 0 2056 1 0 0 0 0 0 1 1\n8 1 sda1 2 0 2048 1 0 0 0 0 0 1 1",
-                                         at: Self.start + 1_000_000_000))
-        let deviceReads = [sda1: DeviceReadCounters(readBytes: 2048 * 512, readIOs: 2, attributedBytes: 1 << 20),
-                           DeviceNumber(major: 8, minor: 0): DeviceReadCounters(readBytes: 4096, readIOs: 1, unattributedBytes: 4096)]
-        let dump = DumpDocument(aggregate: aggregate, metadata: Self.metadata(), pathFilter: PathFilter([]), deviceHistory: history,
-                                topology: BlockDeviceTopology(diskOfPartition: ["sda1": "sda"]), deviceReads: deviceReads)
+        history.record(
+            DiskStatsSnapshot(
+                parsing: "8 0 sda 3 0 2056 1 0 0 0 0 0 1 1\n8 1 sda1 2 0 2048 1 0 0 0 0 0 1 1",
+                at: Self.start + 1_000_000_000))
+        let deviceReads = [
+            sda1: DeviceReadCounters(readBytes: 2048 * 512, readIOs: 2, attributedBytes: 1 << 20),
+            DeviceNumber(major: 8, minor: 0): DeviceReadCounters(readBytes: 4096, readIOs: 1, unattributedBytes: 4096),
+        ]
+        let dump = DumpDocument(
+            aggregate: aggregate, metadata: Self.metadata(), pathFilter: PathFilter([]), deviceHistory: history,
+            topology: BlockDeviceTopology(diskOfPartition: ["sda1": "sda"]), deviceReads: deviceReads)
 
         let read = try #require(dump.reads.first { $0.fileID == 1 })
         #expect(read.blockReadBytes == 1 << 20 && read.blockReadIOs == 1 && read.mmapFaultBytes == 4096)
@@ -161,8 +186,9 @@ struct DumpTests {
         var history = DeviceHistory(startNanoseconds: Self.start)
         history.record(DiskStatsSnapshot(parsing: "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0", at: Self.start))
         history.record(DiskStatsSnapshot(parsing: "7 0 loop0 10 0 80 5 0 0 0 0 0 5 5", at: Self.start + 500_000_000))
-        let contents = DumpContents(aggregate: Self.aggregate(), metadata: Self.metadata(paths: paths),
-                                    pathFilter: PathFilter(paths), deviceHistory: history)
+        let contents = DumpContents(
+            aggregate: Self.aggregate(), metadata: Self.metadata(paths: paths),
+            pathFilter: PathFilter(paths), deviceHistory: history)
         var streamed: [UInt8] = []
         var pieces = 0
         try contents.write { piece in
@@ -179,9 +205,11 @@ struct DumpTests {
         #expect(try DumpDocument.decode(try dump.encoded()) == dump)
     }
 
-    @Test("corrupt dumps and other schema versions are refused with one line", arguments: [
-        "", "{", "[1,2]", #"{"schema_version": 2}"#, #"{"schema_version": 1}"#,
-    ])
+    @Test(
+        "corrupt dumps and other schema versions are refused with one line",
+        arguments: [
+            "", "{", "[1,2]", #"{"schema_version": 2}"#, #"{"schema_version": 1}"#,
+        ])
     func corruptDumps(text: String) {
         #expect {
             _ = try DumpDocument.decode(Array(text.utf8))

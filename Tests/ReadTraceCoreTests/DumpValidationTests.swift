@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import ReadTraceCore
 
 /// Crafted dumps, each with one thing no run writes: `report` must name the field and refuse,
@@ -26,26 +27,40 @@ struct DumpValidationTests {
         }
     }
 
-    @Test("each crafted value is refused with one line naming its field", arguments: [
-        (#""bucket_s":0.1"#, #""bucket_s":0"#, "reads[0].timeline.bucket_s: 0.0 is not a bucket width"),
-        (#""duration_s":2.5"#, #""duration_s":1e308"#, "duration_s: 1e+308 is not 0 or a time"),
-        (#""duration_s":2.5"#, #""duration_s":0.0000001"#, "duration_s: 1e-07 is not 0 or a time"),
-        (#""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":-1,"#, "reads[0].read_bytes: -1 is not a whole number from 0 to 18446744073709551615"),
-        (#""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":1e30,"#, "reads[0].read_bytes: 1e+30 is not a whole number from 0 to 18446744073709551615"),
-        (#""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":"8192","#, "reads[0].read_bytes: expected a whole number from 0 to 18446744073709551615, found a string"),
-        (#""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":null,"#, "reads[0].read_bytes: expected a value, found null"),
-        (#""file_id":1,"first_read_s""#, #""file_id":999,"first_read_s""#, "reads[0].file_id: 999 refers to no file"),
-        (#""pid":42,"read_bytes""#, #""pid":4242,"read_bytes""#, "reads[0].pid: 4242 refers to no process"),
-        (#""first_read_s":0.149998"#, #""first_read_s":5"#, "reads[0].last_read_s: 1.27 is before first_read_s (5.0)"),
-        (#""block_latency_us":{"max":0,"p50":0,"#, #""block_latency_us":{"max":0,"p50":-3,"#, "reads[0].block_latency_us.p50: -3.0 is not a number from 0"),
-        (#""in_read_fraction":0"#, #""in_read_fraction":2"#, "reads[0].in_read_fraction: 2.0 is not a number from 0 to 1.0"),
-        (#""loaded_share":1"#, #""loaded_share":0"#, "loaded_share: 0.0 is not a share above 0 and at most 1"),
-        (#""hook":"tracepoint""#, #""hook":"\u001b]0;x\u0007""#, "hook: not one of fentry, kprobe, tracepoint, light, found a string"),
-        (#""name":"loop0""#, #""name":"loop0\nsda""#, "devices[0].name: not a device name"),
-        (#""t_s":1.5"#, #""t_s":0.1"#, "devices[0].samples[1].t_s: 0.1 is before the sample before it (0.5)"),
-        (#""util_pct":89.5"#, #""util_pct":1e300"#, "devices[0].samples[1].util_pct: 1e+300 is not a number from 0"),
-        (#""schema_version":1"#, #""schema_version":2"#, "dump has schema version 2"),
-    ])
+    @Test(
+        "each crafted value is refused with one line naming its field",
+        arguments: [
+            (#""bucket_s":0.1"#, #""bucket_s":0"#, "reads[0].timeline.bucket_s: 0.0 is not a bucket width"),
+            (#""duration_s":2.5"#, #""duration_s":1e308"#, "duration_s: 1e+308 is not 0 or a time"),
+            (#""duration_s":2.5"#, #""duration_s":0.0000001"#, "duration_s: 1e-07 is not 0 or a time"),
+            (
+                #""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":-1,"#,
+                "reads[0].read_bytes: -1 is not a whole number from 0 to 18446744073709551615"
+            ),
+            (
+                #""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":1e30,"#,
+                "reads[0].read_bytes: 1e+30 is not a whole number from 0 to 18446744073709551615"
+            ),
+            (
+                #""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":"8192","#,
+                "reads[0].read_bytes: expected a whole number from 0 to 18446744073709551615, found a string"
+            ),
+            (#""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":null,"#, "reads[0].read_bytes: expected a value, found null"),
+            (#""file_id":1,"first_read_s""#, #""file_id":999,"first_read_s""#, "reads[0].file_id: 999 refers to no file"),
+            (#""pid":42,"read_bytes""#, #""pid":4242,"read_bytes""#, "reads[0].pid: 4242 refers to no process"),
+            (#""first_read_s":0.149998"#, #""first_read_s":5"#, "reads[0].last_read_s: 1.27 is before first_read_s (5.0)"),
+            (
+                #""block_latency_us":{"max":0,"p50":0,"#, #""block_latency_us":{"max":0,"p50":-3,"#,
+                "reads[0].block_latency_us.p50: -3.0 is not a number from 0"
+            ),
+            (#""in_read_fraction":0"#, #""in_read_fraction":2"#, "reads[0].in_read_fraction: 2.0 is not a number from 0 to 1.0"),
+            (#""loaded_share":1"#, #""loaded_share":0"#, "loaded_share: 0.0 is not a share above 0 and at most 1"),
+            (#""hook":"tracepoint""#, #""hook":"\u001b]0;x\u0007""#, "hook: not one of fentry, kprobe, tracepoint, light, found a string"),
+            (#""name":"loop0""#, #""name":"loop0\nsda""#, "devices[0].name: not a device name"),
+            (#""t_s":1.5"#, #""t_s":0.1"#, "devices[0].samples[1].t_s: 0.1 is before the sample before it (0.5)"),
+            (#""util_pct":89.5"#, #""util_pct":1e300"#, "devices[0].samples[1].util_pct: 1e+300 is not a number from 0"),
+            (#""schema_version":1"#, #""schema_version":2"#, "dump has schema version 2"),
+        ])
     func craftedValues(original: String, replacement: String, message: String) throws {
         let problems = try Self.problems(original, replacement)
         #expect(problems.count == 1, "\(problems)")
@@ -55,8 +70,10 @@ struct DumpValidationTests {
     @Test("every problem gets its own line; the buckets of a timeline cannot add up to more than the entry read")
     func severalProblems() throws {
         var text = Self.valid
-        for (original, replacement) in [(#""bucket_s":0.1"#, #""bucket_s":0"#), (#""duration_s":2.5"#, #""duration_s":-1"#),
-                                        (#""read_bytes":[0,4096"#, #""read_bytes":[9999999,4096"#)] {
+        for (original, replacement) in [
+            (#""bucket_s":0.1"#, #""bucket_s":0"#), (#""duration_s":2.5"#, #""duration_s":-1"#),
+            (#""read_bytes":[0,4096"#, #""read_bytes":[9999999,4096"#),
+        ] {
             text = text.replacingOccurrences(of: original, with: replacement)
         }
         #expect {
@@ -69,12 +86,14 @@ struct DumpValidationTests {
         }
     }
 
-    @Test("valid JSON that is no dump, and text that is not JSON, are told apart", arguments: [
-        ("[1, 2]", "not a readtrace dump (no schema_version in a JSON object)"),
-        (#"{"schema_version": 1}"#, "host: missing"),
-        (#"{"schema_version": 1, "host": -1}"#, "host: expected an object, found -1"),
-        ("{", DumpDocument.unparsable), ("", DumpDocument.unparsable),
-    ])
+    @Test(
+        "valid JSON that is no dump, and text that is not JSON, are told apart",
+        arguments: [
+            ("[1, 2]", "not a readtrace dump (no schema_version in a JSON object)"),
+            (#"{"schema_version": 1}"#, "host: missing"),
+            (#"{"schema_version": 1, "host": -1}"#, "host: expected an object, found -1"),
+            ("{", DumpDocument.unparsable), ("", DumpDocument.unparsable),
+        ])
     func notDumps(text: String, message: String) {
         #expect {
             try DumpDocument.decode(Array(text.utf8))
@@ -108,8 +127,9 @@ extension DumpValidationTests {
     @Test("a load that took 1e-300 s draws with the storm summary, no crash")
     func tinySpans() throws {
         var text = Self.valid
-        text = text.replacingOccurrences(of: #""first_read_s":0.199999,"in_read_fraction":0,"last_read_s":0.9"#,
-                                         with: #""first_read_s":1e-300,"in_read_fraction":0,"last_read_s":2e-300"#)
+        text = text.replacingOccurrences(
+            of: #""first_read_s":0.199999,"in_read_fraction":0,"last_read_s":0.9"#,
+            with: #""first_read_s":1e-300,"in_read_fraction":0,"last_read_s":2e-300"#)
         text = text.replacingOccurrences(of: #""load_s":0.700001"#, with: #""load_s":1e-300"#)
         text = text.replacingOccurrences(of: #""first_read_s":0.149998"#, with: #""first_read_s":0"#)
         let dump = try DumpDocument.decode(Array(text.utf8))
@@ -127,8 +147,10 @@ extension DumpValidationTests {
         for (original, replacement) in [
             (#""duration_s":2.5"#, #""duration_s":0.001"#),
             (#""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":9007199254740992,"#),
-            (#""bucket_s":0.1,"read_bytes":[0,4096,0,0,0,0,0,0,0,0,0,0,4096,0,0,0,0,0,0,0,0,0,0,0,0]"#,
-             #""bucket_s":0.001,"read_bytes":[9007199254740992]"#),
+            (
+                #""bucket_s":0.1,"read_bytes":[0,4096,0,0,0,0,0,0,0,0,0,0,4096,0,0,0,0,0,0,0,0,0,0,0,0]"#,
+                #""bucket_s":0.001,"read_bytes":[9007199254740992]"#
+            ),
         ] {
             text = text.replacingOccurrences(of: original, with: replacement)
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("HTML timeline")
@@ -24,10 +25,13 @@ struct HTMLTimelineTests {
     func escapesInlineData() throws {
         var aggregate = TraceAggregate(startNanoseconds: StormFixture.start)
         let file = FileID(device: StormFixture.loop0, inode: 9)
-        aggregate.record(.file(FileRecord(id: file, path: Array("/m/<!--<script>x.engine".utf8), sizeBytes: 10, kind: .regular, deleted: false)))
-        aggregate.record(.read(ReadRecord(pid: 5, threadID: 5, file: file, endNanoseconds: StormFixture.start + 10, latencyNanoseconds: 5, result: 10)))
-        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
-                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
+        aggregate.record(
+            .file(FileRecord(id: file, path: Array("/m/<!--<script>x.engine".utf8), sizeBytes: 10, kind: .regular, deleted: false)))
+        aggregate.record(
+            .read(ReadRecord(pid: 5, threadID: 5, file: file, endNanoseconds: StormFixture.start + 10, latencyNanoseconds: 5, result: 10)))
+        let metadata = RunMetadata(
+            toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+            startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
         let page = try HTMLReport.render(DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter([])))
         #expect(!page.contains("<!--") && !page.contains("<script>x"), "every < of the name is escaped")
         #expect(page.contains("/m/\\u003c!--\\u003cscript>x.engine"), "in the embedded dump as \\u003c")
@@ -37,8 +41,11 @@ struct HTMLTimelineTests {
 
     @Test("500 loads: the page shows the largest 100 and sums the rest, in the timeline and the files table")
     func rowCap() throws {
-        let loads = (0..<500).map { StormFixture.Load(pid: 1000 + Int32($0), inode: UInt64($0) + 1, begin: Double($0 % 50) * 0.05,
-                                                      seconds: 0.5, mebibytes: 16 + $0 % 7) }
+        let loads = (0..<500).map {
+            StormFixture.Load(
+                pid: 1000 + Int32($0), inode: UInt64($0) + 1, begin: Double($0 % 50) * 0.05,
+                seconds: 0.5, mebibytes: 16 + $0 % 7)
+        }
         let page = try HTMLReport.render(StormFixture.dump(loads, utilization: [100, 100, 100]))
         #expect(Self.count("class=\"load-bar\"", in: page) == HTMLReport.defaultRowLimit)
         #expect(page.contains("… 400 more loads:") && page.contains("… 400 more files:"))
@@ -47,7 +54,9 @@ struct HTMLTimelineTests {
         #expect(Self.count("class=\"load-bar\"", in: narrow) == 10 && narrow.contains("… 490 more loads:"))
     }
 
-    @Test("time axes tick at round steps", arguments: [(5.0, 0.5, "2.5"), (0.73, 0.1, "0.3"), (47, 5, "45"), (130, 20, "120"), (1, 0.1, "0.5")])
+    @Test(
+        "time axes tick at round steps",
+        arguments: [(5.0, 0.5, "2.5"), (0.73, 0.1, "0.3"), (47, 5, "45"), (130, 20, "120"), (1, 0.1, "0.5")])
     func timeAxis(duration: Double, step: Double, label: String) {
         let axis = TimeAxis(durationSeconds: duration)
         #expect(abs(axis.step - step) < 1e-9, "\(axis)")
@@ -62,7 +71,8 @@ struct HTMLReportOutputTests {
     func embeddedDumpIsTheJSONDump() throws {
         let contents = DumpContents(aggregate: DumpTests.aggregate(), metadata: DumpTests.metadata(), pathFilter: PathFilter([]))
         let source = DumpSource(contents)
-        var json: [UInt8] = [], page: [UInt8] = []
+        var json: [UInt8] = []
+        var page: [UInt8] = []
         try JSONDumpOutput(path: "unused").write(source, to: { json += $0 })
         try HTMLReportOutput(path: "unused").write(source, to: { page += $0 })
         let text = String(decoding: page, as: UTF8.self)

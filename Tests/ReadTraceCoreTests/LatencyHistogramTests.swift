@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("Latency histogram")
@@ -41,9 +42,17 @@ struct LatencyHistogramTests {
 
     @Test("merging equals recording everything in one histogram")
     func mergeMatchesCombinedRecording() {
-        var first = LatencyHistogram(), second = LatencyHistogram(), combined = LatencyHistogram()
-        for value: UInt64 in [900, 5_000, 70_000] { first.record(value); combined.record(value) }
-        for value: UInt64 in [12, 2_000_000, 5_100] { second.record(value); combined.record(value) }
+        var first = LatencyHistogram()
+        var second = LatencyHistogram()
+        var combined = LatencyHistogram()
+        for value: UInt64 in [900, 5_000, 70_000] {
+            first.record(value)
+            combined.record(value)
+        }
+        for value: UInt64 in [12, 2_000_000, 5_100] {
+            second.record(value)
+            combined.record(value)
+        }
         first.merge(second)
         #expect(first == combined)
     }
@@ -100,7 +109,8 @@ struct CompactStatisticsTests {
         var combined = LatencyHistogram()
         for value in values { combined.record(value) }
         for split in 0...values.count {
-            var first = LatencyHistogram(), second = LatencyHistogram()
+            var first = LatencyHistogram()
+            var second = LatencyHistogram()
             for value in values[..<split] { first.record(value) }
             for value in values[split...] { second.record(value) }
             first.merge(second)

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("Live view at node scale")
@@ -8,7 +9,8 @@ struct LiveViewTests {
     static let second: UInt64 = 1_000_000_000
     static let device = DeviceNumber(major: 259, minor: 0)
     static let engine = FileID(device: device, inode: 1)
-    static let podPath = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab.slice"
+    static let podPath =
+        "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab.slice"
         + "/cri-containerd-" + String(repeating: "4f5d9c1e", count: 8) + ".scope"
 
     /// A node at 10 s: trtserver (pid 200, in a pod) has read 179 MiB of a 200 MiB engine, 20 MiB in the last second,
@@ -20,44 +22,65 @@ struct LiveViewTests {
         for (pid, comm) in [(100, "python3"), (200, "trtserver"), (300, "dd")] as [(Int32, String)] {
             aggregate.record(.process(ProcessRecord(pid: pid, parentPid: 1, cgroupID: 1, comm: comm)))
         }
-        aggregate.record(.file(FileRecord(id: engine, path: Array("/models/resnet50/model.engine".utf8), sizeBytes: 200 << 20,
-                                          kind: .regular, deleted: false)))
+        aggregate.record(
+            .file(
+                FileRecord(
+                    id: engine, path: Array("/models/resnet50/model.engine".utf8), sizeBytes: 200 << 20,
+                    kind: .regular, deleted: false)))
         for index in 0..<300 {
             let file = FileID(device: device, inode: UInt64(1000 + index))
-            aggregate.record(.file(FileRecord(id: file, path: Array("/usr/lib/python3/dist-packages/module\(index).pyc".utf8),
-                                              sizeBytes: UInt64(4096 * (1 + index % 40)), kind: .regular, deleted: false)))
-            aggregate.record(.read(ReadRecord(pid: 100, threadID: 100, file: file, endNanoseconds: start + UInt64(index) * 1_000_000,
-                                              latencyNanoseconds: 5_000, result: Int64(4096 * (1 + index % 40)))))
+            aggregate.record(
+                .file(
+                    FileRecord(
+                        id: file, path: Array("/usr/lib/python3/dist-packages/module\(index).pyc".utf8),
+                        sizeBytes: UInt64(4096 * (1 + index % 40)), kind: .regular, deleted: false)))
+            aggregate.record(
+                .read(
+                    ReadRecord(
+                        pid: 100, threadID: 100, file: file, endNanoseconds: start + UInt64(index) * 1_000_000,
+                        latencyNanoseconds: 5_000, result: Int64(4096 * (1 + index % 40)))))
         }
         let dd = FileID(device: device, inode: 2)
         aggregate.record(.file(FileRecord(id: dd, path: Array("/var/tmp/blob".utf8), sizeBytes: 8 << 20, kind: .regular, deleted: false)))
         for index in 0..<8 {
-            aggregate.record(.read(ReadRecord(pid: 300, threadID: 300, file: dd, endNanoseconds: start + second + UInt64(index) * 100_000_000,
-                                              latencyNanoseconds: 1_000_000, result: 1 << 20)))
+            aggregate.record(
+                .read(
+                    ReadRecord(
+                        pid: 300, threadID: 300, file: dd, endNanoseconds: start + second + UInt64(index) * 100_000_000,
+                        latencyNanoseconds: 1_000_000, result: 1 << 20)))
         }
         // 159 MiB over the first nine seconds, then 20 MiB in the tenth.
         for index in 0..<179 {
             let end = index < 159 ? start + UInt64(index) * 56_000_000 : start + 9 * second + UInt64(index - 159) * 50_000_000
             if index == 159 { _ = aggregate.takeInterval() }
-            aggregate.record(.read(ReadRecord(pid: 200, threadID: 200, file: engine, endNanoseconds: end, latencyNanoseconds: 2_000_000,
-                                              result: 1 << 20, cacheMissBytes: index % 2 == 0 ? 1 << 20 : 0)))
+            aggregate.record(
+                .read(
+                    ReadRecord(
+                        pid: 200, threadID: 200, file: engine, endNanoseconds: end, latencyNanoseconds: 2_000_000,
+                        result: 1 << 20, cacheMissBytes: index % 2 == 0 ? 1 << 20 : 0)))
             if index % 2 == 0 {
-                aggregate.record(.block(BlockRecord(pid: 200, device: device, file: engine, bytes: 1 << 20, endNanoseconds: end,
-                                                    queuedNanoseconds: 1_500_000)))
+                aggregate.record(
+                    .block(
+                        BlockRecord(
+                            pid: 200, device: device, file: engine, bytes: 1 << 20, endNanoseconds: end,
+                            queuedNanoseconds: 1_500_000)))
             }
         }
         return (aggregate, aggregate.takeInterval())
     }
 
-    static func render(width: Int = 160, height: Int = 40, sort: SortKey = .bytes, policy: RowPolicy = RowPolicy(),
-                       grouping: GroupBy = .process, running: Set<Int32> = [100, 200], help: Bool = false) -> [String] {
+    static func render(
+        width: Int = 160, height: Int = 40, sort: SortKey = .bytes, policy: RowPolicy = RowPolicy(),
+        grouping: GroupBy = .process, running: Set<Int32> = [100, 200], help: Bool = false
+    ) -> [String] {
         let (aggregate, interval) = node()
         var view = LiveView(sort: sort, pathFilter: PathFilter([]), grouping: grouping, rowPolicy: policy, width: width, height: height)
         view.isRunning = { running.contains($0) }
         view.showsHelp = help
         view.acceptsKeys = true
-        return view.render(aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 10, hook: .fentry,
-                           counters: KernelCounters(eventsEmitted: 1000, eventsLost: 0), eventsPerSecond: 100)
+        return view.render(
+            aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 10, hook: .fentry,
+            counters: KernelCounters(eventsEmitted: 1000, eventsLost: 0), eventsPerSecond: 100)
     }
 
     /// The table header's column titles, sort arrows removed, and its note on hidden columns.
@@ -68,13 +91,20 @@ struct LiveViewTests {
         return (Array(titles[..<end]), header.components(separatedBy: "FILE").last ?? "")
     }
 
-    @Test("at each width the columns are kept and dropped in the set order, and the hidden ones are counted", arguments: [
-        (80, ["PID", "S", "COMM", "BYTES", "MiB/s", "DONE", "ETA", "FILE"], 10),
-        (100, ["PID", "S", "COMM", "POD", "BYTES", "MiB/s", "DISK", "DONE", "ETA", "FILE"], 8),
-        (120, ["PID", "S", "COMM", "POD", "BYTES", "MiB/s", "DISK", "P99", "DISK99", "TOTAL", "DONE", "ETA", "FILE"], 5),
-        (160, ["PID", "S", "COMM", "POD", "READS", "BYTES", "MiB/s", "MISS", "DISK", "P50", "P99", "DISK50", "DISK99", "TOTAL", "SIZE",
-               "DONE", "ETA", "FILE"], 0),
-    ] as [(Int, [String], Int)])
+    @Test(
+        "at each width the columns are kept and dropped in the set order, and the hidden ones are counted",
+        arguments: [
+            (80, ["PID", "S", "COMM", "BYTES", "MiB/s", "DONE", "ETA", "FILE"], 10),
+            (100, ["PID", "S", "COMM", "POD", "BYTES", "MiB/s", "DISK", "DONE", "ETA", "FILE"], 8),
+            (120, ["PID", "S", "COMM", "POD", "BYTES", "MiB/s", "DISK", "P99", "DISK99", "TOTAL", "DONE", "ETA", "FILE"], 5),
+            (
+                160,
+                [
+                    "PID", "S", "COMM", "POD", "READS", "BYTES", "MiB/s", "MISS", "DISK", "P50", "P99", "DISK50", "DISK99", "TOTAL", "SIZE",
+                    "DONE", "ETA", "FILE",
+                ], 0
+            ),
+        ] as [(Int, [String], Int)])
     func widths(width: Int, columns: [String], hidden: Int) {
         let lines = Self.render(width: width)
         #expect(lines.allSatisfy { $0.count <= width }, "\(lines)")
@@ -86,9 +116,11 @@ struct LiveViewTests {
         #expect(engine.contains(" 20M ") && engine.contains(" 20.0 ") && engine.contains(" 89% "), "BYTES, MiB/s and DONE stay: \(engine)")
     }
 
-    @Test("the sort column is marked, and kept however narrow the screen", arguments: [
-        (SortKey.bytes, "▼BYTES"), (.total, "▼TOTAL"), (.reads, "▼READS"), (.p99, "▼P99"), (.pid, "▲PID"), (.file, "FILE▲"),
-    ])
+    @Test(
+        "the sort column is marked, and kept however narrow the screen",
+        arguments: [
+            (SortKey.bytes, "▼BYTES"), (.total, "▼TOTAL"), (.reads, "▼READS"), (.p99, "▼P99"), (.pid, "▲PID"), (.file, "FILE▲"),
+        ])
     func sortIndicator(sort: SortKey, marked: String) {
         let header = Self.render(width: 80, sort: sort).first { $0.contains("FILE") } ?? ""
         #expect(header.contains(" \(marked)"), "\(header)")
@@ -104,8 +136,9 @@ struct LiveViewTests {
         #expect(rest.hasSuffix("… 301 more, \(TextFormat.bytes(restBytes))"), "dd's 8 MiB and python3's 300 files: \(rest)")
         let (aggregate, interval) = Self.node()
         let frame = LiveView(sort: .bytes, pathFilter: PathFilter([]), width: 160, height: 40)
-            .frame(aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 10, hook: .fentry,
-                   counters: KernelCounters(), eventsPerSecond: 0)
+            .frame(
+                aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 10, hook: .fentry,
+                counters: KernelCounters(), eventsPerSecond: 0)
         let rows = frame.rows.sorted { ReadRow.areInOrder($0, $1, by: .bytes) }
         let selection = RowSelection(rows, policy: RowPolicy(top: 1), bytes: \.totalBytes)
         #expect(selection.rest.count == 301 && ReadRow.sum(of: selection.rest).totalBytes == restBytes)
@@ -130,12 +163,16 @@ struct LiveViewTests {
 
         var (aggregate, _) = Self.node()
         let module = FileID(device: Self.device, inode: 1005)
-        aggregate.record(.read(ReadRecord(pid: 100, threadID: 100, file: module, endNanoseconds: Self.start + 10 * Self.second,
-                                          latencyNanoseconds: 1_000, result: 100)))
+        aggregate.record(
+            .read(
+                ReadRecord(
+                    pid: 100, threadID: 100, file: module, endNanoseconds: Self.start + 10 * Self.second,
+                    latencyNanoseconds: 1_000, result: 100)))
         let interval = aggregate.takeInterval()
         let again = LiveView(sort: .bytes, pathFilter: PathFilter([]), rowPolicy: policy, width: 160, height: 40)
-            .render(aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 10, hook: .fentry,
-                    counters: KernelCounters(), eventsPerSecond: 0)
+            .render(
+                aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 10, hook: .fentry,
+                counters: KernelCounters(), eventsPerSecond: 0)
         #expect(again.contains { $0.hasPrefix("    100 R python3") && $0.hasSuffix("/module5.pyc") }, "\(again)")
         #expect(again.contains { $0.hasSuffix("… 300 more, 31M (300 idle)") }, "\(again)")
     }
@@ -169,8 +206,9 @@ struct LiveViewTests {
     func idleRowsShowNoPercentiles() throws {
         let dd = try #require(Self.render().first { $0.hasPrefix("    300 ") })
         // POD, READS, BYTES, MiB/s, MISS, DISK, P50, P99, DISK50, DISK99; then TOTAL.
-        #expect(dd.hasPrefix("    300 E dd              -             -      -      -      -      -       -       -       -       -   8.0M "),
-                "\(dd)")
+        #expect(
+            dd.hasPrefix("    300 E dd              -             -      -      -      -      -       -       -       -       -   8.0M "),
+            "\(dd)")
     }
 
     @Test("one unit system: MiB/s and binary sizes, labelled; no rate for a file read in under 0.1 s")
@@ -180,12 +218,18 @@ struct LiveViewTests {
         #expect(lines.last?.contains("K/M/G: KiB/MiB/GiB") == true)
         var aggregate = TraceAggregate(startNanoseconds: Self.start)
         aggregate.record(.process(ProcessRecord(pid: 7, parentPid: 1, cgroupID: 1, comm: "python3")))
-        aggregate.record(.read(ReadRecord(pid: 7, threadID: 7, file: Self.engine, endNanoseconds: Self.start + 1_000_000,
-                                          latencyNanoseconds: 900_000, result: 157 << 10)))
+        aggregate.record(
+            .read(
+                ReadRecord(
+                    pid: 7, threadID: 7, file: Self.engine, endNanoseconds: Self.start + 1_000_000,
+                    latencyNanoseconds: 900_000, result: 157 << 10)))
         let interval = aggregate.takeInterval()
-        let small = try #require(LiveView(sort: .bytes, pathFilter: PathFilter([]), width: 160, height: 40)
-            .render(aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 1, hook: .fentry,
-                    counters: KernelCounters(), eventsPerSecond: 0).first { $0.hasPrefix("      7 ") })
+        let small = try #require(
+            LiveView(sort: .bytes, pathFilter: PathFilter([]), width: 160, height: 40)
+                .render(
+                    aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 1, hook: .fentry,
+                    counters: KernelCounters(), eventsPerSecond: 0
+                ).first { $0.hasPrefix("      7 ") })
         #expect(small.contains("   157K      - "), "157 KiB in 1 ms has no rate: \(small)")
         #expect(DeviceTable.header.contains(" rMiB/s ") && DeviceTable.header.contains(" wMiB/s "))
     }
@@ -195,11 +239,13 @@ struct LiveViewTests {
         #expect(Self.header(Self.render()).titles.contains("POD"))
         #expect(!Self.render(grouping: .pod).contains { $0.contains(" POD ") })
         var aggregate = TraceAggregate(startNanoseconds: Self.start)
-        aggregate.record(.read(ReadRecord(pid: 7, threadID: 7, file: Self.engine, endNanoseconds: Self.start, latencyNanoseconds: 1, result: 1)))
+        aggregate.record(
+            .read(ReadRecord(pid: 7, threadID: 7, file: Self.engine, endNanoseconds: Self.start, latencyNanoseconds: 1, result: 1)))
         let interval = aggregate.takeInterval()
         let lines = LiveView(sort: .bytes, pathFilter: PathFilter([]), width: 160, height: 40)
-            .render(aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 1, hook: .fentry,
-                    counters: KernelCounters(), eventsPerSecond: 0)
+            .render(
+                aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 1, hook: .fentry,
+                counters: KernelCounters(), eventsPerSecond: 0)
         #expect(!Self.header(lines).titles.contains("POD"))
     }
 
@@ -208,8 +254,10 @@ struct LiveViewTests {
         let lines = Self.render(width: width, height: 24, help: true)
         #expect(lines.count <= 24 && lines.allSatisfy { $0.count <= width })
         #expect(lines.contains { $0.hasPrefix("Keys: ? help") })
-        let columns: [Column] = [.pid, .state, .comm, .pod, .reads, .bytes, .rate, .cacheMiss, .disk, .p50, .p99, .disk50, .disk99,
-                                 .total, .size, .done, .eta, .file]
+        let columns: [Column] = [
+            .pid, .state, .comm, .pod, .reads, .bytes, .rate, .cacheMiss, .disk, .p50, .p99, .disk50, .disk99,
+            .total, .size, .done, .eta, .file,
+        ]
         for column in columns {
             let line = lines.first { $0.hasPrefix("  \(column.title) ") }
             #expect(line?.hasSuffix(column.meaning) == true, "\(column.title): \(lines)")
@@ -238,7 +286,7 @@ struct ProcessEndTests {
         #expect(ProcFS.isRunning(getpid()))
         var pid: pid_t = 0
         let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         try #require(posix_spawn(&pid, "/bin/true", nil, nil, argv, environ) == 0)
         // Not reaped yet: a zombie once it has exited.
         var zombie = false

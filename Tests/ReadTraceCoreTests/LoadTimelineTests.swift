@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("Load timeline and storm summary")
@@ -10,10 +11,13 @@ struct LoadTimelineTests {
     /// pid 10 loads 1.engine alone (100 MiB in 1 s), then pids 11 and 12 load 2 and 3.engine
     /// together (100 MiB each over 2 s) while the device is saturated.
     static func dump(soloUtilization: Double = 50) -> DumpDocument {
-        StormFixture.dump([.init(pid: 10, inode: 1, begin: 0, seconds: 1),
-                           .init(pid: 11, inode: 2, begin: 2, seconds: 2, pod: "0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab"),
-                           .init(pid: 12, inode: 3, begin: 2, seconds: 2, pod: "0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab")],
-                          utilization: [soloUtilization, 50, 100, 100, 100])
+        StormFixture.dump(
+            [
+                .init(pid: 10, inode: 1, begin: 0, seconds: 1),
+                .init(pid: 11, inode: 2, begin: 2, seconds: 2, pod: "0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab"),
+                .init(pid: 12, inode: 3, begin: 2, seconds: 2, pod: "0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab"),
+            ],
+            utilization: [soloUtilization, 50, 100, 100, 100])
     }
 
     @Test("the storm is the loads that overlapped; the solo load is no part of it")
@@ -46,7 +50,8 @@ struct LoadTimelineTests {
         #expect(Array(util.dropFirst(LoadTimeline.labelWidth + 1))[50] == "█")
         let overlap = try #require(lines.first { $0.hasPrefix("loads at once on loop0 (peak 2)") }, "\(lines)")
         #expect(Array(overlap.dropFirst(LoadTimeline.labelWidth + 1))[50] == "2")
-        #expect(lines.contains { $0.contains("Legend:") } && lines.joined().contains("+ for 10 or more"), "every symbol explained: \(lines)")
+        #expect(
+            lines.contains { $0.contains("Legend:") } && lines.joined().contains("+ for 10 or more"), "every symbol explained: \(lines)")
     }
 
     @Test("the report of a dump lists its loads, then the timeline and the storm")
@@ -87,7 +92,10 @@ struct TraceEventsTests {
         let second = try #require(slices.first { $0["pid"] as? Int == 11 })
         #expect((second["ts"] as? Double) == 2_000_000.0, "the first read started 10 ms before it ended at 2.01 s")
         #expect(events.contains { $0["name"] as? String == "loop0 %util" && $0["ph"] as? String == "C" })
-        #expect(events.contains { ($0["args"] as? [String: Any])?["name"] as? String == "trtserver 11 pod 0b9f3c2e-6d1a-4b7e-9a8c-1234567890ab" })
+        #expect(
+            events.contains {
+                ($0["args"] as? [String: Any])?["name"] as? String == "trtserver 11 pod 0b9f3c2e-6d1a-4b7e-9a8c-1234567890ab"
+            })
     }
 }
 
@@ -97,13 +105,20 @@ struct HTMLReportTests {
     func selfContained() throws {
         var aggregate = TraceAggregate(startNanoseconds: LoadTimelineTests.start)
         let file = FileID(device: LoadTimelineTests.loop0, inode: 9)
-        aggregate.record(.file(FileRecord(id: file, path: Array("/m/</script><b>x</b>.engine".utf8), sizeBytes: 10, kind: .regular, deleted: false)))
-        aggregate.record(.read(ReadRecord(pid: 5, threadID: 5, file: file, endNanoseconds: LoadTimelineTests.start + 10, latencyNanoseconds: 5, result: 10)))
-        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
-                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(pods: ["0b9f"]), counters: KernelCounters())
+        aggregate.record(
+            .file(FileRecord(id: file, path: Array("/m/</script><b>x</b>.engine".utf8), sizeBytes: 10, kind: .regular, deleted: false)))
+        aggregate.record(
+            .read(
+                ReadRecord(pid: 5, threadID: 5, file: file, endNanoseconds: LoadTimelineTests.start + 10, latencyNanoseconds: 5, result: 10)
+            ))
+        let metadata = RunMetadata(
+            toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+            startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(pods: ["0b9f"]), counters: KernelCounters())
         let page = try HTMLReport.render(DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter([])))
-        #expect(!page.contains("http://") || page.components(separatedBy: "http://").dropFirst().allSatisfy { $0.hasPrefix("www.w3.org/2000/svg") },
-                "nothing is fetched: the only URL is the SVG namespace")
+        #expect(
+            !page.contains("http://")
+                || page.components(separatedBy: "http://").dropFirst().allSatisfy { $0.hasPrefix("www.w3.org/2000/svg") },
+            "nothing is fetched: the only URL is the SVG namespace")
         #expect(page.components(separatedBy: "</script>").count - 1 == 2, "the path's </script> is escaped in the JSON")
         #expect(page.contains("<td>/m/&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;.engine</td>"))
         #expect(page.contains("--pod 0b9f"))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("Live view and summary")
@@ -14,23 +15,33 @@ struct RenderingTests {
         aggregate.record(.process(ProcessRecord(pid: 10, parentPid: 1, cgroupID: 1, comm: "trtserver")))
         aggregate.record(.process(ProcessRecord(pid: 20, parentPid: 1, cgroupID: 1, comm: "python3")))
         aggregate.record(.file(FileRecord(id: engine, path: Array(longPath.utf8), sizeBytes: 1 << 30, kind: .regular, deleted: false)))
-        aggregate.record(.file(FileRecord(id: weights, path: Array("/data/w.safetensors".utf8), sizeBytes: 1 << 20, kind: .regular, deleted: true)))
+        aggregate.record(
+            .file(FileRecord(id: weights, path: Array("/data/w.safetensors".utf8), sizeBytes: 1 << 20, kind: .regular, deleted: true)))
         for index in 0..<100 {
-            aggregate.record(.read(ReadRecord(pid: 10, threadID: 10, file: engine, endNanoseconds: start + UInt64(index) * 2_000_000,
-                                              latencyNanoseconds: 50_000, result: 1 << 20, cacheMissBytes: index < 10 ? 1 << 20 : 0)))
+            aggregate.record(
+                .read(
+                    ReadRecord(
+                        pid: 10, threadID: 10, file: engine, endNanoseconds: start + UInt64(index) * 2_000_000,
+                        latencyNanoseconds: 50_000, result: 1 << 20, cacheMissBytes: index < 10 ? 1 << 20 : 0)))
         }
-        aggregate.record(.read(ReadRecord(pid: 20, threadID: 20, file: weights, endNanoseconds: start + 500_000_000,
-                                          latencyNanoseconds: 3_000_000, result: 4096)))
+        aggregate.record(
+            .read(
+                ReadRecord(
+                    pid: 20, threadID: 20, file: weights, endNanoseconds: start + 500_000_000,
+                    latencyNanoseconds: 3_000_000, result: 4096)))
         return aggregate
     }
 
-    static func render(_ aggregate: inout TraceAggregate, width: Int = 120, height: Int = 40, sort: SortKey = .bytes,
-                       grouping: GroupBy = .process,
-                       counters: KernelCounters = KernelCounters(eventsEmitted: 101, eventsLost: 0)) -> [String] {
+    static func render(
+        _ aggregate: inout TraceAggregate, width: Int = 120, height: Int = 40, sort: SortKey = .bytes,
+        grouping: GroupBy = .process,
+        counters: KernelCounters = KernelCounters(eventsEmitted: 101, eventsLost: 0)
+    ) -> [String] {
         let interval = aggregate.takeInterval()
         return LiveView(sort: sort, pathFilter: PathFilter([]), grouping: grouping, width: width, height: height)
-            .render(aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 65,
-                    hook: .tracepoint, counters: counters, eventsPerSecond: 12_345)
+            .render(
+                aggregate: aggregate, interval: interval, intervalSeconds: 1, elapsedSeconds: 65,
+                hook: .tracepoint, counters: counters, eventsPerSecond: 12_345)
     }
 
     @Test("the header shows elapsed time, hook, event rate and lost events")
@@ -47,9 +58,10 @@ struct RenderingTests {
         let lines = Self.render(&aggregate, counters: KernelCounters(eventsEmitted: 10, eventsLost: 7, skippedProgramRuns: 3))
         #expect(lines[0].contains("LOST 7 EVENTS"))
         #expect(lines[0].contains("SKIPPED 3 RUNS"))
-        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
-                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(),
-                                   counters: KernelCounters(eventsEmitted: 10, eventsLost: 0, skippedProgramRuns: 3))
+        let metadata = RunMetadata(
+            toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+            startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(),
+            counters: KernelCounters(eventsEmitted: 10, eventsLost: 0, skippedProgramRuns: 3))
         let summary = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 150).render(aggregate: aggregate, metadata: metadata)
         #expect(summary.contains("the kernel skipped readtrace's programs 3 times"))
         #expect(DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter([])).skippedProgramRuns == 3)
@@ -70,8 +82,11 @@ struct RenderingTests {
     func idleRowsLast() {
         var aggregate = Self.aggregate()
         _ = aggregate.takeInterval()
-        aggregate.record(.read(ReadRecord(pid: 20, threadID: 20, file: Self.weights, endNanoseconds: Self.start + 2_000_000_000,
-                                          latencyNanoseconds: 1_000, result: 10)))
+        aggregate.record(
+            .read(
+                ReadRecord(
+                    pid: 20, threadID: 20, file: Self.weights, endNanoseconds: Self.start + 2_000_000_000,
+                    latencyNanoseconds: 1_000, result: 10)))
         let rows = Array(Self.render(&aggregate).dropFirst(3))
         #expect(rows[0].contains("python3"))
         #expect(rows[1].contains("trtserver") && rows[1].contains(" - "))
@@ -113,10 +128,12 @@ struct RenderingTests {
 
     @Test("the summary covers the whole run with percentiles, errors and totals")
     func summary() {
-        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .fentry,
-                                   startedAtUnixSeconds: 0, durationSeconds: 2, filters: .init(),
-                                   counters: KernelCounters(eventsEmitted: 101, eventsLost: 3))
-        let text = SummaryReport(sort: .total, pathFilter: PathFilter([]), width: 150).render(aggregate: Self.aggregate(), metadata: metadata)
+        let metadata = RunMetadata(
+            toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .fentry,
+            startedAtUnixSeconds: 0, durationSeconds: 2, filters: .init(),
+            counters: KernelCounters(eventsEmitted: 101, eventsLost: 3))
+        let text = SummaryReport(sort: .total, pathFilter: PathFilter([]), width: 150).render(
+            aggregate: Self.aggregate(), metadata: metadata)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[0] == "readtrace summary: 2.0s traced with fentry hooks, 101 events, 3 lost")
         #expect(lines[1].hasPrefix("WARNING: 3 events were lost"))
@@ -129,20 +146,25 @@ struct RenderingTests {
     @Test("the summary shows disk reads per (process, file) and who caused each device's block reads")
     func summaryBlockReads() {
         var aggregate = Self.aggregate()
-        aggregate.record(.block(BlockRecord(pid: 10, device: DeviceNumber(major: 7, minor: 0), file: Self.engine, bytes: 3 << 20,
-                                            endNanoseconds: Self.start + 1, queuedNanoseconds: 2_000_000)))
+        aggregate.record(
+            .block(
+                BlockRecord(
+                    pid: 10, device: DeviceNumber(major: 7, minor: 0), file: Self.engine, bytes: 3 << 20,
+                    endNanoseconds: Self.start + 1, queuedNanoseconds: 2_000_000)))
         var history = DeviceHistory(startNanoseconds: Self.start)
         history.record(DiskStatsSnapshot(parsing: "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0", at: Self.start))
         history.record(DiskStatsSnapshot(parsing: "7 0 loop0 4 0 8192 4 0 0 0 0 0 4 4", at: Self.start + 1_000_000_000))
-        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
-                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
+        let metadata = RunMetadata(
+            toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+            startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
         let blockReads = ["loop0": DeviceReadCounters(readBytes: 4 << 20, readIOs: 4, attributedBytes: 3 << 20, filteredBytes: 1 << 20)]
         let text = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 200)
             .render(aggregate: aggregate, metadata: metadata, deviceHistory: history, blockReads: blockReads)
         let engineRow = text.split(separator: "\n").first { $0.contains("trtserver") } ?? ""
         #expect(engineRow.contains("  3.0M ") && engineRow.contains("2.0ms"), "DISK and its latency: \(engineRow)")
-        #expect(text.contains("loop0: 4.0M read: 3.0M for traced processes' files, 1.0M by processes filtered out, 0 unattributed"),
-                "\(text)")
+        #expect(
+            text.contains("loop0: 4.0M read: 3.0M for traced processes' files, 1.0M by processes filtered out, 0 unattributed"),
+            "\(text)")
         #expect(!text.contains("diskstats counted"), "the kernel saw what diskstats counted: \(text)")
     }
 
@@ -150,13 +172,18 @@ struct RenderingTests {
     func summaryUnseenBlockReads() {
         var history = DeviceHistory(startNanoseconds: Self.start)
         history.record(DiskStatsSnapshot(parsing: "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0\n253 0 dm-0 0 0 0 0 0 0 0 0 0 0 0", at: Self.start))
-        history.record(DiskStatsSnapshot(parsing: "7 0 loop0 824 0 16384 4 0 0 0 0 0 4 4\n253 0 dm-0 8 0 16384 4 0 0 0 0 0 4 4",
-                                         at: Self.start + 1_000_000_000))
-        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
-                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
+        history.record(
+            DiskStatsSnapshot(
+                parsing: "7 0 loop0 824 0 16384 4 0 0 0 0 0 4 4\n253 0 dm-0 8 0 16384 4 0 0 0 0 0 4 4",
+                at: Self.start + 1_000_000_000))
+        let metadata = RunMetadata(
+            toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+            startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
         func summary(loop0Bytes: UInt64) -> String {
-            let blockReads = ["loop0": DeviceReadCounters(readBytes: loop0Bytes, readIOs: 820, attributedBytes: loop0Bytes),
-                              "dm-0": DeviceReadCounters()]
+            let blockReads = [
+                "loop0": DeviceReadCounters(readBytes: loop0Bytes, readIOs: 820, attributedBytes: loop0Bytes),
+                "dm-0": DeviceReadCounters(),
+            ]
             return SummaryReport(sort: .bytes, pathFilter: PathFilter([]), devices: .all, width: 300)
                 .render(aggregate: Self.aggregate(), metadata: metadata, deviceHistory: history, blockReads: blockReads)
         }
@@ -174,16 +201,20 @@ struct RenderingTests {
         }
         for pid: Int32 in [10, 20, 30] {
             aggregate.record(.process(ProcessRecord(pid: pid, parentPid: 1, cgroupID: 1, comm: "trtserver")))
-            aggregate.record(.read(ReadRecord(pid: pid, threadID: pid, file: Self.engine, endNanoseconds: Self.start + 1,
-                                              latencyNanoseconds: UInt64(pid) * 1000, result: 1 << 20)))
+            aggregate.record(
+                .read(
+                    ReadRecord(
+                        pid: pid, threadID: pid, file: Self.engine, endNanoseconds: Self.start + 1,
+                        latencyNanoseconds: UInt64(pid) * 1000, result: 1 << 20)))
         }
         let rows = Array(Self.render(&aggregate, width: 160, grouping: .pod).dropFirst(2))
         #expect(rows[0].hasPrefix("GROUP ") && !rows[0].contains("PID"))
         let podRow = rows.first { $0.hasPrefix("pod 0b9f3c2e-6d1a-4b7e") }
         #expect(podRow?.contains("  2.0M ") == true, "two processes of the pod, 1 MiB each: \(rows)")
         #expect(rows.contains { $0.hasPrefix("trtserver 30 ") }, "a process outside any pod stands for itself: \(rows)")
-        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
-                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
+        let metadata = RunMetadata(
+            toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+            startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
         let summary = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), grouping: .pod, width: 160)
             .render(aggregate: aggregate, metadata: metadata)
         #expect(summary.contains("3.0M in 3 reads of 1 file by 3 processes"), "\(summary)")
@@ -191,8 +222,9 @@ struct RenderingTests {
 
     @Test("a summary with no reads says so")
     func emptySummary() {
-        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
-                                   startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
+        let metadata = RunMetadata(
+            toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+            startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
         let text = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 80)
             .render(aggregate: TraceAggregate(startNanoseconds: 0), metadata: metadata)
         #expect(text.contains("no reads of regular files matched the filters"))
@@ -201,17 +233,21 @@ struct RenderingTests {
 
 @Suite("Formatting numbers for tables")
 struct TextFormatTests {
-    @Test("bytes use binary units and stay short", arguments: [
-        (0, "0"), (999, "999"), (1023, "1.0K"), (1024, "1.0K"), (1536, "1.5K"), (10 << 20, "10M"),
-        (1 << 30, "1.0G"), (UInt64.max, "16E"),
-    ] as [(UInt64, String)])
+    @Test(
+        "bytes use binary units and stay short",
+        arguments: [
+            (0, "0"), (999, "999"), (1023, "1.0K"), (1024, "1.0K"), (1536, "1.5K"), (10 << 20, "10M"),
+            (1 << 30, "1.0G"), (UInt64.max, "16E"),
+        ] as [(UInt64, String)])
     func bytes(value: UInt64, expected: String) {
         #expect(TextFormat.bytes(value) == expected)
     }
 
-    @Test("durations pick a unit", arguments: [
-        (850, "850ns"), (12_340, "12.3us"), (410_000_000, "410ms"), (1_204_000_000, "1.20s"),
-    ] as [(UInt64, String)])
+    @Test(
+        "durations pick a unit",
+        arguments: [
+            (850, "850ns"), (12_340, "12.3us"), (410_000_000, "410ms"), (1_204_000_000, "1.20s"),
+        ] as [(UInt64, String)])
     func durations(nanoseconds: UInt64, expected: String) {
         #expect(TextFormat.duration(nanoseconds: nanoseconds) == expected)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("Row policy: which rows a table shows and what is summed")
@@ -6,8 +7,9 @@ struct RowSelectionTests {
     /// Row n read n KiB and has been idle n seconds; rows come in descending byte order.
     static let rows = Array((1...10).reversed())
     static func select(_ policy: RowPolicy, room: Int? = nil) -> RowSelection<Int> {
-        RowSelection(rows, policy: policy, room: room, bytes: { UInt64($0) << 10 },
-                     idleNanoseconds: { UInt64($0) * 1_000_000_000 })
+        RowSelection(
+            rows, policy: policy, room: room, bytes: { UInt64($0) << 10 },
+            idleNanoseconds: { UInt64($0) * 1_000_000_000 })
     }
 
     @Test("without a policy or a room every row is shown")
@@ -35,8 +37,9 @@ struct RowSelectionTests {
         let selection = Self.select(RowPolicy(hideIdleAfter: TimeSpan(seconds: 4)))
         #expect(selection.shown == [3, 2, 1])
         #expect(selection.rest.count == 7 && selection.idle == 7)
-        #expect(RowSelection([10, 1], policy: RowPolicy(hideIdleAfter: TimeSpan(seconds: 4)), bytes: { _ in 0 }).idle == 0,
-                "without idle times (the summary) nothing is idle")
+        #expect(
+            RowSelection([10, 1], policy: RowPolicy(hideIdleAfter: TimeSpan(seconds: 4)), bytes: { _ in 0 }).idle == 0,
+            "without idle times (the summary) nothing is idle")
     }
 
     @Test("a room fits the shown rows and the rest's line; rows that fit exactly need no rest line")

@@ -23,23 +23,31 @@ enum StormFixture {
     static func dump(_ loads: [Load], utilization: [Double], durationSeconds: Double? = nil) -> DumpDocument {
         var aggregate = TraceAggregate(startNanoseconds: start) { record in
             let pod = loads.first { $0.pid == record.pid }?.pod
-            return TracedProcess(record: record, cgroupPath: pod.map {
-                "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\($0).slice/cri-containerd-\(String(repeating: "ab", count: 32)).scope"
-            })
+            return TracedProcess(
+                record: record,
+                cgroupPath: pod.map {
+                    "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\($0).slice/cri-containerd-\(String(repeating: "ab", count: 32)).scope"
+                })
         }
         let mib: UInt64 = 1 << 20
         for load in loads {
             let file = FileID(device: loop0, inode: load.inode)
             aggregate.record(.process(ProcessRecord(pid: load.pid, parentPid: 1, cgroupID: 1, comm: load.comm)))
             let size = UInt64(load.mebibytes) * mib
-            aggregate.record(.file(FileRecord(id: file, path: Array((load.path ?? "/models/\(load.inode).engine").utf8), sizeBytes: size,
-                                              kind: .regular, deleted: false)))
+            aggregate.record(
+                .file(
+                    FileRecord(
+                        id: file, path: Array((load.path ?? "/models/\(load.inode).engine").utf8), sizeBytes: size,
+                        kind: .regular, deleted: false)))
             let calls = max(load.mebibytes, 1)
             for call in 0..<calls {
                 let end = start + UInt64((load.begin + load.seconds * Double(call + 1) / Double(calls)) * 1e9)
-                aggregate.record(.read(ReadRecord(pid: load.pid, threadID: load.pid, file: file, endNanoseconds: end,
-                                                  latencyNanoseconds: UInt64(load.seconds / Double(calls) * 1e9),
-                                                  result: Int64(min(size, mib)), cacheMissBytes: min(size, mib))))
+                aggregate.record(
+                    .read(
+                        ReadRecord(
+                            pid: load.pid, threadID: load.pid, file: file, endNanoseconds: end,
+                            latencyNanoseconds: UInt64(load.seconds / Double(calls) * 1e9),
+                            result: Int64(min(size, mib)), cacheMissBytes: min(size, mib))))
             }
         }
         var history = DeviceHistory(startNanoseconds: start)
@@ -48,12 +56,15 @@ enum StormFixture {
         for (index, percent) in utilization.enumerated() {
             let second = index + 1
             ticks += UInt64(percent * 10)
-            history.record(DiskStatsSnapshot(parsing: "7 0 loop0 \(second * 100) 0 \(second * 204800) 1 0 0 0 0 0 \(ticks) \(ticks)",
-                                             at: start + UInt64(second) * 1_000_000_000))
+            history.record(
+                DiskStatsSnapshot(
+                    parsing: "7 0 loop0 \(second * 100) 0 \(second * 204800) 1 0 0 0 0 0 \(ticks) \(ticks)",
+                    at: start + UInt64(second) * 1_000_000_000))
         }
-        let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
-                                   startedAtUnixSeconds: 0, durationSeconds: durationSeconds ?? Double(utilization.count),
-                                   filters: .init(), counters: KernelCounters())
+        let metadata = RunMetadata(
+            toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+            startedAtUnixSeconds: 0, durationSeconds: durationSeconds ?? Double(utilization.count),
+            filters: .init(), counters: KernelCounters())
         return DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter([]), deviceHistory: history)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("What counts as a load, and what a storm is measured against")
@@ -20,8 +21,9 @@ struct StormRuleTests {
         #expect(!rule.counts(path: "/usr/lib/python3/__pycache__/os.cpython-311.pyc", sizeBytes: 157 << 10, bytesRead: 157 << 10))
         #expect(!rule.counts(path: "/usr/lib/libtorch_cpu.so", sizeBytes: (16 << 20) - 1, bytesRead: 1 << 20))
         #expect(!rule.counts(path: "/models/engine", sizeBytes: 10, bytesRead: 10), "a name without the extension is not a model file")
-        #expect(!rule.counts(path: "/usr/lib/python3/dist-packages/distutils-precedence.pth", sizeBytes: 151, bytesRead: 151),
-                "Python's path configuration files are no PyTorch weights")
+        #expect(
+            !rule.counts(path: "/usr/lib/python3/dist-packages/distutils-precedence.pth", sizeBytes: 151, bytesRead: 151),
+            "Python's path configuration files are no PyTorch weights")
         #expect(rule.counts(path: "/srv/checkpoints/resnet.pth", sizeBytes: 1 << 20, bytesRead: 1 << 20))
         #expect(LoadRule(minimumBytes: 1 << 20).counts(path: "/a.so", sizeBytes: 2 << 20, bytesRead: 1))
         #expect(rule.description.hasPrefix("files of at least 16 MiB or named *.engine *.plan"))
@@ -30,22 +32,32 @@ struct StormRuleTests {
     @Test("the storm is made of loads only: hundreds of small files read at once are no storm and no yardstick")
     func onlyLoadsEnterTheStorm() throws {
         var loads = (0..<40).map { index in
-            Load(pid: 100 + Int32(index % 4), inode: 1000 + UInt64(index), begin: 0.01 * Double(index), seconds: 0.05, mebibytes: 1,
-                 path: "/usr/lib/python3.11/__pycache__/module\(index).cpython-311.pyc", comm: "python3")
+            Load(
+                pid: 100 + Int32(index % 4), inode: 1000 + UInt64(index), begin: 0.01 * Double(index), seconds: 0.05, mebibytes: 1,
+                path: "/usr/lib/python3.11/__pycache__/module\(index).cpython-311.pyc", comm: "python3")
         }
         loads.append(Load(pid: 100, inode: 1, begin: 1, seconds: 2, mebibytes: 4, path: "/usr/lib/libtorch.so", comm: "python3"))
-        loads.append(Load(pid: 101, inode: 2, begin: 1, seconds: 2, mebibytes: 64, path: "/models/model-00001-of-00002.safetensors", comm: "python3"))
-        loads.append(Load(pid: 102, inode: 3, begin: 1.5, seconds: 2, mebibytes: 64, path: "/models/model-00002-of-00002.safetensors", comm: "python3"))
+        loads.append(
+            Load(pid: 101, inode: 2, begin: 1, seconds: 2, mebibytes: 64, path: "/models/model-00001-of-00002.safetensors", comm: "python3")
+        )
+        loads.append(
+            Load(
+                pid: 102, inode: 3, begin: 1.5, seconds: 2, mebibytes: 64, path: "/models/model-00002-of-00002.safetensors", comm: "python3"
+            ))
         let dump = StormFixture.dump(loads, utilization: [100, 100, 100, 100])
         let storm = try #require(StormSummary.storms(in: dump, rule: LoadRule()).first)
         #expect(storm.loads.map(\.fileName) == ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"])
         let text = StormSummary.paragraphs(dump, rule: LoadRule()).joined(separator: "\n")
-        #expect(!text.contains(".pyc") && !text.contains(".so") && text.contains("loads: files of at least 16 MiB or model files"), "\(text)")
+        #expect(
+            !text.contains(".pyc") && !text.contains(".so") && text.contains("loads: files of at least 16 MiB or model files"), "\(text)")
         let timeline = LoadTimeline(width: 120).render(dump)
-        #expect(timeline.filter { $0.hasPrefix("python3 ") }.count == 2 && Self.prose(timeline).contains("41 smaller files left out"), "\(timeline)")
+        #expect(
+            timeline.filter { $0.hasPrefix("python3 ") }.count == 2 && Self.prose(timeline).contains("41 smaller files left out"),
+            "\(timeline)")
         #expect(TraceEventsDocument(dump).traceEvents.filter { $0.phase == .complete }.count == 2, "trace events slice the loads only")
-        #expect(StormSummary.storms(in: dump, rule: LoadRule(minimumBytes: 0)).first?.loads.count == 43,
-                "with no floor every file is a load (the small ones overlap each other)")
+        #expect(
+            StormSummary.storms(in: dump, rule: LoadRule(minimumBytes: 0)).first?.loads.count == 43,
+            "with no floor every file is a load (the small ones overlap each other)")
     }
 
     @Test("without a reference the storm reports shares and saturation and claims no slowdown")
@@ -71,14 +83,18 @@ struct StormRuleTests {
         let slowdown = try #require(storm.slowdown)
         #expect(abs(slowdown.mean - 2) < 0.05 && abs(slowdown.most - 2) < 0.05)
         let text = try #require(StormSummary.paragraphs(dump, rule: LoadRule()).last)
-        #expect(text.contains("With one load alone, loop0 read 100.0 MiB/s") && text.contains("each load ran 2.0× slower than that"), "\(text)")
+        #expect(
+            text.contains("With one load alone, loop0 read 100.0 MiB/s") && text.contains("each load ran 2.0× slower than that"), "\(text)")
     }
 
     @Test("the same file loaded alone earlier is the reference, even with the device not saturated")
     func sameFileReference() throws {
-        let dump = StormFixture.dump([Load(pid: 10, inode: 2, begin: 0, seconds: 1),
-                                      Load(pid: 11, inode: 2, begin: 2, seconds: 2), Load(pid: 12, inode: 2, begin: 2, seconds: 4)],
-                                     utilization: [50, 50, 60, 60, 60, 60])
+        let dump = StormFixture.dump(
+            [
+                Load(pid: 10, inode: 2, begin: 0, seconds: 1),
+                Load(pid: 11, inode: 2, begin: 2, seconds: 2), Load(pid: 12, inode: 2, begin: 2, seconds: 4),
+            ],
+            utilization: [50, 50, 60, 60, 60, 60])
         let storm = try #require(StormSummary.storms(in: dump, rule: LoadRule()).first)
         guard case .sameFilesAlone(let byFile)? = storm.reference else {
             Issue.record("no same-file reference: \(String(describing: storm.reference))")
@@ -94,8 +110,9 @@ struct StormRuleTests {
 
     @Test("samples at or above 90% util count as saturated, not only those at exactly 100%")
     func saturationThreshold() throws {
-        let dump = StormFixture.dump([Load(pid: 11, inode: 2, begin: 2, seconds: 3), Load(pid: 12, inode: 3, begin: 2, seconds: 3)],
-                                     utilization: [10, 10, 99.9, 90, 89.9])
+        let dump = StormFixture.dump(
+            [Load(pid: 11, inode: 2, begin: 2, seconds: 3), Load(pid: 12, inode: 3, begin: 2, seconds: 3)],
+            utilization: [10, 10, 99.9, 90, 89.9])
         let storm = try #require(StormSummary.storms(in: dump, rule: LoadRule()).first)
         #expect(storm.samples == 3 && storm.saturatedSamples == 2, "99.9% and 90% count, 89.9% does not")
         let text = try #require(StormSummary.paragraphs(dump, rule: LoadRule()).last)
@@ -106,9 +123,12 @@ struct StormRuleTests {
     func atOnceMatchesTheTrack() throws {
         // A, B and C run back to back; D overlaps all three: never more than two at once. At 60
         // columns for 3 s, A's end and B's start fall in one column.
-        let dump = StormFixture.dump([Load(pid: 20, inode: 1, begin: 0, seconds: 1), Load(pid: 21, inode: 2, begin: 1, seconds: 1),
-                                      Load(pid: 22, inode: 3, begin: 2, seconds: 1), Load(pid: 23, inode: 4, begin: 0.5, seconds: 2)],
-                                     utilization: [100, 100, 100])
+        let dump = StormFixture.dump(
+            [
+                Load(pid: 20, inode: 1, begin: 0, seconds: 1), Load(pid: 21, inode: 2, begin: 1, seconds: 1),
+                Load(pid: 22, inode: 3, begin: 2, seconds: 1), Load(pid: 23, inode: 4, begin: 0.5, seconds: 2),
+            ],
+            utilization: [100, 100, 100])
         let storm = try #require(StormSummary.storms(in: dump, rule: LoadRule()).first)
         #expect(storm.mostAtOnce == 2 && storm.loads.count == 4)
         for width in [80, 105, 160] {
@@ -121,8 +141,9 @@ struct StormRuleTests {
 
     @Test("pod uids are shortened to the shortest unique prefix of at least 8 characters")
     func uniquePrefixes() {
-        let abbreviate = IdentifierAbbreviation(["0b9f3c2e-6d1a-4b7e", "0b9f3c2e-7e2b-4b7e", "12345678-aaaa", "0b9f3c2e-6d1a-4b7f"],
-                                                minimumLength: 8)
+        let abbreviate = IdentifierAbbreviation(
+            ["0b9f3c2e-6d1a-4b7e", "0b9f3c2e-7e2b-4b7e", "12345678-aaaa", "0b9f3c2e-6d1a-4b7f"],
+            minimumLength: 8)
         #expect(abbreviate("12345678-aaaa") == "12345678")
         #expect(abbreviate("0b9f3c2e-7e2b-4b7e") == "0b9f3c2e-7")
         #expect(abbreviate("0b9f3c2e-6d1a-4b7e") == "0b9f3c2e-6d1a-4b7e" && abbreviate("0b9f3c2e-6d1a-4b7f") == "0b9f3c2e-6d1a-4b7f")
@@ -139,7 +160,8 @@ struct StormRuleTests {
         #expect(RowSelection(rows, policy: RowPolicy(), limit: 4, bytes: { $0 }).shown.count == 4)
         #expect(RowSelection(rows, policy: RowPolicy(top: 3), limit: 4, bytes: { $0 }).shown.count == 3)
         #expect(RowSelection([UInt64(3 << 20)], policy: RowPolicy(top: 1), bytes: { $0 }).restLine("rows", bytes: { $0 }) == nil)
-        #expect(RowSelection([UInt64(3 << 20), 1 << 20], policy: RowPolicy(top: 1), bytes: { $0 }).restLine("rows", bytes: { $0 })
+        #expect(
+            RowSelection([UInt64(3 << 20), 1 << 20], policy: RowPolicy(top: 1), bytes: { $0 }).restLine("rows", bytes: { $0 })
                 == "… 1 more rows: 1 MiB")
     }
 }

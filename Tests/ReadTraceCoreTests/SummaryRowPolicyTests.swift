@@ -1,10 +1,12 @@
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("Summary row policy")
 struct SummaryRowPolicyTests {
-    static let metadata = RunMetadata(toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
-                                      startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
+    static let metadata = RunMetadata(
+        toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
+        startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
 
     @Test("--top keeps the first rows by the sort key and sums the rest in one line")
     func top() {
@@ -22,7 +24,8 @@ struct SummaryRowPolicyTests {
         let text = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), rowPolicy: RowPolicy(minimumBytes: 1 << 20), width: 150)
             .render(aggregate: RenderingTests.aggregate(), metadata: Self.metadata)
         #expect(!text.contains("python3") && text.contains("… 1 more rows: <0.1 MiB in 1 reads"), "\(text)")
-        let all = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 150).render(aggregate: RenderingTests.aggregate(), metadata: Self.metadata)
+        let all = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 150).render(
+            aggregate: RenderingTests.aggregate(), metadata: Self.metadata)
         #expect(all.contains("python3") && !all.contains("more rows"), "without a policy every row shows")
     }
 
@@ -31,9 +34,13 @@ struct SummaryRowPolicyTests {
         var aggregate = TraceAggregate(startNanoseconds: 0)
         for pid in Int32(1)...300 {
             let file = FileID(device: DeviceNumber(major: 8, minor: 1), inode: UInt64(pid))
-            aggregate.record(.file(FileRecord(id: file, path: Array("/app/lib/mod\(pid).pyc".utf8), sizeBytes: 4096, kind: .regular, deleted: false)))
-            aggregate.record(.read(ReadRecord(pid: pid, threadID: pid, file: file, endNanoseconds: UInt64(pid) * 1000,
-                                              latencyNanoseconds: 100, result: 4096)))
+            aggregate.record(
+                .file(FileRecord(id: file, path: Array("/app/lib/mod\(pid).pyc".utf8), sizeBytes: 4096, kind: .regular, deleted: false)))
+            aggregate.record(
+                .read(
+                    ReadRecord(
+                        pid: pid, threadID: pid, file: file, endNanoseconds: UInt64(pid) * 1000,
+                        latencyNanoseconds: 100, result: 4096)))
         }
         func rowLines(_ policy: RowPolicy) -> [String] {
             SummaryReport(sort: .bytes, pathFilter: PathFilter([]), rowPolicy: policy, width: 150)

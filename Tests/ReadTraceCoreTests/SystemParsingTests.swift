@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("Reading the system")
@@ -73,8 +74,9 @@ struct SystemParsingTests {
         close(open(plainFile, O_CREAT | O_WRONLY, 0o644))
         defer { unlink(plainFile) }
         #expect(ExecutableSearch.find(plainFile) == .notExecutable(plainFile))
-        #expect(ExecutableSearch.find("readtrace-not-executable-\(getpid())", path: "/nonexistent:/tmp") == .notExecutable(plainFile),
-                "found in PATH but not executable")
+        #expect(
+            ExecutableSearch.find("readtrace-not-executable-\(getpid())", path: "/nonexistent:/tmp") == .notExecutable(plainFile),
+            "found in PATH but not executable")
         #expect(ExecutableSearch.find("/tmp") == .notExecutable("/tmp"), "a directory")
     }
 }
@@ -109,8 +111,9 @@ struct MountTableTests {
     @Test("a file no mount shows keeps its filesystem path behind its device")
     func unmounted() {
         let table = MountTable(mountinfo: Self.mountinfo)
-        let file = FileRecord(id: FileID(device: DeviceNumber(major: 9, minor: 3), inode: 1), path: Array("/x.bin".utf8), sizeBytes: 0,
-                              kind: .regular, deleted: false, pathIsFilesystemRelative: true)
+        let file = FileRecord(
+            id: FileID(device: DeviceNumber(major: 9, minor: 3), inode: 1), path: Array("/x.bin".utf8), sizeBytes: 0,
+            kind: .regular, deleted: false, pathIsFilesystemRelative: true)
         #expect(table.locate(file).displayPath == "[9:3]/x.bin")
         #expect(!table.locate(file).pathIsFilesystemRelative)
     }
@@ -122,27 +125,37 @@ struct ContainerIdentityTests {
     static let uid = "0b9f3c2e-6d1a-4b7e-9a8c-1234567890ab"
     static let systemdUID = "0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab"
 
-    @Test("the systemd driver's slices and scopes, for every runtime and QoS class", arguments: [
-        ("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(systemdUID).slice/cri-containerd-\(id).scope", ContainerRuntime.containerd),
-        ("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(systemdUID).slice/crio-\(id).scope", .crio),
-        ("/kubepods.slice/kubepods-pod\(systemdUID).slice/docker-\(id).scope", .docker),
-    ])
+    @Test(
+        "the systemd driver's slices and scopes, for every runtime and QoS class",
+        arguments: [
+            (
+                "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(systemdUID).slice/cri-containerd-\(id).scope",
+                ContainerRuntime.containerd
+            ),
+            ("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod\(systemdUID).slice/crio-\(id).scope", .crio),
+            ("/kubepods.slice/kubepods-pod\(systemdUID).slice/docker-\(id).scope", .docker),
+        ])
     func systemdDriver(path: String, runtime: ContainerRuntime) {
         #expect(ContainerIdentity(cgroupPath: path) == ContainerIdentity(containerID: Self.id, podUID: Self.uid, runtime: runtime))
     }
 
-    @Test("the cgroupfs driver's directories name the pod and container but not the runtime", arguments: [
-        "/kubepods/burstable/pod\(uid)/\(id)", "/kubepods/pod\(uid)/\(id)", "/kubepods/besteffort/pod\(uid)/\(id)",
-    ])
+    @Test(
+        "the cgroupfs driver's directories name the pod and container but not the runtime",
+        arguments: [
+            "/kubepods/burstable/pod\(uid)/\(id)", "/kubepods/pod\(uid)/\(id)", "/kubepods/besteffort/pod\(uid)/\(id)",
+        ])
     func cgroupfsDriver(path: String) {
         #expect(ContainerIdentity(cgroupPath: path) == ContainerIdentity(containerID: Self.id, podUID: Self.uid, runtime: nil))
     }
 
     @Test("a pod's own cgroup, plain docker and no container at all")
     func partialAndNone() {
-        #expect(ContainerIdentity(cgroupPath: "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(Self.systemdUID).slice")
-            == ContainerIdentity(podUID: Self.uid))
-        #expect(ContainerIdentity(cgroupPath: "/system.slice/docker-\(Self.id).scope") == ContainerIdentity(containerID: Self.id, runtime: .docker))
+        #expect(
+            ContainerIdentity(cgroupPath: "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod\(Self.systemdUID).slice")
+                == ContainerIdentity(podUID: Self.uid))
+        #expect(
+            ContainerIdentity(cgroupPath: "/system.slice/docker-\(Self.id).scope")
+                == ContainerIdentity(containerID: Self.id, runtime: .docker))
         #expect(ContainerIdentity(cgroupPath: "/docker/\(Self.id)") == ContainerIdentity(containerID: Self.id, runtime: .docker))
         #expect(ContainerIdentity(cgroupPath: "/user.slice/user-1000.slice/session-3.scope") == ContainerIdentity())
         #expect(ContainerIdentity(cgroupPath: "/system.slice/podman-pause.scope") == ContainerIdentity())

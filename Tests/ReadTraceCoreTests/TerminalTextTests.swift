@@ -1,13 +1,16 @@
 import Testing
+
 @testable import ReadTraceCore
 
 @Suite("Names made safe for a terminal")
 struct TerminalTextTests {
-    @Test("control characters (C0, DEL, C1) are written visibly; backslashes doubled; other text untouched", arguments: [
-        ("osc\u{1b}]0;PWNED\u{7}", #"osc\x1b]0;PWNED\x07"#), ("new\nline", #"new\nline"#), ("tab\there\r", #"tab\there\r"#),
-        ("del\u{7f}", #"del\x7f"#), ("csi\u{9b}2J next\u{85}", #"csi\x9b2J next\x85"#), ("nul\u{0}", #"nul\x00"#),
-        (#"C:\models"#, #"C:\\models"#), ("/models/résumé ✓.engine", "/models/résumé ✓.engine"), ("", ""),
-    ])
+    @Test(
+        "control characters (C0, DEL, C1) are written visibly; backslashes doubled; other text untouched",
+        arguments: [
+            ("osc\u{1b}]0;PWNED\u{7}", #"osc\x1b]0;PWNED\x07"#), ("new\nline", #"new\nline"#), ("tab\there\r", #"tab\there\r"#),
+            ("del\u{7f}", #"del\x7f"#), ("csi\u{9b}2J next\u{85}", #"csi\x9b2J next\x85"#), ("nul\u{0}", #"nul\x00"#),
+            (#"C:\models"#, #"C:\\models"#), ("/models/résumé ✓.engine", "/models/résumé ✓.engine"), ("", ""),
+        ])
     func escaping(text: String, shown: String) {
         let escaped = TerminalText.escaped(text)
         #expect(escaped == shown)
@@ -30,8 +33,11 @@ struct TerminalTextTests {
         var aggregate = TraceAggregate(startNanoseconds: 0) { TracedProcess(record: $0) }
         let file = FileID(device: DeviceNumber(major: 7, minor: 0), inode: 1)
         aggregate.record(.process(ProcessRecord(pid: 5, parentPid: 1, cgroupID: 0, comm: "\u{1b}]0;PW\u{7}\u{1b}[2J")))
-        aggregate.record(.file(FileRecord(id: file, path: Array("/m/osc\u{1b}]0;PWNED\u{7}\nnext".utf8), sizeBytes: 9, kind: .regular,
-                                          deleted: false)))
+        aggregate.record(
+            .file(
+                FileRecord(
+                    id: file, path: Array("/m/osc\u{1b}]0;PWNED\u{7}\nnext".utf8), sizeBytes: 9, kind: .regular,
+                    deleted: false)))
         aggregate.record(.read(ReadRecord(pid: 5, threadID: 5, file: file, endNanoseconds: 1_000, latencyNanoseconds: 10, result: 9)))
         let live = RenderingTests.render(&aggregate)
         let summary = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 120)
@@ -47,11 +53,13 @@ struct TerminalTextTests {
 
 @Suite("--path globs")
 struct PathGlobTests {
-    @Test("malformed globs are named; well-formed ones pass", arguments: [
-        ("", "an empty glob matches no file"), ("[", "the glob has a '[' that is never closed"),
-        ("/models/[ab", "the glob has a '[' that is never closed"), ("a\\", "the glob ends in a lone backslash"),
-        ("[]", "the glob has a '[' that is never closed"),
-    ])
+    @Test(
+        "malformed globs are named; well-formed ones pass",
+        arguments: [
+            ("", "an empty glob matches no file"), ("[", "the glob has a '[' that is never closed"),
+            ("/models/[ab", "the glob has a '[' that is never closed"), ("a\\", "the glob ends in a lone backslash"),
+            ("[]", "the glob has a '[' that is never closed"),
+        ])
     func malformed(pattern: String, problem: String) {
         #expect(PathFilter.problem(in: pattern) == problem)
     }

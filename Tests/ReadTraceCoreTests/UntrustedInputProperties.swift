@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import ReadTraceCore
 
 /// Property-based runs over the parsers that take input readtrace does not control: dumps
@@ -14,21 +15,26 @@ struct UntrustedInputProperties {
         var aggregate = DumpTests.aggregate()
         aggregate.record(.process(ProcessRecord(pid: 43, parentPid: 1, cgroupID: 7, comm: "trtserver")))
         for end in [200_000_000, 900_000_000] as [UInt64] {
-            aggregate.record(.read(ReadRecord(pid: 43, threadID: 43, file: DumpTests.engine, endNanoseconds: DumpTests.start + end,
-                                              latencyNanoseconds: 1_000, result: 4096)))
+            aggregate.record(
+                .read(
+                    ReadRecord(
+                        pid: 43, threadID: 43, file: DumpTests.engine, endNanoseconds: DumpTests.start + end,
+                        latencyNanoseconds: 1_000, result: 4096)))
         }
         var history = DeviceHistory(startNanoseconds: DumpTests.start)
         history.record(DiskStatsSnapshot(parsing: "7 0 loop0 0 0 0 0 0 0 0 0 0 0 0", at: DumpTests.start))
         history.record(DiskStatsSnapshot(parsing: "7 0 loop0 10 0 80 5 0 0 0 0 0 5 5", at: DumpTests.start + 500_000_000))
         history.record(DiskStatsSnapshot(parsing: "7 0 loop0 20 0 160 9 0 0 0 0 0 900 900", at: DumpTests.start + 1_500_000_000))
-        let dump = DumpDocument(aggregate: aggregate, metadata: DumpTests.metadata(), pathFilter: PathFilter([]),
-                                deviceHistory: history)
+        let dump = DumpDocument(
+            aggregate: aggregate, metadata: DumpTests.metadata(), pathFilter: PathFilter([]),
+            deviceHistory: history)
         return try! dump.encoded()
     }()
 
     /// Where numbers and strings stand in a JSON text (outside strings, for numbers).
     static func tokens(in text: [UInt8]) -> (numbers: [Range<Int>], strings: [Range<Int>]) {
-        var numbers: [Range<Int>] = [], strings: [Range<Int>] = []
+        var numbers: [Range<Int>] = []
+        var strings: [Range<Int>] = []
         var index = 0
         while index < text.count {
             let byte = text[index]
@@ -53,11 +59,15 @@ struct UntrustedInputProperties {
     static let baseTokens = tokens(in: baseDump)
 
     /// Literals no run writes where a number stands: negative, huge, tiny, fractional, other types.
-    static let hostileNumbers = ["-1", "0", "-0", "1e308", "-1e308", "1e30", "0.5", "1e-300", "4.9e-324", "18446744073709551615",
-                                 "18446744073709551616", "9007199254740993", "2147483648", "-2147483649", "1e400",
-                                 "\"1\"", "null", "[]", "{}", "true"]
-    static let hostileStrings = [#""\u001b]0;PWNED\u0007""#, #""a\nb""#, #""""#, #""light""#, #""sda 1""#, #""\ud800""#,
-                                 #""\u0085\u009b2J""#, "0", "null", "[\"x\"]"]
+    static let hostileNumbers = [
+        "-1", "0", "-0", "1e308", "-1e308", "1e30", "0.5", "1e-300", "4.9e-324", "18446744073709551615",
+        "18446744073709551616", "9007199254740993", "2147483648", "-2147483649", "1e400",
+        "\"1\"", "null", "[]", "{}", "true",
+    ]
+    static let hostileStrings = [
+        #""\u001b]0;PWNED\u0007""#, #""a\nb""#, #""""#, #""light""#, #""sda 1""#, #""\ud800""#,
+        #""\u0085\u009b2J""#, "0", "null", "[\"x\"]",
+    ]
 
     enum Edit: Sendable, CustomStringConvertible {
         case number(index: Int, literal: String)
@@ -131,15 +141,21 @@ struct UntrustedInputProperties {
         }
     }
 
-    static let diskstatsField = Gen.element(of: ["0", "1", "7", "8", "259", "4095", "4096", "1048575", "1048576", "loop0", "sda",
-                                                 "18446744073709551615", "18446744073709551616", "4294967295", "4294967296",
-                                                 "-1", "1e3", "", "x\u{1b}", "\u{85}", "ｆ"]).map { $0! }
-    static let counter = Gen.element(of: ["0", "1", "512", "4294967295", "4294967296", "9223372036854775807",
-                                          "18446744073709551615", "18446744073709551616", "-1"]).map { $0! }
+    static let diskstatsField = Gen.element(of: [
+        "0", "1", "7", "8", "259", "4095", "4096", "1048575", "1048576", "loop0", "sda",
+        "18446744073709551615", "18446744073709551616", "4294967295", "4294967296",
+        "-1", "1e3", "", "x\u{1b}", "\u{85}", "ｆ",
+    ]).map { $0! }
+    static let counter = Gen.element(of: [
+        "0", "1", "512", "4294967295", "4294967296", "9223372036854775807",
+        "18446744073709551615", "18446744073709551616", "-1",
+    ]).map { $0! }
     /// Lines shaped like the kernel's (every layout, counters at their limits) and lines of anything.
     static let diskstatsLine = Gen.oneOf(
-        zip(Gen.element(of: ["8 0 sda", "7 0 loop0", "4095 1048575 big", "4096 0 x", "8 1 sda"]), Gen.element(of: [4, 11, 15, 17, 12]),
-            counter.array(of: 17)).map { head, count, counters in ([head!] + counters.prefix(count!)).joined(separator: " ") }
+        zip(
+            Gen.element(of: ["8 0 sda", "7 0 loop0", "4095 1048575 big", "4096 0 x", "8 1 sda"]), Gen.element(of: [4, 11, 15, 17, 12]),
+            counter.array(of: 17)
+        ).map { head, count, counters in ([head!] + counters.prefix(count!)).joined(separator: " ") }
             .eraseToAnySequence(),
         diskstatsField.array(of: 0...22).map { $0.joined(separator: " ") }.eraseToAnySequence())
     static let diskstats = diskstatsLine.array(of: 1...6).map { $0.joined(separator: "\n") }
@@ -157,8 +173,10 @@ struct UntrustedInputProperties {
             for before in earlier.entries {
                 for after in later.entries where after.name == before.name {
                     let rates = DiskRates(from: before.counters, to: after.counters, seconds: 1)
-                    let values = [rates.readIOsPerSecond, rates.readMiBPerSecond, rates.readAwaitMilliseconds, rates.writeIOsPerSecond,
-                                  rates.writeMiBPerSecond, rates.writeAwaitMilliseconds, rates.queueDepth, rates.utilizationPercent]
+                    let values = [
+                        rates.readIOsPerSecond, rates.readMiBPerSecond, rates.readAwaitMilliseconds, rates.writeIOsPerSecond,
+                        rates.writeMiBPerSecond, rates.writeAwaitMilliseconds, rates.queueDepth, rates.utilizationPercent,
+                    ]
                     #expect(values.allSatisfy { $0.isFinite && $0 >= 0 }, "\(first.debugDescription) → \(second.debugDescription)")
                 }
             }

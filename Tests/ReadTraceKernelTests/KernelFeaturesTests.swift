@@ -1,5 +1,6 @@
 import ReadTraceCore
 import Testing
+
 @testable import ReadTraceKernel
 
 /// The kernel boundary's typed answers, without root: versions, feature sets, capability sets,
@@ -7,14 +8,19 @@ import Testing
 @Suite("Kernel features, capabilities and the tracer's conclusions")
 struct KernelFeaturesTests {
     static func features(release: String = "6.18.44", without missing: Set<KernelFeature> = []) -> KernelFeatures {
-        KernelFeatures(release: release, support: Dictionary(uniqueKeysWithValues: KernelFeature.allCases.map {
-            ($0, missing.contains($0) ? FeatureSupport.unsupported : .supported)
-        }))
+        KernelFeatures(
+            release: release,
+            support: Dictionary(
+                uniqueKeysWithValues: KernelFeature.allCases.map {
+                    ($0, missing.contains($0) ? FeatureSupport.unsupported : .supported)
+                }))
     }
 
-    @Test("kernel releases parse to major and minor, and compare by both", arguments: [
-        ("6.18.44-fc-v1045", KernelVersion(6, 18)), ("5.15.0-91-generic", KernelVersion(5, 15)), ("6.1", KernelVersion(6, 1)),
-    ])
+    @Test(
+        "kernel releases parse to major and minor, and compare by both",
+        arguments: [
+            ("6.18.44-fc-v1045", KernelVersion(6, 18)), ("5.15.0-91-generic", KernelVersion(5, 15)), ("6.1", KernelVersion(6, 1)),
+        ])
     func releases(release: String, version: KernelVersion) {
         #expect(KernelVersion(release: release) == version)
     }
@@ -61,8 +67,10 @@ struct KernelFeaturesTests {
     func limitations() {
         #expect(KernelTracer.limitations(hook: .fentry, chosenAutomatically: true, features: Self.features()).isEmpty)
         #expect(KernelTracer.limitations(hook: .tracepoint, chosenAutomatically: false, features: Self.features()).isEmpty)
-        #expect(KernelTracer.limitations(hook: .tracepoint, chosenAutomatically: true, features: Self.features(without: [.filemapFault, .filemapGetPages]))
-            == [.mappedFaultsNotCounted, .syscallTracepointsSlowEveryProcess(lightHookAvailable: false)])
+        #expect(
+            KernelTracer.limitations(
+                hook: .tracepoint, chosenAutomatically: true, features: Self.features(without: [.filemapFault, .filemapGetPages]))
+                == [.mappedFaultsNotCounted, .syscallTracepointsSlowEveryProcess(lightHookAvailable: false)])
         #expect(KernelTracer.limitations(hook: .light, chosenAutomatically: false, features: Self.features()) == [.lightHookAccuracy])
     }
 }

@@ -12,9 +12,18 @@
 #include "readtrace.skel.h"
 
 /* Swift does not import char arrays this large: where they start in their records. */
-static inline size_t CBPF_file_event_path_offset(void) { return offsetof(struct rt_file_event, path); }
-static inline size_t CBPF_process_event_cmdline_offset(void) { return offsetof(struct rt_process_event, cmdline); }
-static inline size_t CBPF_cgroup_event_path_offset(void) { return offsetof(struct rt_cgroup_event, path); }
+static inline size_t CBPF_file_event_path_offset(void)
+{
+	return offsetof(struct rt_file_event, path);
+}
+static inline size_t CBPF_process_event_cmdline_offset(void)
+{
+	return offsetof(struct rt_process_event, cmdline);
+}
+static inline size_t CBPF_cgroup_event_path_offset(void)
+{
+	return offsetof(struct rt_cgroup_event, path);
+}
 
 /* libbpf logs through a variadic callback: keep warnings only when verbose. */
 void CBPF_set_libbpf_verbose(bool verbose);
@@ -23,8 +32,14 @@ void CBPF_set_libbpf_verbose(bool verbose);
 void CBPF_set_comm_filter(struct readtrace *skeleton, unsigned index, const char *comm);
 
 /* BTF ids of a function or typedef, or a negative errno: BTF_KIND_* is ambiguous in Swift here. */
-static inline int CBPF_btf_find_function(const struct btf *btf, const char *name) { return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC); }
-static inline int CBPF_btf_find_typedef(const struct btf *btf, const char *name) { return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF); }
+static inline int CBPF_btf_find_function(const struct btf *btf, const char *name)
+{
+	return btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+}
+static inline int CBPF_btf_find_typedef(const struct btf *btf, const char *name)
+{
+	return btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF);
+}
 
 /* Whether BTF's enum `enum_name` has the constant `value` (e.g. bpf_map_type, BPF_MAP_TYPE_RINGBUF):
  * what the running kernel was built with, readable without privileges. */

@@ -20,8 +20,10 @@ struct DemoCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("How many pods load at once (1-16).", valueName: "count"))
     var pods = 4
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Size of each pod's engine file (256M, 1G). (default: \(Self.defaultSize))", valueName: "size"),
-            transform: ByteCount.argument)
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Size of each pod's engine file (256M, 1G). (default: \(Self.defaultSize))", valueName: "size"),
+        transform: ByteCount.argument)
     var size = Self.defaultSize
     static let defaultSize = ByteCount(bytes: 256 << 20)
 

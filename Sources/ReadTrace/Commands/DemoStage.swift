@@ -30,7 +30,9 @@ final class DemoStage {
         let image = scratch + "/disk.img"
         let imageBytes = count * fileBytes + count * fileBytes / 8 + (64 << 20)
         let descriptor = open(image, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
-        guard descriptor >= 0, ftruncate(descriptor, off_t(imageBytes)) == 0 else { throw ReadTraceError("cannot make \(image): \(Errno.current)") }
+        guard descriptor >= 0, ftruncate(descriptor, off_t(imageBytes)) == 0 else {
+            throw ReadTraceError("cannot make \(image): \(Errno.current)")
+        }
         close(descriptor)
         try Self.shell("losetup --find --show --direct-io=on '\(image)' > '\(scratch)/loop-device'")
         loopDevice = ProcFS.readLine(scratch + "/loop-device")
@@ -46,9 +48,11 @@ final class DemoStage {
         }
         for index in 0..<count {
             try checkpoint()
-            let uid = [Self.hex(4), Self.hex(2), "4" + Self.hex(2).dropFirst(), "8" + Self.hex(2).dropFirst(), Self.hex(6)].joined(separator: "-")
+            let uid = [Self.hex(4), Self.hex(2), "4" + Self.hex(2).dropFirst(), "8" + Self.hex(2).dropFirst(), Self.hex(6)].joined(
+                separator: "-")
             let containerID = Self.hex(32)
-            let pod = slice + "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod"
+            let pod =
+                slice + "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod"
                 + String(uid.map { $0 == "-" ? "_" : $0 }) + ".slice"
             try makeCgroup(pod)
             try makeCgroup(pod + "/cri-containerd-\(containerID).scope")
@@ -56,8 +60,10 @@ final class DemoStage {
             try Self.writeEngine(file, bytes: fileBytes, seed: UInt8(index))
             let startSignal = scratch + "/start-\(index)"
             guard mkfifo(startSignal, 0o600) == 0 else { throw ReadTraceError("cannot make \(startSignal): \(Errno.current)") }
-            pods.append(Pod(uid: uid, containerID: containerID, cgroup: pod + "/cri-containerd-\(containerID).scope", file: file,
-                            startSignal: startSignal))
+            pods.append(
+                Pod(
+                    uid: uid, containerID: containerID, cgroup: pod + "/cri-containerd-\(containerID).scope", file: file,
+                    startSignal: startSignal))
         }
         try checkpoint()
     }
@@ -67,8 +73,9 @@ final class DemoStage {
     func readersScript(workload: String) -> String {
         var lines = ["readers="]
         for pod in pods {
-            lines.append("sh -c 'echo $$ > \"$1/cgroup.procs\" && exec \"$2\" --file \"$3\" --chunk 1048576 --drop-cache --name trtserver "
-                + "--wait-stdin < \"$4\" > /dev/null' pod '\(pod.cgroup)' '\(workload)' '\(pod.file)' '\(pod.startSignal)' &")
+            lines.append(
+                "sh -c 'echo $$ > \"$1/cgroup.procs\" && exec \"$2\" --file \"$3\" --chunk 1048576 --drop-cache --name trtserver "
+                    + "--wait-stdin < \"$4\" > /dev/null' pod '\(pod.cgroup)' '\(workload)' '\(pod.file)' '\(pod.startSignal)' &")
             lines.append("readers=\"$readers $!\"")
         }
         lines.append("sleep 1")

@@ -19,8 +19,10 @@ extension DeviceSelection: ExpressibleByArgument {
 extension ByteCount {
     static func argument(_ text: String) throws -> ByteCount {
         guard let count = ByteCount(parsing: text) else {
-            throw ValidationError(text.hasPrefix("-") ? "a size cannot be negative"
-                                  : "a size is a whole number with an optional unit: 4096, 64K, 16M, 1G")
+            throw ValidationError(
+                text.hasPrefix("-")
+                    ? "a size cannot be negative"
+                    : "a size is a whole number with an optional unit: 4096, 64K, 16M, 1G")
         }
         return count
     }
@@ -29,8 +31,10 @@ extension ByteCount {
 extension TimeSpan {
     static func argument(_ text: String) throws -> TimeSpan {
         guard let span = TimeSpan(parsing: text) else {
-            throw ValidationError(text.hasPrefix("-") ? "a time cannot be negative"
-                                  : "a time is a number with an optional unit: 10 (seconds), 10s, 500ms, 2m, 1h")
+            throw ValidationError(
+                text.hasPrefix("-")
+                    ? "a time cannot be negative"
+                    : "a time is a number with an optional unit: 10 (seconds), 10s, 500ms, 2m, 1h")
         }
         return span
     }

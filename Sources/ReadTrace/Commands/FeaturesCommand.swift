@@ -14,7 +14,10 @@ struct FeaturesCommand: ParsableCommand {
             privileges; fentry needs a real load (CAP_BPF and CAP_PERFMON), and is 'unknown' without them.
             """)
 
-    @Flag(help: "Print JSON: {\"kernel\": release, \"features\": [{\"name\", \"since\", \"supported\" (true, false or null), \"required\", \"also_needs\"}]}.")
+    @Flag(
+        help:
+            "Print JSON: {\"kernel\": release, \"features\": [{\"name\", \"since\", \"supported\" (true, false or null), \"required\", \"also_needs\"}]}."
+    )
     var json = false
 
     func run() throws {
@@ -24,16 +27,20 @@ struct FeaturesCommand: ParsableCommand {
 
     static func json(_ features: KernelFeatures) throws -> String {
         let entries: [[String: Any]] = KernelFeature.allCases.map { feature in
-            let supported: Any = switch features[feature] {
-            case .supported: true
-            case .unsupported: false
-            case .undetermined: NSNull()
-            }
-            return ["name": feature.rawValue, "since": feature.introducedIn.description, "supported": supported,
-                    "required": feature.isRequired, "also_needs": feature.alsoNeeds ?? NSNull()]
+            let supported: Any =
+                switch features[feature] {
+                case .supported: true
+                case .unsupported: false
+                case .undetermined: NSNull()
+                }
+            return [
+                "name": feature.rawValue, "since": feature.introducedIn.description, "supported": supported,
+                "required": feature.isRequired, "also_needs": feature.alsoNeeds ?? NSNull(),
+            ]
         }
-        let data = try JSONSerialization.data(withJSONObject: ["kernel": features.release, "features": entries],
-                                              options: [.sortedKeys])
+        let data = try JSONSerialization.data(
+            withJSONObject: ["kernel": features.release, "features": entries],
+            options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
@@ -41,19 +48,22 @@ struct FeaturesCommand: ParsableCommand {
         var text = "kernel \(features.release)\n"
         text += "FEATURE          SINCE  HERE     WHAT\n"
         for feature in KernelFeature.allCases {
-            let here = switch features[feature] {
-            case .supported: "yes"
-            case .unsupported: "no"
-            case .undetermined: "unknown"
-            }
+            let here =
+                switch features[feature] {
+                case .supported: "yes"
+                case .unsupported: "no"
+                case .undetermined: "unknown"
+                }
             var what = KernelWording.noun(for: feature)
             if feature.isRequired { what += ", needed by every hook" }
-            text += feature.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)
+            text +=
+                feature.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)
                 + feature.introducedIn.description.padding(toLength: 7, withPad: " ", startingAt: 0)
                 + here.padding(toLength: 9, withPad: " ", startingAt: 0) + what + "\n"
         }
         for feature in features.missingThoughNewEnough {
-            text += "note: this kernel is \(feature.introducedIn) or later but has no \(KernelWording.noun(for: feature)) (a patched or stripped-down kernel?)\n"
+            text +=
+                "note: this kernel is \(feature.introducedIn) or later but has no \(KernelWording.noun(for: feature)) (a patched or stripped-down kernel?)\n"
         }
         return text
     }

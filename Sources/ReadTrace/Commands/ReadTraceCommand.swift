@@ -51,9 +51,11 @@ public struct ReadTraceCommand: ParsableCommand {
     @OptionGroup(title: "Kernel")
     var kernel: KernelOptions
 
-    @Argument(parsing: .postTerminator, help: ArgumentHelp(
-        "Run this command and trace it and its descendants; readtrace exits with its status. The command keeps the terminal: no live view, the summary at the end.",
-        valueName: "command"))
+    @Argument(
+        parsing: .postTerminator,
+        help: ArgumentHelp(
+            "Run this command and trace it and its descendants; readtrace exits with its status. The command keeps the terminal: no live view, the summary at the end.",
+            valueName: "command"))
     var command: [String] = []
 
     public init() {}
@@ -115,8 +117,9 @@ public struct ReadTraceCommand: ParsableCommand {
     static func helpText(for arguments: [String]) throws -> String {
         guard let name = arguments.first else { return helpMessage() + "\n" }
         guard arguments.count == 1, let subcommand = subcommands.first(where: { $0.name == name }) else {
-            throw ValidationError("help: no subcommand '\(arguments.joined(separator: " "))'; "
-                + "there are \(subcommands.map(\.name).joined(separator: ", "))")
+            throw ValidationError(
+                "help: no subcommand '\(arguments.joined(separator: " "))'; "
+                    + "there are \(subcommands.map(\.name).joined(separator: ", "))")
         }
         return subcommand.command.helpMessage() + "\n"
     }

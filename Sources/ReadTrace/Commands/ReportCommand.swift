@@ -17,12 +17,16 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A dump written by readtrace --json.", valueName: "dump"))
     var dumpPath: String
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Line width, 60 to 1000 (default: the terminal's, or 160).", valueName: "columns"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Line width, 60 to 1000 (default: the terminal's, or 160).", valueName: "columns"))
     var width: Int?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Show at most this many files (the largest; default 25); the rest are summed in one line.", valueName: "count"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Show at most this many files (the largest; default 25); the rest are summed in one line.", valueName: "count"))
     var top: Int?
 
     mutating func validate() throws {

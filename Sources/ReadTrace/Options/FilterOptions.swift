@@ -5,38 +5,52 @@ import ReadTraceKernel
 
 /// What to trace: which processes and which files. Applied in the kernel.
 struct FilterOptions: ParsableArguments {
-    @Option(name: .customLong("comm"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
-        "Trace processes with this name (repeatable).",
-        discussion: "Matches the kernel's process name (comm): at most 15 characters, as `ps -o comm` shows it; longer names are cut to 15.",
-        valueName: "name"))
+    @Option(
+        name: .customLong("comm"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "Trace processes with this name (repeatable).",
+            discussion:
+                "Matches the kernel's process name (comm): at most 15 characters, as `ps -o comm` shows it; longer names are cut to 15.",
+            valueName: "name"))
     var comms: [String] = []
 
-    @Option(name: .customLong("pid"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
-        "Trace this process, all its threads (repeatable).", valueName: "pid"))
+    @Option(
+        name: .customLong("pid"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "Trace this process, all its threads (repeatable).", valueName: "pid"))
     var pids: [Int32] = []
 
-    @Option(name: .customLong("cgroup"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
-        "Trace processes in this cgroup v2 or below it (repeatable).",
-        discussion: "A path inside the cgroup v2 hierarchy (/kubepods.slice) or below its mount point.",
-        valueName: "path"))
+    @Option(
+        name: .customLong("cgroup"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "Trace processes in this cgroup v2 or below it (repeatable).",
+            discussion: "A path inside the cgroup v2 hierarchy (/kubepods.slice) or below its mount point.",
+            valueName: "path"))
     var cgroups: [String] = []
 
-    @Option(name: .customLong("pod"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
-        "Trace the processes of the Kubernetes pod whose uid starts with this (repeatable).",
-        discussion: "Matched against pod cgroups (kubepods-…-pod<uid>.slice or pod<uid>), including pods that start after readtrace.",
-        valueName: "uid"))
+    @Option(
+        name: .customLong("pod"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "Trace the processes of the Kubernetes pod whose uid starts with this (repeatable).",
+            discussion: "Matched against pod cgroups (kubepods-…-pod<uid>.slice or pod<uid>), including pods that start after readtrace.",
+            valueName: "uid"))
     var pods: [String] = []
 
-    @Option(name: .customLong("container"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
-        "Trace the processes of the container whose id starts with this (repeatable).",
-        discussion: "Matched against container cgroups (cri-containerd-<id>.scope, crio-<id>.scope, docker-<id>.scope, or <id> below a pod), including containers that start after readtrace.",
-        valueName: "id"))
+    @Option(
+        name: .customLong("container"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "Trace the processes of the container whose id starts with this (repeatable).",
+            discussion:
+                "Matched against container cgroups (cri-containerd-<id>.scope, crio-<id>.scope, docker-<id>.scope, or <id> below a pod), including containers that start after readtrace.",
+            valueName: "id"))
     var containers: [String] = []
 
-    @Option(name: .customLong("path"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
-        "Show and dump only files whose full path matches this glob (repeatable), e.g. '*.engine'.",
-        discussion: "A directory that exists stands for every file below it.",
-        valueName: "glob"))
+    @Option(
+        name: .customLong("path"), parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "Show and dump only files whose full path matches this glob (repeatable), e.g. '*.engine'.",
+            discussion: "A directory that exists stands for every file below it.",
+            valueName: "glob"))
     var paths: [String] = []
 
     @Flag(help: "Also count reads of pipes, sockets, ttys and other files that are not regular files.")

@@ -3,57 +3,75 @@ import ReadTraceCore
 
 /// What the live view, the summary and the loads show, and for how long.
 struct ViewOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds). (default: \(TraceOptions().interval))",
-        valueName: "time"), transform: TimeSpan.argument)
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Refresh the live view every interval (10s, 500ms, 2m; a bare number is seconds). (default: \(TraceOptions().interval))",
+            valueName: "time"), transform: TimeSpan.argument)
     var interval = TraceOptions().interval
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Stop after this long (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"), transform: TimeSpan.argument)
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Stop after this long (10s, 500ms, 2m; a bare number is seconds).", valueName: "time"), transform: TimeSpan.argument)
     var duration: TimeSpan?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Order rows by this key (bytes: in the interval; total: over the run).", valueName: "key"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Order rows by this key (bytes: in the interval; total: over the run).", valueName: "key"))
     var sort = TraceOptions().sort
 
-    @Option(name: .customLong("group-by"), parsing: .unconditional, help: ArgumentHelp(
-        "Rows of the live view and the summary stand for a process, or for all processes of a container or a pod.",
-        valueName: "process|container|pod"))
+    @Option(
+        name: .customLong("group-by"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Rows of the live view and the summary stand for a process, or for all processes of a container or a pod.",
+            valueName: "process|container|pod"))
     var groupBy = TraceOptions().groupBy
 
-
-    @Option(name: .customLong("loaded-at"), parsing: .unconditional, help: ArgumentHelp(
-        "A process has loaded a file once it has read this percentage of the file's size (1-100).",
-        discussion: "Sets load_s in the dump and the end of each load in the timeline.", valueName: "percent"))
+    @Option(
+        name: .customLong("loaded-at"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "A process has loaded a file once it has read this percentage of the file's size (1-100).",
+            discussion: "Sets load_s in the dump and the end of each load in the timeline.", valueName: "percent"))
     var loadedAtPercent = TraceOptions().loadedShare * 100
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Devices shown (from /proc/diskstats, as iostat -x computes them): auto (those holding the traced files), all (those with IO), or a comma-separated list of names.",
-        valueName: "auto|all|names"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Devices shown (from /proc/diskstats, as iostat -x computes them): auto (those holding the traced files), all (those with IO), or a comma-separated list of names.",
+            valueName: "auto|all|names"))
     var devices = TraceOptions().devices
-
 
     @Flag(help: "Print nothing on standard output while tracing, nor the summary.")
     var quiet = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Show at most this many rows (default: as many as fit the live view, 25 in the summary); the rest are summed in one line.",
-        valueName: "count"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Show at most this many rows (default: as many as fit the live view, 25 in the summary); the rest are summed in one line.",
+            valueName: "count"))
     var top: Int?
 
-    @Option(name: .customLong("min-bytes"), parsing: .unconditional, help: ArgumentHelp(
-        "Sum rows that read less than this with the rest (4K, 1M, 2G). (default: 0)", valueName: "size"),
-            transform: ByteCount.argument)
+    @Option(
+        name: .customLong("min-bytes"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Sum rows that read less than this with the rest (4K, 1M, 2G). (default: 0)", valueName: "size"),
+        transform: ByteCount.argument)
     var minimumBytes = ByteCount(bytes: 0)
 
-    @Option(name: .customLong("hide-idle"), parsing: .unconditional, help: ArgumentHelp(
-        "Hide live-view rows that have read nothing for this long (10s, 2m); they come back when they read.",
-        valueName: "time"), transform: TimeSpan.argument)
+    @Option(
+        name: .customLong("hide-idle"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Hide live-view rows that have read nothing for this long (10s, 2m); they come back when they read.",
+            valueName: "time"), transform: TimeSpan.argument)
     var hideIdle: TimeSpan?
 
-    @Option(name: .customLong("min-load-size"), parsing: .unconditional, help: ArgumentHelp(
-        "Files at least this large count as loads in the timeline and the storm summary; model files (.engine, .safetensors, .gguf, …) count whatever their size. (default: \(TraceOptions().minimumLoadSize))",
-        valueName: "size"), transform: ByteCount.argument)
+    @Option(
+        name: .customLong("min-load-size"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "Files at least this large count as loads in the timeline and the storm summary; model files (.engine, .safetensors, .gguf, …) count whatever their size. (default: \(TraceOptions().minimumLoadSize))",
+            valueName: "size"), transform: ByteCount.argument)
     var minimumLoadSize = TraceOptions().minimumLoadSize
 
     mutating func validate() throws {
@@ -72,8 +90,9 @@ struct ViewOptions: ParsableArguments {
         if case .named(let names) = devices {
             let known = Set(DiskStats.read().entries.map(\.name))
             if let unknown = names.first(where: { !known.contains($0) }) {
-                throw ValidationError("--devices '\(unknown)': /proc/diskstats has no such device; give auto, all, or names from: "
-                    + known.sorted().joined(separator: ", "))
+                throw ValidationError(
+                    "--devices '\(unknown)': /proc/diskstats has no such device; give auto, all, or names from: "
+                        + known.sorted().joined(separator: ", "))
             }
         }
     }

@@ -12,16 +12,12 @@ struct ChildProcess: Sendable {
         var uid: uid_t
         var gid: gid_t
 
-        init(uid: uid_t, gid: gid_t) {
-            self.uid = uid
-            self.gid = gid
-        }
-
         static func invokingSudoUser() -> User? {
             guard geteuid() == 0,
-                  let uid = getenv("SUDO_UID").flatMap({ uid_t(String(cString: $0)) }),
-                  let gid = getenv("SUDO_GID").flatMap({ gid_t(String(cString: $0)) }),
-                  uid != 0 else { return nil }
+                let uid = getenv("SUDO_UID").flatMap({ uid_t(String(cString: $0)) }),
+                let gid = getenv("SUDO_GID").flatMap({ gid_t(String(cString: $0)) }),
+                uid != 0
+            else { return nil }
             return User(uid: uid, gid: gid)
         }
 
@@ -42,11 +38,12 @@ struct ChildProcess: Sendable {
         precondition(!arguments.isEmpty, "validated by the command")
         let groups = user?.supplementaryGroups() ?? []
         var cArguments = arguments.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
+        defer { for argument in cArguments { free(argument) } }
         var failure: Int32 = 0
         let pid = groups.withUnsafeBufferPointer { groupBuffer in
-            CSpawn_spawn(&cArguments, user != nil, user?.uid ?? 0, user?.gid ?? 0,
-                         groupBuffer.baseAddress, groupBuffer.count, &failure)
+            CSpawn_spawn(
+                &cArguments, user != nil, user?.uid ?? 0, user?.gid ?? 0,
+                groupBuffer.baseAddress, groupBuffer.count, &failure)
         }
         guard pid > 0 else {
             throw ReadTraceError("run \(arguments[0]): \(Errno(rawValue: failure))")

@@ -123,7 +123,8 @@ enum KernelWording {
             let missing = Capability.missingNow()
             if !missing.isEmpty { return ": \(missingClause(missing)) (\(missing.map(purpose).joined(separator: "; ")))" }
             guard case .attach = error.step, let paranoid = Capability.perfEventParanoid(), paranoid > 2,
-                  !Capability.missingNow([.sysAdmin]).isEmpty else { return nil }
+                !Capability.missingNow([.sysAdmin]).isEmpty
+            else { return nil }
             return ": \(missingClause([.sysAdmin])) (\(perfEventRestriction(paranoid: paranoid)))"
         case (.attach, .noEntry):
             return " (is tracefs mounted at /sys/kernel/tracing?)"

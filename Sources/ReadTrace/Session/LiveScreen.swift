@@ -46,9 +46,10 @@ final class LiveScreen: IntervalConsumer {
 
     func refresh(with snapshot: IntervalSnapshot) {
         guard mode != .silent, !view.isPaused else { return }
-        frame = view.frame(aggregate: snapshot.aggregate, interval: snapshot.interval, intervalSeconds: snapshot.intervalSeconds,
-                           elapsedSeconds: snapshot.elapsedSeconds, hook: snapshot.hook, counters: snapshot.counters,
-                           eventsPerSecond: snapshot.eventsPerSecond, deviceHistory: snapshot.deviceHistory)
+        frame = view.frame(
+            aggregate: snapshot.aggregate, interval: snapshot.interval, intervalSeconds: snapshot.intervalSeconds,
+            elapsedSeconds: snapshot.elapsedSeconds, hook: snapshot.hook, counters: snapshot.counters,
+            eventsPerSecond: snapshot.eventsPerSecond, deviceHistory: snapshot.deviceHistory)
         draw()
     }
 
@@ -96,12 +97,16 @@ final class LiveScreen: IntervalConsumer {
 
     /// The summary table, then the load timeline and storm summary drawn from the run's dump,
     /// each showing the rows `rows` allows.
-    func summary(aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory,
-                 blockReads: [String: DeviceReadCounters], dump: DumpDocument, rule: LoadRule, rows: RowPolicy) -> String {
+    func summary(
+        aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory,
+        blockReads: [String: DeviceReadCounters], dump: DumpDocument, rule: LoadRule, rows: RowPolicy
+    ) -> String {
         let width = (mode == .terminal ? TerminalSize.ofStandardOutput() : nil)?.columns ?? TerminalSize.fallback.columns
-        var text = SummaryReport(sort: view.sort, pathFilter: view.pathFilter, devices: view.devices, grouping: view.grouping,
-                                 rowPolicy: rows, width: width)
-            .render(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory, blockReads: blockReads)
+        var text = SummaryReport(
+            sort: view.sort, pathFilter: view.pathFilter, devices: view.devices, grouping: view.grouping,
+            rowPolicy: rows, width: width
+        )
+        .render(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory, blockReads: blockReads)
         let timeline = LoadTimeline(width: width, rule: rule, rowPolicy: rows).render(dump)
         if !timeline.isEmpty { text += "\n" + timeline.joined(separator: "\n") + "\n" }
         for paragraph in StormSummary.paragraphs(dump, rule: rule) {

@@ -57,7 +57,8 @@ struct OutputWriter {
                 written += piece.count
                 let now = Clock.monotonicNanoseconds()
                 if showsProgress && now >= nextReport {
-                    StandardStreams.writeError("\rreadtrace: writing \(shownPath): \(TextFormat.bytes(UInt64(written))) (Ctrl-C to stop)\u{1B}[K")
+                    StandardStreams.writeError(
+                        "\rreadtrace: writing \(shownPath): \(TextFormat.bytes(UInt64(written))) (Ctrl-C to stop)\u{1B}[K")
                     nextReport = now + Self.progressIntervalNanoseconds
                 }
             }

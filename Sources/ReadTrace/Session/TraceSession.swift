@@ -17,10 +17,12 @@ struct TraceSession {
         let (configuration, features) = try preflight()
         let signals = try SignalPipe.shared()
         signals.watch(Self.stopSignals + (options.command.isEmpty ? [] : [SIGCHLD]))
-        let liveMode: LiveScreen.Mode = options.quiet || (!options.command.isEmpty && options.commandKeepsTerminal)
+        let liveMode: LiveScreen.Mode =
+            options.quiet || (!options.command.isEmpty && options.commandKeepsTerminal)
             ? .silent : .forStandardOutput()
-        let screen = LiveScreen(mode: liveMode, sort: options.sort, pathFilter: PathFilter(options.paths),
-                                devices: options.devices, grouping: options.groupBy, rows: options.rows)
+        let screen = LiveScreen(
+            mode: liveMode, sort: options.sort, pathFilter: PathFilter(options.paths),
+            devices: options.devices, grouping: options.groupBy, rows: options.rows)
         let traced = Result { try trace(configuration, features: features, signals: signals, screen: screen, since: sessionStart) }
         screen.close()  // whatever happened, the terminal gets its normal screen back
         let outcome = try traced.get()
@@ -43,8 +45,10 @@ struct TraceSession {
 
     /// Attaches, runs the event loop, drains the last records; the probes go with the tracer
     /// when this returns (or throws).
-    private func trace(_ configuration: KernelConfiguration, features: KernelFeatures, signals: SignalPipe, screen: LiveScreen,
-                       since sessionStart: UInt64) throws -> Outcome {
+    private func trace(
+        _ configuration: KernelConfiguration, features: KernelFeatures, signals: SignalPipe, screen: LiveScreen,
+        since sessionStart: UInt64
+    ) throws -> Outcome {
         let tracer = try KernelTracer(configuration: configuration, features: features)
         let recording = try recordStream(of: tracer)
         defer { if let recording { close(recording) } }
@@ -53,11 +57,14 @@ struct TraceSession {
         let startedAt = Clock.unixSeconds()
         // The first diskstats sample comes before the message that tells anyone waiting that
         // tracing has begun, so the kernel's block counts and diskstats cover the same IO.
-        var run = Run(aggregate: makeAggregate(start: start, keepsIntervals: screen.showsIntervals),
-                      deviceHistory: DeviceHistory(startNanoseconds: start), start: start)
+        var run = Run(
+            aggregate: makeAggregate(start: start, keepsIntervals: screen.showsIntervals),
+            deviceHistory: DeviceHistory(startNanoseconds: start), start: start)
         run.deviceHistory.record(DiskStats.read())
         announce(tracer, attachedAfter: start - sessionStart)
-        let child = try options.command.isEmpty ? nil
+        let child =
+            try options.command.isEmpty
+            ? nil
             : ChildProcess(arguments: options.command, user: options.commandAsInvokingUser ? .invokingSudoUser() : nil)
         let exitCode = try loop(&run, tracer: tracer, child: child, signals: signals, consumers: [screen], screen: screen)
 
@@ -66,11 +73,13 @@ struct TraceSession {
         let deviceReads = tracer.deviceReads()
         let end = Clock.monotonicNanoseconds()
         run.deviceHistory.record(DiskStats.read())
-        let metadata = RunMetadata(toolVersion: ReadTraceVersion.current, host: ProcFS.host(), hook: tracer.hook,
-                                   startedAtUnixSeconds: startedAt, durationSeconds: Double(end - start) / 1e9,
-                                   filters: options.filters, counters: counters)
-        return Outcome(aggregate: run.aggregate, deviceHistory: run.deviceHistory, metadata: metadata, deviceReads: deviceReads,
-                       exitCode: exitCode)
+        let metadata = RunMetadata(
+            toolVersion: ReadTraceVersion.current, host: ProcFS.host(), hook: tracer.hook,
+            startedAtUnixSeconds: startedAt, durationSeconds: Double(end - start) / 1e9,
+            filters: options.filters, counters: counters)
+        return Outcome(
+            aggregate: run.aggregate, deviceHistory: run.deviceHistory, metadata: metadata, deviceReads: deviceReads,
+            exitCode: exitCode)
     }
 
     /// What the event loop keeps between wake-ups.
@@ -101,25 +110,30 @@ struct TraceSession {
     /// The start line (the hook, and why faster ones were refused) and what this run cannot see.
     private func announce(_ tracer: KernelTracer, attachedAfter nanoseconds: UInt64) {
         let refusals = tracer.refusedHooks.isEmpty ? "" : " (\(tracer.refusedHooks.map(KernelWording.sentence).joined(separator: "; ")))"
-        StandardStreams.writeError("readtrace: tracing with \(tracer.hook.rawValue) hooks\(refusals), attached in \(nanoseconds / 1_000_000) ms; Ctrl-C to stop\n")
+        StandardStreams.writeError(
+            "readtrace: tracing with \(tracer.hook.rawValue) hooks\(refusals), attached in \(nanoseconds / 1_000_000) ms; Ctrl-C to stop\n")
         for limitation in tracer.limitations { StandardStreams.writeError("readtrace: note: \(KernelWording.sentence(for: limitation))\n") }
     }
 
     private func makeAggregate(start: UInt64, keepsIntervals: Bool) -> TraceAggregate {
         let cgroupNames = CgroupHierarchy.current().map(CgroupNames.init)
         let mounts = MountTable.current()
-        return TraceAggregate(startNanoseconds: start, describe: { record in
-            // The kernel's copy of the command line survives the process; /proc has it whole.
-            let cmdline = record.cmdlineComplete ? record.cmdline : ProcFS.cmdline(of: record.pid) ?? record.cmdline.map { $0 + "…" }
-            return TracedProcess(record: record, cmdline: cmdline, cgroupPath: cgroupNames?.path(of: record.cgroupID))
-        }, locate: mounts.locate, resolveOpenFile: { pid, file in ProcFS.openPath(of: file, in: pid) },
-        loadedShare: options.loadedShare, keepsIntervals: keepsIntervals)
+        return TraceAggregate(
+            startNanoseconds: start,
+            describe: { record in
+                // The kernel's copy of the command line survives the process; /proc has it whole.
+                let cmdline = record.cmdlineComplete ? record.cmdline : ProcFS.cmdline(of: record.pid) ?? record.cmdline.map { $0 + "…" }
+                return TracedProcess(record: record, cmdline: cmdline, cgroupPath: cgroupNames?.path(of: record.cgroupID))
+            }, locate: mounts.locate, resolveOpenFile: { pid, file in ProcFS.openPath(of: file, in: pid) },
+            loadedShare: options.loadedShare, keepsIntervals: keepsIntervals)
     }
 
     /// Drains records, answers signals and keys, and refreshes every interval until the run
     /// ends; returns the exit status.
-    private func loop(_ run: inout Run, tracer: KernelTracer, child: ChildProcess?, signals: SignalPipe,
-                      consumers: [any IntervalConsumer], screen: LiveScreen) throws -> Int32 {
+    private func loop(
+        _ run: inout Run, tracer: KernelTracer, child: ChildProcess?, signals: SignalPipe,
+        consumers: [any IntervalConsumer], screen: LiveScreen
+    ) throws -> Int32 {
         let events = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
         var nextRefresh = run.start + options.interval.nanoseconds
         let deadline = options.duration.map { run.start + $0.nanoseconds }
@@ -129,8 +143,9 @@ struct TraceSession {
             let wakeAt = run.backlog ? now : min(nextRefresh, deadline ?? .max, now + KernelTracer.drainIntervalNanoseconds)
             try events.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0, also: screen.inputDescriptors)
             // Bounded, so that signals, keys and refreshes keep their turn under a flood of records.
-            run.backlog = try drain(tracer, into: &run.aggregate,
-                                    until: min(nextRefresh, Clock.monotonicNanoseconds() + Self.drainSliceNanoseconds))
+            run.backlog = try drain(
+                tracer, into: &run.aggregate,
+                until: min(nextRefresh, Clock.monotonicNanoseconds() + Self.drainSliceNanoseconds))
             if let exitCode = answer(signals.take(), child: child, run: &run) { return exitCode }
             screen.handleKeys()
             if screen.quitRequested {  // q: as Ctrl-C
@@ -155,7 +170,8 @@ struct TraceSession {
                 // The command decides what Ctrl-C means to it; its reads are traced until it exits.
                 run.interrupted = true
                 if delivery.sentByProcess { child.signal(SIGINT) }
-                StandardStreams.writeError("readtrace: Ctrl-C passed to the command (pid \(child.pid)); tracing until it exits, Ctrl-C again to stop waiting\n")
+                StandardStreams.writeError(
+                    "readtrace: Ctrl-C passed to the command (pid \(child.pid)); tracing until it exits, Ctrl-C again to stop waiting\n")
                 continue
             }
             if delivery.signal == SIGINT {
@@ -183,19 +199,24 @@ struct TraceSession {
     /// The summary, the dump and the lost-events warning.
     private func report(_ outcome: Outcome, screen: LiveScreen, writer: OutputWriter) -> OutputWriter.Result {
         let topology = BlockDeviceTopology.read(names: outcome.deviceHistory.devices.map(\.name))
-        let contents = DumpContents(aggregate: outcome.aggregate, metadata: outcome.metadata,
-                                    pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
-                                    topology: topology, deviceReads: outcome.deviceReads)
+        let contents = DumpContents(
+            aggregate: outcome.aggregate, metadata: outcome.metadata,
+            pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
+            topology: topology, deviceReads: outcome.deviceReads)
         let dump = DumpSource(contents, rule: LoadRule(minimumBytes: UInt64(options.minimumLoadSize.bytes)), rowPolicy: options.rows)
         if !options.quiet {
             let blockReads = DeviceReadCounters.byName(outcome.deviceReads, devices: outcome.deviceHistory.devices, topology: topology)
-            StandardStreams.writeOutput(screen.summary(aggregate: outcome.aggregate, metadata: outcome.metadata,
-                                                       deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: dump.document,
-                                                       rule: dump.rule, rows: dump.rowPolicy))
+            StandardStreams.writeOutput(
+                screen.summary(
+                    aggregate: outcome.aggregate, metadata: outcome.metadata,
+                    deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: dump.document,
+                    rule: dump.rule, rows: dump.rowPolicy))
         }
         let written = writer.write(options.outputs, from: dump)
         if outcome.metadata.counters.skippedProgramRuns > 0 {
-            StandardStreams.writeError("readtrace: the kernel skipped readtrace's programs \(outcome.metadata.counters.skippedProgramRuns) times (nested on one CPU); some events were not seen\n")
+            StandardStreams.writeError(
+                "readtrace: the kernel skipped readtrace's programs \(outcome.metadata.counters.skippedProgramRuns) times (nested on one CPU); some events were not seen\n"
+            )
         }
         let lost = outcome.metadata.counters.eventsLost
         if lost > 0 {
@@ -263,8 +284,9 @@ struct TraceSession {
         switch options.command.first.map({ ExecutableSearch.find($0) }) {
         case .notFound:
             let program = options.command[0]
-            throw ReadTraceError("cannot run \(program): \(program.contains("/") ? "no such file" : "no such command in PATH")",
-                                 exitCode: .commandNotFound)
+            throw ReadTraceError(
+                "cannot run \(program): \(program.contains("/") ? "no such file" : "no such command in PATH")",
+                exitCode: .commandNotFound)
         case .notExecutable(let file):
             throw ReadTraceError("cannot run \(options.command[0]): \(file) is not an executable file", exitCode: .commandNotExecutable)
         case .found, nil:
@@ -295,4 +317,3 @@ struct TraceSession {
         return (cgroups, watchesPods)
     }
 }
-

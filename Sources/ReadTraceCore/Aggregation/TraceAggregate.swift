@@ -28,9 +28,11 @@ public struct TraceAggregate: Sendable {
     public let keepsIntervals: Bool
     public private(set) var eventsReceived: UInt64 = 0
 
-    public init(startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { TracedProcess(record: $0) },
-                locate: @escaping FileLocator = { $0 }, resolveOpenFile: @escaping OpenFileResolver = { _, _ in nil },
-                loadedShare: Double = 1, keepsIntervals: Bool = true) {
+    public init(
+        startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { TracedProcess(record: $0) },
+        locate: @escaping FileLocator = { $0 }, resolveOpenFile: @escaping OpenFileResolver = { _, _ in nil },
+        loadedShare: Double = 1, keepsIntervals: Bool = true
+    ) {
         self.startNanoseconds = startNanoseconds
         self.describe = describe
         self.locate = locate

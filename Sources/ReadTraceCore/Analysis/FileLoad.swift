@@ -34,7 +34,8 @@ public struct FileLoad: Sendable {
     /// The label in `width` characters: a long process name is cut, then the file name loses
     /// its middle, before the pod or container is cut.
     public func label(width: Int) -> String {
-        let comm = shownComm, group = shownGroup.map { " " + $0 } ?? ""
+        let comm = shownComm
+        let group = shownGroup.map { " " + $0 } ?? ""
         let whole = "\(comm) \(read.pid) "
         let who = whole.count + fileName.count + group.count > width ? "\(TextFormat.fit(comm, width: 8)) \(read.pid) " : whole
         let room = width - who.count - group.count
@@ -69,7 +70,8 @@ extension DumpDocument {
         let containers = IdentifierAbbreviation(processes.compactMap(\.containerID), minimumLength: 12)
         return reads.filter { $0.readBytes + $0.mmapFaultBytes > 0 }
             .map { read in
-                let file = filesByID[read.fileID], process = processesByPID[read.pid]
+                let file = filesByID[read.fileID]
+                let process = processesByPID[read.pid]
                 let group = process?.identity.label(pod: { pods($0) }, container: { containers($0) })
                 let device = file?.deviceName ?? file?.lowerDev.flatMap { devicesByNumber[$0] }
                 return FileLoad(read: read, file: file, process: process, group: group, deviceName: device)

@@ -4,8 +4,10 @@
 /// .pyc the yardstick of a storm.
 public struct LoadRule: Sendable, Equatable {
     /// Extensions of model files (TensorRT, ONNX, safetensors, PyTorch, GGUF, Keras, TFLite).
-    public static let modelFileExtensions = ["engine", "plan", "onnx", "safetensors", "bin", "pt", "pth", "gguf", "ckpt", "h5",
-                                             "tflite", "trt"]
+    public static let modelFileExtensions = [
+        "engine", "plan", "onnx", "safetensors", "bin", "pt", "pth", "gguf", "ckpt", "h5",
+        "tflite", "trt",
+    ]
 
     /// Files at least this large count, whatever their name.
     public var minimumBytes: UInt64
@@ -22,7 +24,9 @@ public struct LoadRule: Sendable, Equatable {
     /// dump does not know (0).
     public func counts(path: String?, sizeBytes: UInt64, bytesRead: UInt64) -> Bool {
         if max(sizeBytes, bytesRead) >= minimumBytes { return true }
-        guard let components = path?.split(separator: "/"), let name = components.last, let dot = name.lastIndex(of: ".") else { return false }
+        guard let components = path?.split(separator: "/"), let name = components.last, let dot = name.lastIndex(of: ".") else {
+            return false
+        }
         let suffix = name[name.index(after: dot)...].lowercased()
         if suffix == "pth", components.count > 1, Self.pythonPathDirectories.contains(components[components.count - 2]) { return false }
         return Self.modelFileExtensions.contains(suffix)

@@ -54,20 +54,22 @@ public enum StormSummary {
         }
         let members = deviceLoads.indices.filter { overlapsAnother[$0] }.map { deviceLoads[$0] }
         let solo = deviceLoads.indices.filter { !overlapsAnother[$0] }.map { deviceLoads[$0] }
-        let start = members.map(\.span.lowerBound).min() ?? 0, end = members.map(\.span.upperBound).max() ?? 0
+        let start = members.map(\.span.lowerBound).min() ?? 0
+        let end = members.map(\.span.upperBound).max() ?? 0
         let total = Double(members.reduce(0) { $0 + $1.bytes }) / 1_048_576
         // A sample covers the time since the one before it.
         let samples = device?.samples ?? []
         let windows = samples.indices.map { (start: $0 == 0 ? 0 : samples[$0 - 1].seconds, sample: samples[$0]) }
         let stormWindows = windows.filter { $0.sample.seconds > start && $0.start < end }
-        return Storm(device: name, loads: members, mostAtOnce: peak.count, mostAtOnceSeconds: peak.start,
-                     startSeconds: start, lastFinishedSeconds: end,
-                     combinedMiBPerSecond: end > start ? total / (end - start) : 0,
-                     reference: sameFilesAlone(members, solo: solo, before: start)
-                        ?? deviceAlone(windows, concurrency: concurrency),
-                     samples: stormWindows.count,
-                     saturatedSamples: stormWindows.filter { $0.sample.utilizationPercent >= saturatedUtilizationPercent }.count,
-                     peakUtilizationPercent: stormWindows.map(\.sample.utilizationPercent).max())
+        return Storm(
+            device: name, loads: members, mostAtOnce: peak.count, mostAtOnceSeconds: peak.start,
+            startSeconds: start, lastFinishedSeconds: end,
+            combinedMiBPerSecond: end > start ? total / (end - start) : 0,
+            reference: sameFilesAlone(members, solo: solo, before: start)
+                ?? deviceAlone(windows, concurrency: concurrency),
+            samples: stormWindows.count,
+            saturatedSamples: stormWindows.filter { $0.sample.utilizationPercent >= saturatedUtilizationPercent }.count,
+            peakUtilizationPercent: stormWindows.map(\.sample.utilizationPercent).max())
     }
 
     /// Each storm file's latest solo load that ended before the storm began, if every file has one.
@@ -80,8 +82,10 @@ public enum StormSummary {
     }
 
     /// The fastest device read in a sample window wholly inside one solo load, the device saturated.
-    static func deviceAlone(_ windows: [(start: Double, sample: DumpDocument.Device.Sample)],
-                            concurrency: LoadConcurrency) -> StormReference? {
+    static func deviceAlone(
+        _ windows: [(start: Double, sample: DumpDocument.Device.Sample)],
+        concurrency: LoadConcurrency
+    ) -> StormReference? {
         windows.filter { window in
             window.sample.utilizationPercent >= saturatedUtilizationPercent
                 && concurrency.counts(from: window.start, to: window.sample.seconds) == 1...1
@@ -110,25 +114,30 @@ public enum StormSummary {
     static func paragraph(_ storm: Storm) -> String {
         func seconds(_ value: Double) -> String { TextFormat.fixed(value, decimals: 2) + " s" }
         func times(_ slowdown: (mean: Double, least: Double, most: Double)) -> String {
-            TextFormat.fixed(slowdown.mean, decimals: 1) + "× slower" + (TextFormat.range(slowdown.least, slowdown.most, decimals: 1).contains("–")
-                ? " on average (\(TextFormat.range(slowdown.least, slowdown.most, decimals: 1))×)" : "")
+            TextFormat.fixed(slowdown.mean, decimals: 1) + "× slower"
+                + (TextFormat.range(slowdown.least, slowdown.most, decimals: 1).contains("–")
+                    ? " on average (\(TextFormat.range(slowdown.least, slowdown.most, decimals: 1))×)" : "")
         }
         func rate(_ value: Double) -> String { TextFormat.mebibytesPerSecond(value) }
         let rates = storm.loads.map(\.mebibytesPerSecond)
-        let least = rates.min() ?? 0, most = rates.max() ?? 0
+        let least = rates.min() ?? 0
+        let most = rates.max() ?? 0
         let named = storm.loads.prefix(namedLoads).map { "\($0.label) (\(TextFormat.mebibytes($0.bytes)))" }
-        var text = "\(storm.device): \(storm.loads.count) loads overlapped from \(seconds(storm.startSeconds)) to "
+        var text =
+            "\(storm.device): \(storm.loads.count) loads overlapped from \(seconds(storm.startSeconds)) to "
             + "\(seconds(storm.lastFinishedSeconds)), up to \(storm.mostAtOnce) at once (first at \(seconds(storm.mostAtOnceSeconds))): "
             + "the last finished \(seconds(storm.lastFinishedSeconds - storm.startSeconds)) after the first began. "
             + "Loads: " + named.joined(separator: ", ")
             + (storm.loads.count > namedLoads ? " and \(storm.loads.count - namedLoads) more. " : ". ")
             + "Together they read \(rate(storm.combinedMiBPerSecond)); each read \(TextFormat.range(least, most, decimals: 1)) MiB/s"
         if storm.combinedMiBPerSecond > 0 {
-            text += " (\(TextFormat.range(least / storm.combinedMiBPerSecond * 100, most / storm.combinedMiBPerSecond * 100, decimals: 0))% of that)"
+            text +=
+                " (\(TextFormat.range(least / storm.combinedMiBPerSecond * 100, most / storm.combinedMiBPerSecond * 100, decimals: 0))% of that)"
         }
         text += ". "
         if let peak = storm.peakUtilizationPercent {
-            text += "\(storm.device) was at or above \(TextFormat.fixed(saturatedUtilizationPercent, decimals: 0))% util in "
+            text +=
+                "\(storm.device) was at or above \(TextFormat.fixed(saturatedUtilizationPercent, decimals: 0))% util in "
                 + "\(storm.saturatedSamples) of \(storm.samples) diskstats samples in that time "
                 + "(\(TextFormat.fixed(Double(storm.saturatedSamples) / Double(storm.samples) * 100, decimals: 0))%; "
                 + "peak \(TextFormat.fixed(peak, decimals: 1))%). "
@@ -138,14 +147,17 @@ public enum StormSummary {
         switch (storm.reference, storm.slowdown) {
         case (.sameFilesAlone(let byFile)?, let slowdown?):
             let alone = storm.loads.compactMap { byFile[$0.read.fileID] }
-            text += "The same files loaded alone earlier in the run read \(TextFormat.range(alone.min() ?? 0, alone.max() ?? 0, decimals: 1)) MiB/s: "
+            text +=
+                "The same files loaded alone earlier in the run read \(TextFormat.range(alone.min() ?? 0, alone.max() ?? 0, decimals: 1)) MiB/s: "
                 + "each load ran \(times(slowdown)) than its file alone."
         case (.deviceAlone(let alone, let sampleSeconds)?, let slowdown?):
-            text += "With one load alone, \(storm.device) read \(rate(alone)) at or above "
+            text +=
+                "With one load alone, \(storm.device) read \(rate(alone)) at or above "
                 + "\(TextFormat.fixed(saturatedUtilizationPercent, decimals: 0))% util (the diskstats sample ending at \(seconds(sampleSeconds))): "
                 + "each load ran \(times(slowdown)) than that."
         default:
-            text += "No slowdown is claimed: no file of the storm was loaded alone earlier, and no diskstats sample shows "
+            text +=
+                "No slowdown is claimed: no file of the storm was loaded alone earlier, and no diskstats sample shows "
                 + "\(storm.device) saturated by one load alone, so there is no reference to compare with."
         }
         return text

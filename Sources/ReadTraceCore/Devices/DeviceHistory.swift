@@ -33,8 +33,10 @@ public struct DeviceHistory: Sendable {
         for entry in snapshot.entries {
             guard let index = indexByName[entry.name], devices[index].device == entry.device else {
                 indexByName[entry.name] = devices.count
-                devices.append(Device(name: entry.name, device: entry.device, first: entry.counters, last: entry.counters,
-                                      firstNanoseconds: snapshot.nanoseconds, lastNanoseconds: snapshot.nanoseconds))
+                devices.append(
+                    Device(
+                        name: entry.name, device: entry.device, first: entry.counters, last: entry.counters,
+                        firstNanoseconds: snapshot.nanoseconds, lastNanoseconds: snapshot.nanoseconds))
                 continue
             }
             let seconds = Double(snapshot.nanoseconds - devices[index].lastNanoseconds) / 1e9

@@ -1,8 +1,10 @@
 extension DeviceReadCounters {
     /// The kernel's block read counts by device name. The kernel counts a partition's requests
     /// on the partition; diskstats counts them on its disk too, and so does this.
-    public static func byName(_ counters: [DeviceNumber: DeviceReadCounters], devices: [DeviceHistory.Device],
-                              topology: BlockDeviceTopology) -> [String: DeviceReadCounters] {
+    public static func byName(
+        _ counters: [DeviceNumber: DeviceReadCounters], devices: [DeviceHistory.Device],
+        topology: BlockDeviceTopology
+    ) -> [String: DeviceReadCounters] {
         var byName: [String: DeviceReadCounters] = [:]
         for device in devices {
             let reads = counters[device.device] ?? DeviceReadCounters()
@@ -45,8 +47,10 @@ public struct DeviceReadCounters: Sendable, Equatable {
     /// Tied to no file (metadata, swap, raw device), or created before tracing began.
     public var unattributedBytes: UInt64 = 0
 
-    public init(readBytes: UInt64 = 0, readIOs: UInt64 = 0, attributedBytes: UInt64 = 0, filteredBytes: UInt64 = 0,
-                unattributedBytes: UInt64 = 0) {
+    public init(
+        readBytes: UInt64 = 0, readIOs: UInt64 = 0, attributedBytes: UInt64 = 0, filteredBytes: UInt64 = 0,
+        unattributedBytes: UInt64 = 0
+    ) {
         self.readBytes = readBytes
         self.readIOs = readIOs
         self.attributedBytes = attributedBytes
@@ -55,8 +59,9 @@ public struct DeviceReadCounters: Sendable, Equatable {
     }
 
     public static func + (lhs: Self, rhs: Self) -> Self {
-        Self(readBytes: lhs.readBytes + rhs.readBytes, readIOs: lhs.readIOs + rhs.readIOs,
-             attributedBytes: lhs.attributedBytes + rhs.attributedBytes, filteredBytes: lhs.filteredBytes + rhs.filteredBytes,
-             unattributedBytes: lhs.unattributedBytes + rhs.unattributedBytes)
+        Self(
+            readBytes: lhs.readBytes + rhs.readBytes, readIOs: lhs.readIOs + rhs.readIOs,
+            attributedBytes: lhs.attributedBytes + rhs.attributedBytes, filteredBytes: lhs.filteredBytes + rhs.filteredBytes,
+            unattributedBytes: lhs.unattributedBytes + rhs.unattributedBytes)
     }
 }

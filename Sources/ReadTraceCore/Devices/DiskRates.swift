@@ -35,7 +35,8 @@ public struct DiskRates: Sendable, Equatable {
         readAwaitMilliseconds = reads > 0 ? Double(Self.delta(earlier.readMilliseconds, later.readMilliseconds)) / Double(reads) : 0
         writeAwaitMilliseconds = writes > 0 ? Double(Self.delta(earlier.writeMilliseconds, later.writeMilliseconds)) / Double(writes) : 0
         queueDepth = milliseconds > 0 ? Double(Self.delta(earlier.weightedMilliseconds, later.weightedMilliseconds)) / milliseconds : 0
-        utilizationPercent = milliseconds > 0
+        utilizationPercent =
+            milliseconds > 0
             ? min(100, Double(Self.delta(earlier.ioMilliseconds, later.ioMilliseconds)) / milliseconds * 100) : 0
     }
 

@@ -37,15 +37,20 @@ public struct DiskStatsSnapshot: Sendable, Equatable {
     static func entry(_ line: Substring) -> DiskStatsEntry? {
         let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard [7, 14, 18, 20].contains(fields.count),
-              let major = UInt32(fields[0]), let minor = UInt32(fields[1]), major < 4096, minor < 1 << 20 else { return nil }
+            let major = UInt32(fields[0]), let minor = UInt32(fields[1]), major < 4096, minor < 1 << 20
+        else { return nil }
         let values = fields[3...].compactMap { UInt64($0) }
         guard values.count == fields.count - 3 else { return nil }
         var counters = DiskCounters()
         if values.count == 4 {
             (counters.reads, counters.sectorsRead, counters.writes, counters.sectorsWritten) = (values[0], values[1], values[2], values[3])
         } else {
-            (counters.reads, counters.readsMerged, counters.sectorsRead, counters.readMilliseconds) = (values[0], values[1], values[2], values[3])
-            (counters.writes, counters.writesMerged, counters.sectorsWritten, counters.writeMilliseconds) = (values[4], values[5], values[6], values[7])
+            (counters.reads, counters.readsMerged, counters.sectorsRead, counters.readMilliseconds) = (
+                values[0], values[1], values[2], values[3]
+            )
+            (counters.writes, counters.writesMerged, counters.sectorsWritten, counters.writeMilliseconds) = (
+                values[4], values[5], values[6], values[7]
+            )
             (counters.inFlight, counters.ioMilliseconds, counters.weightedMilliseconds) = (values[8], values[9], values[10])
         }
         if values.count >= 15 {

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A run's dump drawn from its aggregate: the small parts at once, each read and file when
@@ -24,9 +24,11 @@ public struct DumpContents {
 
     /// The (process, file) pairs whose file matches `pathFilter`, the files they read and the
     /// processes that read them.
-    public init(aggregate: TraceAggregate, metadata: RunMetadata, pathFilter: PathFilter,
-                deviceHistory: DeviceHistory? = nil, topology: BlockDeviceTopology = BlockDeviceTopology(),
-                deviceReads: [DeviceNumber: DeviceReadCounters] = [:]) {
+    public init(
+        aggregate: TraceAggregate, metadata: RunMetadata, pathFilter: PathFilter,
+        deviceHistory: DeviceHistory? = nil, topology: BlockDeviceTopology = BlockDeviceTopology(),
+        deviceReads: [DeviceNumber: DeviceReadCounters] = [:]
+    ) {
         self.aggregate = aggregate
         self.deviceHistory = deviceHistory
         self.topology = topology
@@ -44,8 +46,9 @@ public struct DumpContents {
             hook: metadata.hook, hookAccuracy: metadata.hook.accuracy, loadedShare: aggregate.loadedShare,
             startedAt: DumpDocument.iso8601(unixSeconds: metadata.startedAtUnixSeconds),
             durationSeconds: DumpDocument.rounded(metadata.durationSeconds, decimals: 3),
-            filters: DumpDocument.Filters(comm: filters.comms, pid: filters.pids, cgroup: filters.cgroups, path: filters.paths,
-                                          pod: filters.pods, container: filters.containers),
+            filters: DumpDocument.Filters(
+                comm: filters.comms, pid: filters.pids, cgroup: filters.cgroups, path: filters.paths,
+                pod: filters.pods, container: filters.containers),
             eventsEmitted: metadata.counters.eventsEmitted, lostEvents: metadata.counters.eventsLost,
             skippedProgramRuns: metadata.counters.skippedProgramRuns,
             processes: shown.readers.sorted().map { Self.process($0, in: aggregate) }, files: [], reads: [],
@@ -55,8 +58,11 @@ public struct DumpContents {
 
     /// The positions of the reads whose file `pathFilter` shows (most bytes first), of their
     /// files (in the order first seen), and the processes that made them.
-    private static func shownEntries(of aggregate: TraceAggregate, pathFilter: PathFilter)
-        -> (readPositions: [Int], filePositions: [Int], readers: Set<Int32>) {
+    private static func shownEntries(
+        of aggregate: TraceAggregate, pathFilter: PathFilter
+    )
+        -> (readPositions: [Int], filePositions: [Int], readers: Set<Int32>)
+    {
         var fileIsShown = [Bool](repeating: false, count: aggregate.files.count)
         var readOrder: [(bytes: UInt64, pid: Int32, filePosition: Int, position: Int)] = []
         for (position, (key, stats)) in aggregate.reads.enumerated() where aggregate.isShown(key.file, by: pathFilter) {
@@ -70,8 +76,10 @@ public struct DumpContents {
 
     /// The devices that did IO during the run or hold a file shown, with their diskstats
     /// figures and what the block programs counted on them.
-    private static func devices(_ history: DeviceHistory?, holding fileDevices: Set<String>, topology: BlockDeviceTopology,
-                                deviceReads: [DeviceNumber: DeviceReadCounters]) -> [DumpDocument.Device] {
+    private static func devices(
+        _ history: DeviceHistory?, holding fileDevices: Set<String>, topology: BlockDeviceTopology,
+        deviceReads: [DeviceNumber: DeviceReadCounters]
+    ) -> [DumpDocument.Device] {
         let knownDevices = history?.devices ?? []
         let blockReadsByName = DeviceReadCounters.byName(deviceReads, devices: knownDevices, topology: topology)
         return knownDevices.filter { $0.totals.hadIO || fileDevices.contains($0.name) }.map { device in
@@ -80,11 +88,12 @@ public struct DumpContents {
             return DumpDocument.Device(
                 name: device.name, dev: device.device.description, disk: topology.disk(of: device.name),
                 samples: device.samples.map(DumpDocument.Device.Sample.init),
-                totals: DumpDocument.Device.Totals(readIOs: totals.readIOs, readBytes: totals.readBytes, writeIOs: totals.writeIOs,
-                                                   writeBytes: totals.writeBytes,
-                                                   readAwaitMilliseconds: DumpDocument.rounded(totals.readAwaitMilliseconds, decimals: 3),
-                                                   writeAwaitMilliseconds: DumpDocument.rounded(totals.writeAwaitMilliseconds, decimals: 3),
-                                                   utilizationPercent: DumpDocument.rounded(totals.utilizationPercent, decimals: 3)),
+                totals: DumpDocument.Device.Totals(
+                    readIOs: totals.readIOs, readBytes: totals.readBytes, writeIOs: totals.writeIOs,
+                    writeBytes: totals.writeBytes,
+                    readAwaitMilliseconds: DumpDocument.rounded(totals.readAwaitMilliseconds, decimals: 3),
+                    writeAwaitMilliseconds: DumpDocument.rounded(totals.writeAwaitMilliseconds, decimals: 3),
+                    utilizationPercent: DumpDocument.rounded(totals.utilizationPercent, decimals: 3)),
                 blockReadBytes: reads.readBytes, blockReadIOs: reads.readIOs,
                 attributedBlockReadBytes: reads.attributedBytes, filteredBlockReadBytes: reads.filteredBytes,
                 unattributedBlockReadBytes: reads.unattributedBytes)
@@ -95,9 +104,10 @@ public struct DumpContents {
     private static func process(_ pid: Int32, in aggregate: TraceAggregate) -> DumpDocument.Process {
         let info = aggregate.processes[pid]
         let identity = info?.cgroupPath.map(ContainerIdentity.init(cgroupPath:))
-        return DumpDocument.Process(pid: pid, parentPid: info?.record.parentPid ?? 0, comm: info?.record.comm ?? "?",
-                                    cmdline: info?.cmdline, cgroup: info?.cgroupPath, containerID: identity?.containerID,
-                                    podUID: identity?.podUID, containerRuntime: identity?.runtime)
+        return DumpDocument.Process(
+            pid: pid, parentPid: info?.record.parentPid ?? 0, comm: info?.record.comm ?? "?",
+            cmdline: info?.cmdline, cgroup: info?.cgroupPath, containerID: identity?.containerID,
+            podUID: identity?.podUID, containerRuntime: identity?.runtime)
     }
 
     /// The reads, most bytes first.
@@ -125,19 +135,21 @@ public struct DumpContents {
             inReadFraction: timed ? stats.fractionOfSpan(stats.latency.totalNanoseconds) : nil,
             deviceWaitFraction: timed ? stats.fractionOfSpan(stats.deviceWaitNanoseconds) : nil,
             latencyMicroseconds: timed ? DumpDocument.Latency(stats.latency) : nil,
-            timeline: DumpDocument.TimelineSeries(bucketSeconds: series.bucketSeconds, readBytes: series.bytes,
-                                                  blockReadBytes: stats.blockTimeline.series(durationNanoseconds: span).bytes))
+            timeline: DumpDocument.TimelineSeries(
+                bucketSeconds: series.bucketSeconds, readBytes: series.bytes,
+                blockReadBytes: stats.blockTimeline.series(durationNanoseconds: span).bytes))
     }
 
     private func file(at position: Int) -> DumpDocument.File {
         let (id, record) = aggregate.files[position]
         let deviceName = deviceHistory?.device(numbered: id.device)?.name
         let lower = aggregate.lowerFiles[id]
-        return DumpDocument.File(fileID: position + 1, path: record.displayPath,
-                                 pathBase64: record.pathIsUTF8 ? nil : Data(record.path).base64EncodedString(),
-                                 dev: id.device.description, inode: id.inode, sizeBytes: record.sizeBytes, deleted: record.deleted,
-                                 pathTruncated: record.pathIsTruncated ? true : nil, deviceName: deviceName, diskName: deviceName.map(topology.disk(of:)),
-                                 lowerDev: lower?.device.description, lowerInode: lower?.inode)
+        return DumpDocument.File(
+            fileID: position + 1, path: record.displayPath,
+            pathBase64: record.pathIsUTF8 ? nil : Data(record.path).base64EncodedString(),
+            dev: id.device.description, inode: id.inode, sizeBytes: record.sizeBytes, deleted: record.deleted,
+            pathTruncated: record.pathIsTruncated ? true : nil, deviceName: deviceName, diskName: deviceName.map(topology.disk(of:)),
+            lowerDev: lower?.device.description, lowerInode: lower?.inode)
     }
 
     /// Writes the bytes `DumpDocument(self).encoded()` returns, in pieces, a read or a file at a time.

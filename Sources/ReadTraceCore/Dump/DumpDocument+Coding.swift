@@ -1,17 +1,22 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Glibc
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension DumpDocument {
     /// The dump of a run; see `DumpContents`.
-    public init(aggregate: TraceAggregate, metadata: RunMetadata, pathFilter: PathFilter,
-                deviceHistory: DeviceHistory? = nil, topology: BlockDeviceTopology = BlockDeviceTopology(),
-                deviceReads: [DeviceNumber: DeviceReadCounters] = [:]) {
-        self.init(DumpContents(aggregate: aggregate, metadata: metadata, pathFilter: pathFilter, deviceHistory: deviceHistory,
-                               topology: topology, deviceReads: deviceReads))
+    public init(
+        aggregate: TraceAggregate, metadata: RunMetadata, pathFilter: PathFilter,
+        deviceHistory: DeviceHistory? = nil, topology: BlockDeviceTopology = BlockDeviceTopology(),
+        deviceReads: [DeviceNumber: DeviceReadCounters] = [:]
+    ) {
+        self.init(
+            DumpContents(
+                aggregate: aggregate, metadata: metadata, pathFilter: pathFilter, deviceHistory: deviceHistory,
+                topology: topology, deviceReads: deviceReads))
     }
 
     /// The whole dump, every read and file in memory.
@@ -47,15 +52,19 @@ extension DumpDocument {
     /// versions and impossible values with a line per problem.
     public static func decode(_ bytes: [UInt8]) throws(DecodingFailure) -> DumpDocument {
         struct Version: Decodable {
-            var schema_version: Int
+            var schemaVersion: Int
+
+            enum CodingKeys: String, CodingKey {
+                case schemaVersion = "schema_version"
+            }
         }
         let data = Data(bytes)
         guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
             guard (try? JSONDecoder().decode(JSONValue.self, from: data)) != nil else { throw DecodingFailure(unparsable) }
             throw DecodingFailure("not a readtrace dump (no schema_version in a JSON object)")
         }
-        guard version.schema_version == currentSchemaVersion else {
-            throw DecodingFailure("dump has schema version \(version.schema_version); this readtrace reads version \(currentSchemaVersion)")
+        guard version.schemaVersion == currentSchemaVersion else {
+            throw DecodingFailure("dump has schema version \(version.schemaVersion); this readtrace reads version \(currentSchemaVersion)")
         }
         let dump: DumpDocument
         do {

@@ -84,8 +84,10 @@ struct DumpValidation {
     private mutating func check(_ read: DumpDocument.Read, field: String, pids: Set<Int32>, fileIDs: Set<Int>) {
         if !pids.contains(read.pid) { problem("\(field).pid", "\(read.pid) refers to no process") }
         if !fileIDs.contains(read.fileID) { problem("\(field).file_id", "\(read.fileID) refers to no file") }
-        for (name, value) in [("read_bytes", read.readBytes), ("cache_miss_bytes", read.cacheMissBytes),
-                              ("mmap_fault_bytes", read.mmapFaultBytes), ("block_read_bytes", read.blockReadBytes)] {
+        for (name, value) in [
+            ("read_bytes", read.readBytes), ("cache_miss_bytes", read.cacheMissBytes),
+            ("mmap_fault_bytes", read.mmapFaultBytes), ("block_read_bytes", read.blockReadBytes),
+        ] {
             bytes("\(field).\(name)", value)
         }
         seconds("\(field).first_read_s", read.firstReadSeconds)
@@ -110,15 +112,19 @@ struct DumpValidation {
         if !bucket.isFinite || bucket < Self.shortestRun || bucket > Self.maximumSeconds {
             problem("\(field).timeline.bucket_s", "\(bucket) is not a bucket width from \(Self.shortestRun) to \(Self.maximumSeconds) s")
         } else if timeline.readBytes.count > Self.maximumBuckets
-            || Double(timeline.readBytes.count) * bucket > Self.maximumSeconds + bucket {
-            problem("\(field).timeline.read_bytes",
-                    "\(timeline.readBytes.count) buckets of \(bucket) s reach past \(Self.maximumSeconds) s")
+            || Double(timeline.readBytes.count) * bucket > Self.maximumSeconds + bucket
+        {
+            problem(
+                "\(field).timeline.read_bytes",
+                "\(timeline.readBytes.count) buckets of \(bucket) s reach past \(Self.maximumSeconds) s")
         }
         if timeline.blockReadBytes.count > Self.maximumBuckets {
             problem("\(field).timeline.block_read_bytes", "\(timeline.blockReadBytes.count) buckets are more than a dump holds")
         }
-        for (name, series, total) in [("read_bytes", timeline.readBytes, read.readBytes),
-                                      ("block_read_bytes", timeline.blockReadBytes, read.blockReadBytes)] {
+        for (name, series, total) in [
+            ("read_bytes", timeline.readBytes, read.readBytes),
+            ("block_read_bytes", timeline.blockReadBytes, read.blockReadBytes),
+        ] {
             var sum: UInt64 = 0
             let overflowed = series.contains { count in
                 let (next, overflow) = sum.addingReportingOverflow(count)
@@ -142,16 +148,20 @@ struct DumpValidation {
             seconds("\(sampleField).t_s", sample.seconds)
             if sample.seconds < previous { problem("\(sampleField).t_s", "\(sample.seconds) is before the sample before it (\(previous))") }
             previous = max(previous, sample.seconds)
-            for (name, value) in [("read_iops", sample.readIOPS), ("write_iops", sample.writeIOPS), ("read_mib_s", sample.readMiBPerSecond),
-                                  ("write_mib_s", sample.writeMiBPerSecond), ("read_await_ms", sample.readAwaitMilliseconds),
-                                  ("write_await_ms", sample.writeAwaitMilliseconds), ("queue_depth", sample.queueDepth),
-                                  ("util_pct", sample.utilizationPercent)] {
+            for (name, value) in [
+                ("read_iops", sample.readIOPS), ("write_iops", sample.writeIOPS), ("read_mib_s", sample.readMiBPerSecond),
+                ("write_mib_s", sample.writeMiBPerSecond), ("read_await_ms", sample.readAwaitMilliseconds),
+                ("write_await_ms", sample.writeAwaitMilliseconds), ("queue_depth", sample.queueDepth),
+                ("util_pct", sample.utilizationPercent),
+            ] {
                 amount("\(sampleField).\(name)", value, upTo: Self.maximumRate)
             }
         }
         let totals = device.totals
-        for (name, value) in [("read_await_ms", totals.readAwaitMilliseconds), ("write_await_ms", totals.writeAwaitMilliseconds),
-                              ("util_pct", totals.utilizationPercent)] {
+        for (name, value) in [
+            ("read_await_ms", totals.readAwaitMilliseconds), ("write_await_ms", totals.writeAwaitMilliseconds),
+            ("util_pct", totals.utilizationPercent),
+        ] {
             amount("\(field).totals.\(name)", value, upTo: Self.maximumRate)
         }
     }

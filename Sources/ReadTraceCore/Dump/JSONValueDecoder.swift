@@ -86,12 +86,13 @@ struct JSONValueDecoder: Decoder {
 
     private func whole<I: FixedWidthInteger>(_ type: I.Type) throws -> I {
         let range = "a whole number from \(I.min) to \(I.max)"
-        let converted: I? = switch value {
-        case .unsigned(let number): I(exactly: number)
-        case .signed(let number): I(exactly: number)
-        case .double(let number): I(exactly: number)
-        default: throw mismatch("expected \(range), found \(value.summary)")
-        }
+        let converted: I? =
+            switch value {
+            case .unsigned(let number): I(exactly: number)
+            case .signed(let number): I(exactly: number)
+            case .double(let number): I(exactly: number)
+            default: throw mismatch("expected \(range), found \(value.summary)")
+            }
         guard let converted else { throw mismatch("\(value.summary) is not \(range)") }
         return converted
     }
@@ -136,8 +137,11 @@ struct JSONValueDecoder: Decoder {
         func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try value(type, forKey: key) }
         func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try value(type, forKey: key) }
 
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
-            -> KeyedDecodingContainer<NestedKey> {
+        func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type, forKey key: Key
+        ) throws
+            -> KeyedDecodingContainer<NestedKey>
+        {
             try decoder(for: key).container(keyedBy: type)
         }
 

@@ -25,8 +25,11 @@ public struct ColorScale: Sendable {
     public func legend(decimals: Int) -> [(color: String, range: String)] {
         colors.indices.map { index in
             let width = maximum / Double(colors.count)
-            return (colors[index], TextFormat.fixed(width * Double(index), decimals: decimals) + "–"
-                + TextFormat.fixed(width * Double(index + 1), decimals: decimals))
+            return (
+                colors[index],
+                TextFormat.fixed(width * Double(index), decimals: decimals) + "–"
+                    + TextFormat.fixed(width * Double(index + 1), decimals: decimals)
+            )
         }
     }
 }

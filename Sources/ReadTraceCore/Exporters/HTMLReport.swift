@@ -68,45 +68,62 @@ public enum HTMLReport {
         let storms = StormSummary.paragraphs(dump, rule: rule)
         guard !storms.isEmpty else { return "" }
         // The first paragraph says the rule; each storm stands out.
-        return "<h2>Storm summary</h2>\n" + storms.enumerated().map { index, text in
-            "<p class=\"\(index == 0 ? "legend" : "storm")\">\(escape(text))</p>"
-        }.joined(separator: "\n") + "\n"
+        return "<h2>Storm summary</h2>\n"
+            + storms.enumerated().map { index, text in
+                "<p class=\"\(index == 0 ? "legend" : "storm")\">\(escape(text))</p>"
+            }.joined(separator: "\n") + "\n"
     }
 
     /// One row per file read, the largest first.
     static func filesTable(_ dump: DumpDocument, rowPolicy: RowPolicy) -> String {
         let loads = dump.loads
         let files = RowSelection(loads.sorted { $0.bytes > $1.bytes }, policy: rowPolicy, limit: defaultRowLimit, bytes: \.bytes)
-        return "<h2>Files</h2>\n" + table(
-            headers: ["pid", "process", "pod / container", "file", "MiB", "cache misses MiB", "disk reads MiB", "load s", "MiB/s", "waiting on disk"],
-            rows: files.shown.map { load in
-                [String(load.read.pid), load.process?.comm ?? "?", group(of: load.process), load.file?.path ?? "?",
-                 mebibytes(load.bytes), mebibytes(load.read.cacheMissBytes + load.read.mmapFaultBytes),
-                 mebibytes(load.read.blockReadBytes), load.read.loadSeconds.map { TextFormat.fixed($0, decimals: 3) } ?? "-",
-                 TextFormat.fixed(load.mebibytesPerSecond, decimals: 1),
-                 TextFormat.percent(load.read.deviceWaitFraction)]
-            }, rest: files.restLine("files", bytes: \.bytes).map { $0 + " (the largest are shown)" })
+        return "<h2>Files</h2>\n"
+            + table(
+                headers: [
+                    "pid", "process", "pod / container", "file", "MiB", "cache misses MiB", "disk reads MiB", "load s", "MiB/s",
+                    "waiting on disk",
+                ],
+                rows: files.shown.map { load in
+                    [
+                        String(load.read.pid), load.process?.comm ?? "?", group(of: load.process), load.file?.path ?? "?",
+                        mebibytes(load.bytes), mebibytes(load.read.cacheMissBytes + load.read.mmapFaultBytes),
+                        mebibytes(load.read.blockReadBytes), load.read.loadSeconds.map { TextFormat.fixed($0, decimals: 3) } ?? "-",
+                        TextFormat.fixed(load.mebibytesPerSecond, decimals: 1),
+                        TextFormat.percent(load.read.deviceWaitFraction),
+                    ]
+                }, rest: files.restLine("files", bytes: \.bytes).map { $0 + " (the largest are shown)" })
     }
 
     static func processesTable(_ dump: DumpDocument) -> String {
         let processes = RowSelection(dump.processes, policy: RowPolicy(top: defaultRowLimit), bytes: { _ in 0 })
-        return "<h2>Processes</h2>\n" + table(
-            headers: ["pid", "process", "command line", "pod", "container", "runtime", "cgroup"],
-            rows: processes.shown.map { process in
-                [String(process.pid), process.comm, process.cmdline ?? "", process.podUID ?? "", process.containerID ?? "",
-                 process.containerRuntime?.rawValue ?? "", process.cgroup ?? ""]
-            }, rest: processes.rest.isEmpty ? nil : "… \(processes.rest.count) more processes")
+        return "<h2>Processes</h2>\n"
+            + table(
+                headers: ["pid", "process", "command line", "pod", "container", "runtime", "cgroup"],
+                rows: processes.shown.map { process in
+                    [
+                        String(process.pid), process.comm, process.cmdline ?? "", process.podUID ?? "", process.containerID ?? "",
+                        process.containerRuntime?.rawValue ?? "", process.cgroup ?? "",
+                    ]
+                }, rest: processes.rest.isEmpty ? nil : "… \(processes.rest.count) more processes")
     }
 
     static func devicesTable(_ dump: DumpDocument) -> String {
-        "<h2>Devices</h2>\n" + table(
-            headers: ["device", "disk", "read MiB", "read IOs", "read await ms", "util %", "by traced processes MiB", "filtered out MiB", "unattributed MiB"],
-            rows: dump.devices.map { device in
-                [device.name, device.disk, mebibytes(device.totals.readBytes), String(device.totals.readIOs),
-                 TextFormat.fixed(device.totals.readAwaitMilliseconds, decimals: 2), TextFormat.fixed(device.totals.utilizationPercent, decimals: 1),
-                 mebibytes(device.attributedBlockReadBytes), mebibytes(device.filteredBlockReadBytes),
-                 mebibytes(device.unattributedBlockReadBytes)]
-            }, rest: nil)
+        "<h2>Devices</h2>\n"
+            + table(
+                headers: [
+                    "device", "disk", "read MiB", "read IOs", "read await ms", "util %", "by traced processes MiB", "filtered out MiB",
+                    "unattributed MiB",
+                ],
+                rows: dump.devices.map { device in
+                    [
+                        device.name, device.disk, mebibytes(device.totals.readBytes), String(device.totals.readIOs),
+                        TextFormat.fixed(device.totals.readAwaitMilliseconds, decimals: 2),
+                        TextFormat.fixed(device.totals.utilizationPercent, decimals: 1),
+                        mebibytes(device.attributedBlockReadBytes), mebibytes(device.filteredBlockReadBytes),
+                        mebibytes(device.unattributedBlockReadBytes),
+                    ]
+                }, rest: nil)
     }
 
     static func mebibytes(_ bytes: UInt64) -> String { TextFormat.fixed(Double(bytes) / 1_048_576, decimals: 1) }
@@ -116,9 +133,11 @@ public enum HTMLReport {
     }
 
     static func filterText(_ filters: DumpDocument.Filters) -> String {
-        let parts = [("--comm", filters.comm), ("--pid", filters.pid.map(String.init)), ("--cgroup", filters.cgroup),
-                     ("--pod", filters.pod), ("--container", filters.container), ("--path", filters.path)]
-            .flatMap { flag, values in values.map { "\(flag) \($0)" } }
+        let parts = [
+            ("--comm", filters.comm), ("--pid", filters.pid.map(String.init)), ("--cgroup", filters.cgroup),
+            ("--pod", filters.pod), ("--container", filters.container), ("--path", filters.path),
+        ]
+        .flatMap { flag, values in values.map { "\(flag) \($0)" } }
         return parts.isEmpty ? "none" : parts.joined(separator: " ")
     }
 

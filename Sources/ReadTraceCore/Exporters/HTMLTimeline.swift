@@ -26,20 +26,25 @@ struct HTMLTimeline {
         func x(_ seconds: Double) -> Double { Self.labelWidth + Self.plotWidth * min(max(seconds / duration, 0), 1) }
         func number(_ value: Double) -> String { TextFormat.fixed(value, decimals: 1) }
 
-        let busiest = shown.flatMap { load in load.read.timeline.readBytes.map { Double($0) / load.read.timeline.bucketSeconds / 1_048_576 } }.max() ?? 0
+        let busiest =
+            shown.flatMap { load in load.read.timeline.readBytes.map { Double($0) / load.read.timeline.bucketSeconds / 1_048_576 } }.max()
+            ?? 0
         let throughput = ColorScale.throughput(maximum: max(busiest, 0.1))
         let restRows = selection.rest.isEmpty ? 0 : 1
         let tracksTop = Self.axisTop + Double(shown.count + restRows) * Self.rowHeight
         let concurrencyTop = tracksTop + Double(devices.count) * Self.rowHeight
         let plotBottom = concurrencyTop + Double(byDevice.count) * (Self.concurrencyHeight + 8)
         let height = plotBottom + 110
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"\(number(Self.labelWidth + Self.plotWidth + Self.rightMargin))\" "
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"\(number(Self.labelWidth + Self.plotWidth + Self.rightMargin))\" "
             + "height=\"\(number(height))\" role=\"img\" aria-label=\"Load timeline\">\n"
         // Axis titles: time along the top, what a row stands for above the labels.
-        svg += "<text class=\"axis-title\" x=\"\(number(Self.labelWidth + Self.plotWidth / 2))\" y=\"14\" text-anchor=\"middle\">time since tracing began (s)</text>\n"
+        svg +=
+            "<text class=\"axis-title\" x=\"\(number(Self.labelWidth + Self.plotWidth / 2))\" y=\"14\" text-anchor=\"middle\">time since tracing began (s)</text>\n"
         svg += "<text class=\"axis-title\" x=\"4\" y=\"\(number(Self.axisTop - 6))\">process pid file, pod or container</text>\n"
         for tick in axis.ticks {
-            svg += "<line class=\"tick\" x1=\"\(number(x(tick)))\" x2=\"\(number(x(tick)))\" y1=\"\(number(Self.axisTop - 6))\" y2=\"\(number(plotBottom))\"/>"
+            svg +=
+                "<line class=\"tick\" x1=\"\(number(x(tick)))\" x2=\"\(number(x(tick)))\" y1=\"\(number(Self.axisTop - 6))\" y2=\"\(number(plotBottom))\"/>"
                 + "<text x=\"\(number(x(tick)))\" y=\"\(number(Self.axisTop - 12))\" text-anchor=\"middle\">\(axis.label(tick))</text>\n"
         }
         for (index, load) in shown.enumerated() {
@@ -53,7 +58,8 @@ struct HTMLTimeline {
             svg += "<g class=\"device\"><text x=\"4\" y=\"\(number(y + 14))\">\(HTMLReport.escape(device.name)) %util</text>"
             var start = 0.0
             for sample in device.samples {
-                svg += "<rect class=\"util\" x=\"\(number(x(start)))\" y=\"\(number(y + 3))\" width=\"\(number(max(1, x(sample.seconds) - x(start))))\" "
+                svg +=
+                    "<rect class=\"util\" x=\"\(number(x(start)))\" y=\"\(number(y + 3))\" width=\"\(number(max(1, x(sample.seconds) - x(start))))\" "
                     + "height=\"\(number(Self.rowHeight - 6))\" fill=\"\(ColorScale.utilization.color(for: sample.utilizationPercent))\">"
                     + "<title>\(HTMLReport.escape(device.name)) \(number(start))–\(number(sample.seconds)) s: "
                     + "\(number(sample.utilizationPercent))% util, \(number(sample.readMiBPerSecond)) MiB/s read, "
@@ -63,8 +69,9 @@ struct HTMLTimeline {
             svg += "</g>\n"
         }
         for (index, (device, deviceLoads)) in byDevice.enumerated() {
-            svg += concurrencyTrack(device, LoadConcurrency(spans: deviceLoads.map(\.span)),
-                                    y: concurrencyTop + Double(index) * (Self.concurrencyHeight + 8), x: x)
+            svg += concurrencyTrack(
+                device, LoadConcurrency(spans: deviceLoads.map(\.span)),
+                y: concurrencyTop + Double(index) * (Self.concurrencyHeight + 8), x: x)
         }
         svg += legend(y: plotBottom + 24, throughput: throughput)
         return svg + "</svg>\n"
@@ -74,13 +81,15 @@ struct HTMLTimeline {
     func row(_ load: FileLoad, y: Double, x: (Double) -> Double, scale: ColorScale) -> String {
         func number(_ value: Double) -> String { TextFormat.fixed(value, decimals: 1) }
         let read = load.read
-        var details = "\(load.process?.comm ?? "?") \(read.pid)\(load.group.map { " " + $0 } ?? "")\n\(load.file?.path ?? load.fileName)\n"
+        var details =
+            "\(load.process?.comm ?? "?") \(read.pid)\(load.group.map { " " + $0 } ?? "")\n\(load.file?.path ?? load.fileName)\n"
             + "\(TextFormat.mebibytes(load.bytes)) from \(TextFormat.fixed(read.firstReadSeconds, decimals: 3)) s, "
             + (read.loadSeconds.map { "loaded in \(TextFormat.fixed($0, decimals: 3)) s" } ?? "not loaded")
             + " (\(TextFormat.mebibytesPerSecond(load.mebibytesPerSecond)))\n"
             + "cache misses \(TextFormat.mebibytes(read.cacheMissBytes + read.mmapFaultBytes)), disk \(TextFormat.mebibytes(read.blockReadBytes))"
         if let wait = read.deviceWaitFraction { details += "\nwaiting on the device \(TextFormat.percent(wait)) of the load" }
-        var svg = "<g class=\"load\" data-pid=\"\(read.pid)\" data-file=\"\(read.fileID)\"><title>\(HTMLReport.escape(details))</title>"
+        var svg =
+            "<g class=\"load\" data-pid=\"\(read.pid)\" data-file=\"\(read.fileID)\"><title>\(HTMLReport.escape(details))</title>"
             + "<text x=\"4\" y=\"\(number(y + 14))\">\(HTMLReport.escape(load.label(width: 50)))</text>"
             + "<rect class=\"load-bar\" x=\"\(number(x(read.firstReadSeconds)))\" y=\"\(number(y + 3))\" "
             + "width=\"\(number(max(1, x(read.lastReadSeconds) - x(read.firstReadSeconds))))\" height=\"\(number(Self.rowHeight - 6))\"/>"
@@ -89,7 +98,8 @@ struct HTMLTimeline {
         var run: (start: Int, color: String)?
         func close(at end: Int) {
             guard let open = run else { return }
-            svg += "<rect class=\"bucket\" x=\"\(number(x(Double(open.start) * series.bucketSeconds)))\" y=\"\(number(y + 3))\" "
+            svg +=
+                "<rect class=\"bucket\" x=\"\(number(x(Double(open.start) * series.bucketSeconds)))\" y=\"\(number(y + 3))\" "
                 + "width=\"\(number(max(1, x(Double(end) * series.bucketSeconds) - x(Double(open.start) * series.bucketSeconds))))\" "
                 + "height=\"\(number(Self.rowHeight - 6))\" fill=\"\(open.color)\"/>"
             run = nil
@@ -101,7 +111,8 @@ struct HTMLTimeline {
         }
         close(at: series.readBytes.count)
         if read.loadSeconds != nil {
-            svg += "<line class=\"loaded-tick\" x1=\"\(number(x(load.endSeconds)))\" x2=\"\(number(x(load.endSeconds)))\" "
+            svg +=
+                "<line class=\"loaded-tick\" x1=\"\(number(x(load.endSeconds)))\" x2=\"\(number(x(load.endSeconds)))\" "
                 + "y1=\"\(number(y + 1))\" y2=\"\(number(y + Self.rowHeight - 1))\"/>"
         }
         return svg + "</g>\n"
@@ -113,24 +124,30 @@ struct HTMLTimeline {
         func number(_ value: Double) -> String { TextFormat.fixed(value, decimals: 1) }
         let peak = concurrency.peak
         let most = Double(max(peak?.count ?? 1, 1))
-        var svg = "<g class=\"concurrency\" data-device=\"\(HTMLReport.escape(device))\"><text x=\"4\" y=\"\(number(y + 14))\">loads at once"
+        var svg =
+            "<g class=\"concurrency\" data-device=\"\(HTMLReport.escape(device))\"><text x=\"4\" y=\"\(number(y + 14))\">loads at once"
             + (device.isEmpty ? ", no block device" : " on " + HTMLReport.escape(device)) + "</text>"
             + "<line class=\"baseline\" x1=\"\(number(Self.labelWidth))\" x2=\"\(number(Self.labelWidth + Self.plotWidth))\" "
             + "y1=\"\(number(y + Self.concurrencyHeight))\" y2=\"\(number(y + Self.concurrencyHeight))\"/>"
         for step in concurrency.steps where step.count > 0 {
             let barHeight = Self.concurrencyHeight * Double(step.count) / most
-            let left = x(step.start), width = max(1, x(step.end) - x(step.start))
-            svg += "<rect class=\"at-once\" x=\"\(number(left))\" y=\"\(number(y + Self.concurrencyHeight - barHeight))\" "
+            let left = x(step.start)
+            let width = max(1, x(step.end) - x(step.start))
+            svg +=
+                "<rect class=\"at-once\" x=\"\(number(left))\" y=\"\(number(y + Self.concurrencyHeight - barHeight))\" "
                 + "width=\"\(number(width))\" height=\"\(number(barHeight))\"><title>\(step.count) at once, "
                 + "\(TextFormat.fixed(step.start, decimals: 2))–\(TextFormat.fixed(step.end, decimals: 2)) s</title></rect>"
             if width >= 14 {
-                svg += "<text class=\"count\" x=\"\(number(left + width / 2))\" y=\"\(number(y + Self.concurrencyHeight - 3))\" "
+                svg +=
+                    "<text class=\"count\" x=\"\(number(left + width / 2))\" y=\"\(number(y + Self.concurrencyHeight - 3))\" "
                     + "text-anchor=\"middle\">\(step.count)</text>"
             }
         }
         if let peak {
-            let left = x(peak.start), width = max(2, x(peak.end) - x(peak.start))
-            svg += "<rect class=\"peak\" x=\"\(number(left))\" y=\"\(number(y))\" width=\"\(number(width))\" height=\"\(number(Self.concurrencyHeight))\"/>"
+            let left = x(peak.start)
+            let width = max(2, x(peak.end) - x(peak.start))
+            svg +=
+                "<rect class=\"peak\" x=\"\(number(left))\" y=\"\(number(y))\" width=\"\(number(width))\" height=\"\(number(Self.concurrencyHeight))\"/>"
                 + "<text class=\"peak-label\" x=\"4\" y=\"\(number(y + 30))\">"
                 + "peak: \(peak.count) at once, first at \(TextFormat.fixed(peak.start, decimals: 2)) s</text>"
         }
@@ -144,13 +161,15 @@ struct HTMLTimeline {
             var svg = "<text class=\"axis-title\" x=\"4\" y=\"\(number(y + 12))\">\(title)</text>"
             for (index, entry) in scale.legend(decimals: decimals).enumerated() {
                 let left = Self.labelWidth + Double(index) * 130
-                svg += "<rect x=\"\(number(left))\" y=\"\(number(y))\" width=\"24\" height=\"14\" fill=\"\(entry.color)\"/>"
+                svg +=
+                    "<rect x=\"\(number(left))\" y=\"\(number(y))\" width=\"24\" height=\"14\" fill=\"\(entry.color)\"/>"
                     + "<text x=\"\(number(left + 30))\" y=\"\(number(y + 12))\">\(entry.range)</text>"
             }
             return svg + "\n"
         }
         let left = Self.labelWidth
-        return "<g class=\"legend\">" + swatches("throughput per bucket (MiB/s)", throughput, decimals: throughput.maximum < 10 ? 1 : 0, y: y)
+        return "<g class=\"legend\">"
+            + swatches("throughput per bucket (MiB/s)", throughput, decimals: throughput.maximum < 10 ? 1 : 0, y: y)
             + swatches("device %util", ColorScale.utilization, decimals: 0, y: y + 24)
             + "<text class=\"axis-title\" x=\"4\" y=\"\(number(y + 60))\">marks</text>"
             + "<rect class=\"load-bar-sample\" x=\"\(number(left))\" y=\"\(number(y + 48))\" width=\"24\" height=\"14\"/>"

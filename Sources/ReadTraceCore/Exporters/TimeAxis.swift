@@ -16,7 +16,8 @@ public struct TimeAxis: Sendable, Equatable {
 
     /// "0", "0.5", "12": as many decimals as the step needs.
     public func label(_ seconds: Double) -> String {
-        var decimals = 0, scaled = step
+        var decimals = 0
+        var scaled = step
         while scaled < 0.999, decimals < 6 {
             scaled *= 10
             decimals += 1

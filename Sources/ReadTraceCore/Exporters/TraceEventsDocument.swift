@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A run as Chrome trace-event JSON (the format Perfetto UI and chrome://tracing load): a
@@ -71,15 +71,18 @@ public struct TraceEventsDocument: Encodable, Sendable {
             for load in processLoads {
                 let file = load.file?.path ?? "file \(load.read.fileID)"
                 events.append(Event(name: "thread_name", phase: .metadata, pid: pid, tid: load.read.fileID, args: ["name": .text(file)]))
-                events.append(Event(name: file, category: "load", phase: .complete, timestamp: Self.microseconds(load.read.firstReadSeconds),
-                                    duration: Self.microseconds(load.endSeconds - load.read.firstReadSeconds), pid: pid,
-                                    tid: load.read.fileID, args: [
-                                        "bytes": .number(Double(load.bytes)),
-                                        "cache_miss_bytes": .number(Double(load.read.cacheMissBytes + load.read.mmapFaultBytes)),
-                                        "block_read_bytes": .number(Double(load.read.blockReadBytes)),
-                                        "throughput_mib_s": .number(load.read.throughputMiBPerSecond),
-                                        "loaded": .text(load.read.loadSeconds == nil ? "no" : "yes"),
-                                    ]))
+                events.append(
+                    Event(
+                        name: file, category: "load", phase: .complete, timestamp: Self.microseconds(load.read.firstReadSeconds),
+                        duration: Self.microseconds(load.endSeconds - load.read.firstReadSeconds), pid: pid,
+                        tid: load.read.fileID,
+                        args: [
+                            "bytes": .number(Double(load.bytes)),
+                            "cache_miss_bytes": .number(Double(load.read.cacheMissBytes + load.read.mmapFaultBytes)),
+                            "block_read_bytes": .number(Double(load.read.blockReadBytes)),
+                            "throughput_mib_s": .number(load.read.throughputMiBPerSecond),
+                            "loaded": .text(load.read.loadSeconds == nil ? "no" : "yes"),
+                        ]))
                 let series = load.read.timeline
                 for (bucket, bytes) in series.readBytes.enumerated() {
                     rates[Double(bucket) * series.bucketSeconds, default: [:]][file] = .number(Double(bytes) / series.bucketSeconds)
@@ -96,14 +99,18 @@ public struct TraceEventsDocument: Encodable, Sendable {
             var start = 0.0
             for sample in device.samples {
                 // A sample describes the interval that ends at its time: the counter holds it from the interval's start.
-                events.append(Event(name: "\(device.name) %util", phase: .counter, timestamp: Self.microseconds(start), pid: Self.devicesPid,
-                                    args: ["util_pct": .number(sample.utilizationPercent)]))
+                events.append(
+                    Event(
+                        name: "\(device.name) %util", phase: .counter, timestamp: Self.microseconds(start), pid: Self.devicesPid,
+                        args: ["util_pct": .number(sample.utilizationPercent)]))
                 start = sample.seconds
             }
         }
         traceEvents = events
-        otherData = ["tool": "readtrace \(dump.toolVersion)", "host": dump.host.hostname, "kernel": dump.host.kernel,
-                     "started_at": dump.startedAt, "hook": dump.hook.rawValue]
+        otherData = [
+            "tool": "readtrace \(dump.toolVersion)", "host": dump.host.hostname, "kernel": dump.host.kernel,
+            "started_at": dump.startedAt, "hook": dump.hook.rawValue,
+        ]
     }
 
     static func microseconds(_ seconds: Double) -> Double { (max(seconds, 0) * 1e6).rounded() }

@@ -16,9 +16,11 @@ public struct BlockRecord: Sendable {
     /// From the request's issue to the driver to this completion; nil when the issue was not seen.
     public var serviceNanoseconds: UInt64?
 
-    public init(pid: Int32, device: DeviceNumber, file: FileID, lowerFile: FileID? = nil, bytes: UInt64,
-                completesRequest: Bool = true, endNanoseconds: UInt64, queuedNanoseconds: UInt64,
-                serviceNanoseconds: UInt64? = nil) {
+    public init(
+        pid: Int32, device: DeviceNumber, file: FileID, lowerFile: FileID? = nil, bytes: UInt64,
+        completesRequest: Bool = true, endNanoseconds: UInt64, queuedNanoseconds: UInt64,
+        serviceNanoseconds: UInt64? = nil
+    ) {
         self.pid = pid
         self.device = device
         self.file = file

@@ -15,8 +15,10 @@ public struct FileRecord: Sendable, Equatable {
     /// the last components. User space completes it while the file is still open somewhere.
     public var pathIsTruncated: Bool
 
-    public init(id: FileID, path: [UInt8], sizeBytes: UInt64, kind: FileKind, deleted: Bool,
-                pathIsFilesystemRelative: Bool = false, pathIsTruncated: Bool = false) {
+    public init(
+        id: FileID, path: [UInt8], sizeBytes: UInt64, kind: FileKind, deleted: Bool,
+        pathIsFilesystemRelative: Bool = false, pathIsTruncated: Bool = false
+    ) {
         self.id = id
         self.path = path
         self.sizeBytes = sizeBytes

@@ -9,8 +9,10 @@ public struct ProcessRecord: Sendable, Equatable {
     public var cmdline: String?
     public var cmdlineComplete: Bool
 
-    public init(pid: Int32, parentPid: Int32, cgroupID: UInt64, comm: String, cmdline: String? = nil,
-                cmdlineComplete: Bool = true) {
+    public init(
+        pid: Int32, parentPid: Int32, cgroupID: UInt64, comm: String, cmdline: String? = nil,
+        cmdlineComplete: Bool = true
+    ) {
         self.pid = pid
         self.parentPid = parentPid
         self.cgroupID = cgroupID

@@ -12,8 +12,10 @@ public struct ReadRecord: Sendable {
     /// Bytes added to the page cache while the call ran (itself or its readahead): read from the device.
     public var cacheMissBytes: UInt64
 
-    public init(pid: Int32, threadID: Int32, file: FileID, endNanoseconds: UInt64, latencyNanoseconds: UInt64?, result: Int64,
-                cacheMissBytes: UInt64 = 0) {
+    public init(
+        pid: Int32, threadID: Int32, file: FileID, endNanoseconds: UInt64, latencyNanoseconds: UInt64?, result: Int64,
+        cacheMissBytes: UInt64 = 0
+    ) {
         self.pid = pid
         self.threadID = threadID
         self.file = file

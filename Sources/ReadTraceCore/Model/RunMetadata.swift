@@ -22,8 +22,10 @@ public struct RunMetadata: Sendable, Equatable {
         public var pods: [String] = []
         public var containers: [String] = []
 
-        public init(comms: [String] = [], pids: [Int32] = [], cgroups: [String] = [], paths: [String] = [],
-                    pods: [String] = [], containers: [String] = []) {
+        public init(
+            comms: [String] = [], pids: [Int32] = [], cgroups: [String] = [], paths: [String] = [],
+            pods: [String] = [], containers: [String] = []
+        ) {
             self.comms = comms
             self.pids = pids
             self.cgroups = cgroups
@@ -42,8 +44,10 @@ public struct RunMetadata: Sendable, Equatable {
     public var filters: Filters
     public var counters: KernelCounters
 
-    public init(toolVersion: String, host: Host, hook: HookKind, startedAtUnixSeconds: Double,
-                durationSeconds: Double, filters: Filters, counters: KernelCounters) {
+    public init(
+        toolVersion: String, host: Host, hook: HookKind, startedAtUnixSeconds: Double,
+        durationSeconds: Double, filters: Filters, counters: KernelCounters
+    ) {
         self.toolVersion = toolVersion
         self.host = host
         self.hook = hook

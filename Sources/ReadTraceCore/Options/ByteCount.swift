@@ -9,7 +9,8 @@ public struct ByteCount: Sendable, Equatable, CustomStringConvertible {
         let multiplier = text.last.flatMap { units[Character($0.uppercased())] } ?? 1
         let digits = multiplier == 1 ? Substring(text) : text.dropLast()
         guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let value = Int(digits), value >= 0,
-              value <= Int.max / multiplier else { return nil }
+            value <= Int.max / multiplier
+        else { return nil }
         bytes = value * multiplier
     }
 

@@ -16,7 +16,8 @@ public struct TimeSpan: Sendable, Equatable, Comparable, CustomStringConvertible
         let unit = Self.units.first { text.hasSuffix($0.suffix) } ?? ("", 1e9)
         let number = text.dropLast(unit.suffix.count)
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              let value = Double(number), value.isFinite else { return nil }
+            let value = Double(number), value.isFinite
+        else { return nil }
         let total = value * unit.nanoseconds
         guard total >= 0, total < 1e18 else { return nil }
         nanoseconds = UInt64(total.rounded())

@@ -15,8 +15,10 @@ public struct RowSelection<Row> {
     ///     when anything is left over, its line takes one of them.
     ///   - idleNanoseconds: how long a row has read nothing, for `policy.hideIdleAfter`; nil where
     ///     idleness does not apply (the summary).
-    public init(_ rows: [Row], policy: RowPolicy, limit: Int? = nil, room: Int? = nil, bytes: (Row) -> UInt64,
-                idleNanoseconds: ((Row) -> UInt64)? = nil) {
+    public init(
+        _ rows: [Row], policy: RowPolicy, limit: Int? = nil, room: Int? = nil, bytes: (Row) -> UInt64,
+        idleNanoseconds: ((Row) -> UInt64)? = nil
+    ) {
         func isIdle(_ row: Row) -> Bool {
             guard let idleNanoseconds, let after = policy.hideIdleAfter else { return false }
             return idleNanoseconds(row) >= after.nanoseconds
@@ -25,7 +27,9 @@ public struct RowSelection<Row> {
         let eligible = zip(rows, idleRows).map { !$1 && bytes($0) >= policy.minimumBytes }
         var cap = min([policy.top, limit].compactMap { $0 }.min() ?? .max, eligible.count { $0 })
         if let room, cap > room || (cap == room && cap < rows.count) { cap = max(0, room - 1) }
-        var shown: [Row] = [], rest: [Row] = [], idle = 0
+        var shown: [Row] = []
+        var rest: [Row] = []
+        var idle = 0
         for (index, row) in rows.enumerated() {
             if eligible[index] && shown.count < cap {
                 shown.append(row)

@@ -15,7 +15,8 @@ public struct CgroupHierarchy: Sendable {
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")
             guard let separator = fields.firstIndex(of: "-"), separator + 1 < fields.count,
-                  fields[separator + 1] == "cgroup2", fields.count > 4 else { continue }
+                fields[separator + 1] == "cgroup2", fields.count > 4
+            else { continue }
             return CgroupHierarchy(mountPoint: String(decoding: MountTable.unescaped(fields[4]), as: UTF8.self))
         }
         return nil

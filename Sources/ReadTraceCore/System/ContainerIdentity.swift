@@ -29,7 +29,8 @@ public struct ContainerIdentity: Sendable, Equatable {
                 containerID = id
                 self.runtime = runtime
             } else if Self.isContainerID(component), index > 0,
-                      components[index - 1].hasPrefix("pod") || components[index - 1] == "docker" {
+                components[index - 1].hasPrefix("pod") || components[index - 1] == "docker"
+            {
                 // cgroupfs driver: a bare id below the pod's directory (or docker's).
                 containerID = component
                 if components[index - 1] == "docker" { runtime = .docker }
@@ -43,7 +44,8 @@ public struct ContainerIdentity: Sendable, Equatable {
         if name.hasSuffix(".slice") {
             // The uid's own dashes are underscores here, so the pod is the last dash-separated part.
             guard name.hasPrefix("kubepods-"), let last = name.dropLast(".slice".count).split(separator: "-").last,
-                  last.hasPrefix("pod") else { return nil }
+                last.hasPrefix("pod")
+            else { return nil }
             name = last.dropFirst(3)
         } else {
             guard name.hasPrefix("pod") else { return nil }

@@ -18,8 +18,10 @@ public struct MountTable: Sendable, Equatable {
             guard fields.count >= 5 else { continue }
             let numbers = fields[2].split(separator: ":")
             guard numbers.count == 2, let major = UInt32(numbers[0]), let minor = UInt32(numbers[1]) else { continue }
-            mounts.append(Mount(device: DeviceNumber(major: major, minor: minor), root: Self.unescaped(fields[3]),
-                                mountPoint: Self.unescaped(fields[4])))
+            mounts.append(
+                Mount(
+                    device: DeviceNumber(major: major, minor: minor), root: Self.unescaped(fields[3]),
+                    mountPoint: Self.unescaped(fields[4])))
         }
     }
 
@@ -57,7 +59,8 @@ public struct MountTable: Sendable, Equatable {
         var index = 0
         while index < raw.count {
             if raw[index] == UInt8(ascii: "\\"), index + 4 <= raw.count,
-               let value = UInt8(String(decoding: raw[(index + 1)..<(index + 4)], as: UTF8.self), radix: 8) {
+                let value = UInt8(String(decoding: raw[(index + 1)..<(index + 4)], as: UTF8.self), radix: 8)
+            {
                 bytes.append(value)
                 index += 4
             } else {

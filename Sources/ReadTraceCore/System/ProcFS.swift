@@ -29,9 +29,10 @@ public enum ProcFS {
     }
 
     public static func host() -> RunMetadata.Host {
-        RunMetadata.Host(hostname: readLine("/proc/sys/kernel/hostname") ?? "unknown",
-                         kernel: readLine("/proc/sys/kernel/osrelease") ?? "unknown",
-                         bootID: readLine("/proc/sys/kernel/random/boot_id") ?? "unknown")
+        RunMetadata.Host(
+            hostname: readLine("/proc/sys/kernel/hostname") ?? "unknown",
+            kernel: readLine("/proc/sys/kernel/osrelease") ?? "unknown",
+            bootID: readLine("/proc/sys/kernel/random/boot_id") ?? "unknown")
     }
 
     public static func processExists(_ pid: Int32) -> Bool {
@@ -64,7 +65,8 @@ public enum ProcFS {
             let link = directory + "/" + name
             var info = stat()
             guard stat(link, &info) == 0, UInt64(info.st_ino) == file.inode,
-                  DeviceNumber(userSpace: UInt64(info.st_dev)) == file.device else { continue }
+                DeviceNumber(userSpace: UInt64(info.st_dev)) == file.device
+            else { continue }
             var target = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
             let length = target.withUnsafeMutableBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { readlink(link, $0.baseAddress!, $0.count) }
@@ -78,8 +80,8 @@ public enum ProcFS {
     /// Bit `capability` of the effective capability set.
     public static func hasEffectiveCapability(_ capability: Int) -> Bool {
         guard let status = readText("/proc/self/status"),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
-              let mask = UInt64(String(line.dropFirst("CapEff:".count).filter { !$0.isWhitespace }), radix: 16)
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+            let mask = UInt64(String(line.dropFirst("CapEff:".count).filter { !$0.isWhitespace }), radix: 16)
         else { return false }
         return mask & (1 << UInt64(capability)) != 0
     }

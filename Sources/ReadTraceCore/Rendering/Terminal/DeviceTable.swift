@@ -5,9 +5,11 @@ enum DeviceTable {
     static func line(name: String, rates: DiskRates?) -> String {
         let padded = name.count >= 12 ? String(name.prefix(12)) : name + String(repeating: " ", count: 12 - name.count)
         guard let rates else { return padded + "  (no sample yet)" }
-        let cells = [rates.readIOsPerSecond, rates.readMiBPerSecond, rates.readAwaitMilliseconds,
-                     rates.writeIOsPerSecond, rates.writeMiBPerSecond, rates.writeAwaitMilliseconds,
-                     rates.queueDepth, rates.utilizationPercent].map { TextFormat.fixed($0, decimals: 2) }
+        let cells = [
+            rates.readIOsPerSecond, rates.readMiBPerSecond, rates.readAwaitMilliseconds,
+            rates.writeIOsPerSecond, rates.writeMiBPerSecond, rates.writeAwaitMilliseconds,
+            rates.queueDepth, rates.utilizationPercent,
+        ].map { TextFormat.fixed($0, decimals: 2) }
         return padded + cells.map { String(repeating: " ", count: max(0, 8 - $0.count)) + $0 }.joined()
     }
 

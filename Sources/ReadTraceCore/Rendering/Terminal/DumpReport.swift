@@ -26,19 +26,24 @@ public struct DumpReport {
     static let droppable = ["COMM", "MISS", "LOAD_S", "DISK"]
 
     public func render(_ dump: DumpDocument) -> String {
-        let host = TerminalText.escaped(dump.host.hostname), kernel = TerminalText.escaped(dump.host.kernel)
-        var lines = TextFormat.wrap("readtrace report: \(host) (kernel \(kernel)), started \(TerminalText.escaped(dump.startedAt)), "
-            + "\(TextFormat.fixed(dump.durationSeconds, decimals: 1)) s traced with \(dump.hook.rawValue) hooks, "
-            + "\(dump.eventsEmitted) events, \(dump.lostEvents) lost"
-            + (dump.skippedProgramRuns > 0 ? ", \(dump.skippedProgramRuns) program runs skipped by the kernel" : ""), width: width, indent: 2)
+        let host = TerminalText.escaped(dump.host.hostname)
+        let kernel = TerminalText.escaped(dump.host.kernel)
+        var lines = TextFormat.wrap(
+            "readtrace report: \(host) (kernel \(kernel)), started \(TerminalText.escaped(dump.startedAt)), "
+                + "\(TextFormat.fixed(dump.durationSeconds, decimals: 1)) s traced with \(dump.hook.rawValue) hooks, "
+                + "\(dump.eventsEmitted) events, \(dump.lostEvents) lost"
+                + (dump.skippedProgramRuns > 0 ? ", \(dump.skippedProgramRuns) program runs skipped by the kernel" : ""), width: width,
+            indent: 2)
         if dump.lostEvents > 0 {
-            lines += TextFormat.wrap("WARNING: \(dump.lostEvents) events were lost (ring buffer full): the figures below are low",
-                                     width: width, indent: 2)
+            lines += TextFormat.wrap(
+                "WARNING: \(dump.lostEvents) events were lost (ring buffer full): the figures below are low",
+                width: width, indent: 2)
         }
         let loads = dump.loads
         guard !loads.isEmpty else { return (lines + ["no reads in this dump"]).joined(separator: "\n") + "\n" }
-        let selection = RowSelection(loads.sorted { ($0.bytes, $1.read.firstReadSeconds) > ($1.bytes, $0.read.firstReadSeconds) },
-                                     policy: rowPolicy, limit: rowPolicy.tableLimit, bytes: \.bytes)
+        let selection = RowSelection(
+            loads.sorted { ($0.bytes, $1.read.firstReadSeconds) > ($1.bytes, $0.read.firstReadSeconds) },
+            policy: rowPolicy, limit: rowPolicy.tableLimit, bytes: \.bytes)
         let (columns, hidden) = layout(for: selection.shown)
         let fileWidth = max(1, width - columns.reduce(0) { $0 + $1.width + 1 })
         func line(_ cells: [String], file: String) -> String {
@@ -53,11 +58,13 @@ public struct DumpReport {
         lines.append(line(columns.map(\.title), file: Self.fileTitle))
         lines += selection.shown.map { load in line(columns.map { $0.cell(load) }, file: load.shownPath) }
         if let rest = selection.restLine("files", bytes: \.bytes) { lines.append(TextFormat.fit(rest + " (--top)", width: width)) }
-        lines += TextFormat.wrap("Columns: BYTES read by the process (M = MiB, G = GiB); MISS brought into the page cache; DISK read "
-            + "from the block device; LOAD_S from the first read until \(TextFormat.fixed(dump.loadedShare * 100, decimals: 0))% of the "
-            + "file was read (- never); MiB/s over that time; WAIT share of it in reads that waited on the device (- not timed); "
-            + "GROUP the pod or container, its id shortened to a unique prefix; … text cut to fit."
-            + (hidden.isEmpty ? "" : " Hidden at \(width) columns: \(hidden.joined(separator: ", ")) (--width)."), width: width, indent: 2)
+        lines += TextFormat.wrap(
+            "Columns: BYTES read by the process (M = MiB, G = GiB); MISS brought into the page cache; DISK read "
+                + "from the block device; LOAD_S from the first read until \(TextFormat.fixed(dump.loadedShare * 100, decimals: 0))% of the "
+                + "file was read (- never); MiB/s over that time; WAIT share of it in reads that waited on the device (- not timed); "
+                + "GROUP the pod or container, its id shortened to a unique prefix; … text cut to fit."
+                + (hidden.isEmpty ? "" : " Hidden at \(width) columns: \(hidden.joined(separator: ", ")) (--width)."), width: width,
+            indent: 2)
         let timeline = LoadTimeline(width: width, rule: rule, rowPolicy: rowPolicy).render(dump)
         if !timeline.isEmpty { lines += [""] + timeline }
         let storms = StormSummary.paragraphs(dump, rule: rule)

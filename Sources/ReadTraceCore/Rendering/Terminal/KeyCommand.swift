@@ -1,6 +1,8 @@
 /// What a key pressed in the live view asks for, the way `top` takes keys.
 public enum KeyCommand: Equatable, Sendable {
-    case nextSort, previousSort, sort(SortKey), togglePause, toggleHelp, closeHelp, quit
+    case nextSort, previousSort
+    case sort(SortKey)
+    case togglePause, toggleHelp, closeHelp, quit
 
     private static let sortKeys: [UInt8: SortKey] = [
         UInt8(ascii: "b"): .bytes, UInt8(ascii: "t"): .total, UInt8(ascii: "r"): .reads,

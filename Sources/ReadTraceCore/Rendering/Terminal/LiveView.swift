@@ -16,8 +16,10 @@ public struct LiveView {
     /// Whether a process is still running; asked only for the rows shown.
     public var isRunning: (Int32) -> Bool = { _ in true }
 
-    public init(sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection = .auto, grouping: GroupBy = .process,
-                rowPolicy: RowPolicy = RowPolicy(), width: Int, height: Int) {
+    public init(
+        sort: SortKey, pathFilter: PathFilter, devices: DeviceSelection = .auto, grouping: GroupBy = .process,
+        rowPolicy: RowPolicy = RowPolicy(), width: Int, height: Int
+    ) {
         self.sort = sort
         self.pathFilter = pathFilter
         self.devices = devices
@@ -31,33 +33,42 @@ public struct LiveView {
     /// BYTES, MiB/s, DONE, ETA, FILE, the state and the reader's id always stay, and so does the sort column.
     static let dropOrder: [Column] = [.size, .p50, .disk50, .cacheMiss, .reads, .total, .p99, .disk99, .disk, .pod, .comm]
 
-    public func frame(aggregate: TraceAggregate, interval: InsertionOrderedTable<ReadKey, IntervalStats>, intervalSeconds: Double,
-                      elapsedSeconds: Double, hook: HookKind, counters: KernelCounters,
-                      eventsPerSecond: Double, deviceHistory: DeviceHistory? = nil) -> LiveFrame {
-        var status = "elapsed \(TextFormat.elapsed(seconds: elapsedSeconds))  hook \(hook.rawValue)"
+    public func frame(
+        aggregate: TraceAggregate, interval: InsertionOrderedTable<ReadKey, IntervalStats>, intervalSeconds: Double,
+        elapsedSeconds: Double, hook: HookKind, counters: KernelCounters,
+        eventsPerSecond: Double, deviceHistory: DeviceHistory? = nil
+    ) -> LiveFrame {
+        var status =
+            "elapsed \(TextFormat.elapsed(seconds: elapsedSeconds))  hook \(hook.rawValue)"
             + "  events \(TextFormat.count(eventsPerSecond))/s  lost \(counters.eventsLost)"
         if counters.eventsLost > 0 { status += "  LOST \(counters.eventsLost) EVENTS (ring buffer full)" }
         if counters.skippedProgramRuns > 0 { status += "  SKIPPED \(counters.skippedProgramRuns) RUNS" }
         let ungrouped = ReadRow.rows(of: aggregate, shownBy: pathFilter, interval: (interval, intervalSeconds))
-        let shownDevices = deviceHistory.map {
-            $0.devices(devices, holding: aggregate.fileDevices(shownBy: pathFilter), latestOnly: true).map { ($0.name, $0.latest) }
-        } ?? []
+        let shownDevices =
+            deviceHistory.map {
+                $0.devices(devices, holding: aggregate.fileDevices(shownBy: pathFilter), latestOnly: true).map { ($0.name, $0.latest) }
+            } ?? []
         var members: [String: [Int32]] = [:]
         if grouping != .process {
             for pid in aggregate.processes.keys { members[aggregate.groupLabel(of: pid, by: grouping), default: []].append(pid) }
         }
-        return LiveFrame(status: status, deviceLines: DeviceTable.lines(shownDevices, width: .max),
-                         rows: ReadRow.grouped(ungrouped, by: grouping, in: aggregate),
-                         nowNanoseconds: aggregate.startNanoseconds + UInt64(max(0, elapsedSeconds) * 1e9),
-                         files: Set(ungrouped.map(\.key.file)).count, processes: Set(ungrouped.map(\.key.pid)).count,
-                         groupMembers: members)
+        return LiveFrame(
+            status: status, deviceLines: DeviceTable.lines(shownDevices, width: .max),
+            rows: ReadRow.grouped(ungrouped, by: grouping, in: aggregate),
+            nowNanoseconds: aggregate.startNanoseconds + UInt64(max(0, elapsedSeconds) * 1e9),
+            files: Set(ungrouped.map(\.key.file)).count, processes: Set(ungrouped.map(\.key.pid)).count,
+            groupMembers: members)
     }
 
-    public func render(aggregate: TraceAggregate, interval: InsertionOrderedTable<ReadKey, IntervalStats>, intervalSeconds: Double,
-                       elapsedSeconds: Double, hook: HookKind, counters: KernelCounters,
-                       eventsPerSecond: Double, deviceHistory: DeviceHistory? = nil) -> [String] {
-        render(frame(aggregate: aggregate, interval: interval, intervalSeconds: intervalSeconds, elapsedSeconds: elapsedSeconds,
-                     hook: hook, counters: counters, eventsPerSecond: eventsPerSecond, deviceHistory: deviceHistory))
+    public func render(
+        aggregate: TraceAggregate, interval: InsertionOrderedTable<ReadKey, IntervalStats>, intervalSeconds: Double,
+        elapsedSeconds: Double, hook: HookKind, counters: KernelCounters,
+        eventsPerSecond: Double, deviceHistory: DeviceHistory? = nil
+    ) -> [String] {
+        render(
+            frame(
+                aggregate: aggregate, interval: interval, intervalSeconds: intervalSeconds, elapsedSeconds: elapsedSeconds,
+                hook: hook, counters: counters, eventsPerSecond: eventsPerSecond, deviceHistory: deviceHistory))
     }
 
     public func render(_ frame: LiveFrame) -> [String] {
@@ -66,13 +77,17 @@ public struct LiveView {
         if showsHelp { return Array((lines + help(layout)).prefix(max(height, 1))) }
         if !frame.deviceLines.isEmpty { lines += frame.deviceLines.map { String($0.prefix(width)) } + [""] }
 
-        lines.append(layout.header(fileNote: layout.hidden.isEmpty ? ""
-            : " (\(layout.hidden.count) column\(layout.hidden.count == 1 ? "" : "s") hidden\(acceptsKeys ? ": ?" : ""))"))
+        lines.append(
+            layout.header(
+                fileNote: layout.hidden.isEmpty
+                    ? ""
+                    : " (\(layout.hidden.count) column\(layout.hidden.count == 1 ? "" : "s") hidden\(acceptsKeys ? ": ?" : ""))"))
         guard !frame.rows.isEmpty else { return lines + ["(no reads yet)"] }
         let rows = frame.rows.sorted { ReadRow.areInOrder($0, $1, by: sort) }
         // Below the rows: the rest's line (counted in the room), the totals and the legend.
-        let selection = RowSelection(rows, policy: rowPolicy, room: max(1, height - lines.count - 2), bytes: \.totalBytes,
-                                     idleNanoseconds: { frame.nowNanoseconds &- min(frame.nowNanoseconds, $0.lastReadNanoseconds) })
+        let selection = RowSelection(
+            rows, policy: rowPolicy, room: max(1, height - lines.count - 2), bytes: \.totalBytes,
+            idleNanoseconds: { frame.nowNanoseconds &- min(frame.nowNanoseconds, $0.lastReadNanoseconds) })
         lines += selection.shown.map { row in
             var row = row
             row.ended = !(frame.groupMembers[row.group] ?? [row.key.pid]).contains(where: isRunning)
@@ -95,10 +110,12 @@ public struct LiveView {
     func layout(for frame: LiveFrame) -> TableLayout {
         let pods: [Column] = grouping != .pod && frame.rows.contains { $0.pod != nil } ? [.pod] : []
         let readers = Column.readers(grouping)
-        let columns = Array(readers.prefix(1)) + [.state] + readers.dropFirst() + pods
+        let columns =
+            Array(readers.prefix(1)) + [.state] + readers.dropFirst() + pods
             + [.reads, .bytes, .rate, .cacheMiss, .disk, .p50, .p99, .disk50, .disk99, .total, .size, .done, .eta, .file]
-        return TableLayout(columns: columns, dropOrder: Self.dropOrder, width: width,
-                           sortedBy: Column.sorted(by: sort, grouping: grouping))
+        return TableLayout(
+            columns: columns, dropOrder: Self.dropOrder, width: width,
+            sortedBy: Column.sorted(by: sort, grouping: grouping))
     }
 
     private func header(_ frame: LiveFrame) -> String {
@@ -107,12 +124,15 @@ public struct LiveView {
 
     /// Every key and every column explained, the hidden columns too.
     private func help(_ layout: TableLayout) -> [String] {
-        let keys = acceptsKeys ? [
-            "Keys: ? help (Esc closes)  p or space pause  q quit (summary, files: as Ctrl-C)",
-            "      s > next sort  S < previous  b t r l i f: bytes total reads p99 pid file",
-            "",
-        ] : []
-        let shown = layout.columns, all = shown + layout.hidden
+        let keys =
+            acceptsKeys
+            ? [
+                "Keys: ? help (Esc closes)  p or space pause  q quit (summary, files: as Ctrl-C)",
+                "      s > next sort  S < previous  b t r l i f: bytes total reads p99 pid file",
+                "",
+            ] : []
+        let shown = layout.columns
+        let all = shown + layout.hidden
         let columns = Column.allCases.filter(all.contains).map { column in
             let title = column.title + String(repeating: " ", count: max(0, 7 - column.title.count))
             return "  \(title) " + (shown.contains(column) ? "" : "[hidden] ") + column.meaning

@@ -30,11 +30,13 @@ public struct LoadTimeline {
     }
 
     public func render(_ dump: DumpDocument) -> [String] {
-        let all = dump.loads, loads = dump.loads(countedBy: rule)
+        let all = dump.loads
+        let loads = dump.loads(countedBy: rule)
         guard !all.isEmpty, dump.durationSeconds > 0 else { return [] }
         guard !loads.isEmpty else {
-            return TextFormat.wrap("Load timeline: none of the \(all.count) files read counts as a load (\(rule.description)).",
-                                   width: width, indent: 2)
+            return TextFormat.wrap(
+                "Load timeline: none of the \(all.count) files read counts as a load (\(rule.description)).",
+                width: width, indent: 2)
         }
         let columns = max(10, width - Self.labelWidth - 1)
         let axis = Axis(columns: columns, secondsPerColumn: dump.durationSeconds / Double(columns))
@@ -46,9 +48,13 @@ public struct LoadTimeline {
 
         var lines = header(dump, loads: loads.count, leftOut: all.count - loads.count, axis: axis, busiest: busiest)
         for (load, bytes) in zip(shown, bytesByLoad) {
-            lines.append(Self.pad(load.label(width: Self.labelWidth), width: Self.labelWidth) + " " + Self.bar(load, bytes, busiest: busiest, axis: axis))
+            lines.append(
+                Self.pad(load.label(width: Self.labelWidth), width: Self.labelWidth) + " "
+                    + Self.bar(load, bytes, busiest: busiest, axis: axis))
         }
-        if let rest = selection.restLine("loads", bytes: \.bytes) { lines.append(TextFormat.fit(rest + " (--top, --min-bytes)", width: width)) }
+        if let rest = selection.restLine("loads", bytes: \.bytes) {
+            lines.append(TextFormat.fit(rest + " (--top, --min-bytes)", width: width))
+        }
         lines += Self.utilizationTracks(dump.devices, axis: axis) + Self.concurrencyTracks(loads, axis: axis)
         return lines.map { TextFormat.fit($0, width: width) }
     }
@@ -57,14 +63,16 @@ public struct LoadTimeline {
     func header(_ dump: DumpDocument, loads: Int, leftOut: Int, axis: Axis, busiest: Double) -> [String] {
         let busiestRate = busiest / axis.secondsPerColumn / 1_048_576
         let quarters = Self.shades.indices.map { Self.shades[$0] == "█" ? "█ ≥75%" : "\(Self.shades[$0]) <\(($0 + 1) * 25)%" }
-        return TextFormat.wrap("Load timeline: 0 s to \(TextFormat.fixed(dump.durationSeconds, decimals: 1)) s, "
-            + "\(TextFormat.fixed(axis.secondsPerColumn * 1000, decimals: 0)) ms per column; \(loads) load\(loads == 1 ? "" : "s") "
-            + "(\(rule.description))" + (leftOut > 0 ? ", \(leftOut) smaller file\(leftOut == 1 ? "" : "s") left out." : "."),
+        return TextFormat.wrap(
+            "Load timeline: 0 s to \(TextFormat.fixed(dump.durationSeconds, decimals: 1)) s, "
+                + "\(TextFormat.fixed(axis.secondsPerColumn * 1000, decimals: 0)) ms per column; \(loads) load\(loads == 1 ? "" : "s") "
+                + "(\(rule.description))" + (leftOut > 0 ? ", \(leftOut) smaller file\(leftOut == 1 ? "" : "s") left out." : "."),
             width: width, indent: 2)
-            + TextFormat.wrap("Legend: shading is throughput, of the busiest column's "
-            + "\(TextFormat.mebibytesPerSecond(busiestRate)) (\(quarters.joined(separator: ", "))) and %util, of 100%; "
-            + "\(Self.waiting) in a load with nothing read; \(Self.loaded) loaded (\(TextFormat.fixed(dump.loadedShare * 100, decimals: 0))% "
-            + "of the file read); loads at once: 1-9, + for 10 or more; … text cut to fit.", width: width, indent: 2)
+            + TextFormat.wrap(
+                "Legend: shading is throughput, of the busiest column's "
+                    + "\(TextFormat.mebibytesPerSecond(busiestRate)) (\(quarters.joined(separator: ", "))) and %util, of 100%; "
+                    + "\(Self.waiting) in a load with nothing read; \(Self.loaded) loaded (\(TextFormat.fixed(dump.loadedShare * 100, decimals: 0))% "
+                    + "of the file read); loads at once: 1-9, + for 10 or more; … text cut to fit.", width: width, indent: 2)
     }
 
     /// A load's row: shaded where it read, dotted where it waited, marked where it was done.
@@ -102,7 +110,8 @@ public struct LoadTimeline {
                 let most = concurrency.counts(from: start, to: end).upperBound
                 return most == 0 ? " " : most > 9 ? "+" : Character("\(most)")
             }
-            let name = "loads at once" + (device.isEmpty ? ", no block device" : " on \(device)")
+            let name =
+                "loads at once" + (device.isEmpty ? ", no block device" : " on \(device)")
                 + " (peak \(concurrency.peak?.count ?? 0))"
             return pad(name, width: labelWidth) + " " + String(bar)
         }
@@ -115,7 +124,8 @@ public struct LoadTimeline {
         var bytes = [Double](repeating: 0, count: columns)
         let series = load.read.timeline
         for (bucket, count) in series.readBytes.enumerated() where count > 0 {
-            let start = Double(bucket) * series.bucketSeconds, end = start + series.bucketSeconds
+            let start = Double(bucket) * series.bucketSeconds
+            let end = start + series.bucketSeconds
             for index in column(start)...column(end.nextDown) {
                 let overlap = min(end, Double(index + 1) * secondsPerColumn) - max(start, Double(index) * secondsPerColumn)
                 bytes[index] += Double(count) * max(overlap, 0) / series.bucketSeconds

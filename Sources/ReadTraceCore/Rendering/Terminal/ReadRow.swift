@@ -40,8 +40,10 @@ extension ReadRow {
 
     /// One row per (process, file) the path filter shows: figures of the interval when one is
     /// given (the live view), of the whole run otherwise (the summary).
-    static func rows(of aggregate: TraceAggregate, shownBy pathFilter: PathFilter,
-                     interval: (stats: InsertionOrderedTable<ReadKey, IntervalStats>, seconds: Double)? = nil) -> [ReadRow] {
+    static func rows(
+        of aggregate: TraceAggregate, shownBy pathFilter: PathFilter,
+        interval: (stats: InsertionOrderedTable<ReadKey, IntervalStats>, seconds: Double)? = nil
+    ) -> [ReadRow] {
         // A process's pod once per process, not per file it read.
         var pods: [Int32: String?] = [:]
         return aggregate.reads.compactMap { key, stats -> ReadRow? in
@@ -49,10 +51,11 @@ extension ReadRow {
             let file = aggregate.files[key.file]
             let pod = pods[key.pid] ?? aggregate.podLabel(of: key.pid)
             pods[key.pid] = pod
-            var row = ReadRow(key: key, comm: aggregate.comm(of: key.pid), pod: pod,
-                              path: aggregate.tablePath(of: key.file), errors: stats.errors, totalBytes: stats.bytes,
-                              firstReadNanoseconds: stats.firstStartNanoseconds, lastReadNanoseconds: stats.lastEndNanoseconds,
-                              fileBytes: file?.sizeBytes ?? 0, loadedBytes: stats.bytes + stats.mmapFaultBytes)
+            var row = ReadRow(
+                key: key, comm: aggregate.comm(of: key.pid), pod: pod,
+                path: aggregate.tablePath(of: key.file), errors: stats.errors, totalBytes: stats.bytes,
+                firstReadNanoseconds: stats.firstStartNanoseconds, lastReadNanoseconds: stats.lastEndNanoseconds,
+                fileBytes: file?.sizeBytes ?? 0, loadedBytes: stats.bytes + stats.mmapFaultBytes)
             if let interval {
                 let recent = interval.stats[key]
                 row.calls = recent?.calls ?? 0
@@ -119,8 +122,9 @@ extension ReadRow {
 
     /// One line summing `rows`; its path is for saying what it stands for.
     static func sum(of rows: some Sequence<ReadRow>) -> ReadRow {
-        var sum = ReadRow(key: ReadKey(pid: .max, file: FileID(device: DeviceNumber(major: 0, minor: 0), inode: 0)),
-                          comm: "", path: "", active: false, isSum: true)
+        var sum = ReadRow(
+            key: ReadKey(pid: .max, file: FileID(device: DeviceNumber(major: 0, minor: 0), inode: 0)),
+            comm: "", path: "", active: false, isSum: true)
         for row in rows { sum.add(row) }
         return sum
     }
@@ -129,14 +133,15 @@ extension ReadRow {
     static func areInOrder(_ lhs: ReadRow, _ rhs: ReadRow, by sort: SortKey) -> Bool {
         if lhs.active != rhs.active { return lhs.active }
         func descending<T: Comparable>(_ left: T, _ right: T) -> Bool? { left == right ? nil : left > right }
-        let decided: Bool? = switch sort {
-        case .bytes: descending(lhs.bytes, rhs.bytes) ?? descending(lhs.totalBytes, rhs.totalBytes)
-        case .total: descending(lhs.totalBytes, rhs.totalBytes)
-        case .reads: descending(lhs.calls, rhs.calls)
-        case .p99: descending(lhs.latency.percentile(0.99), rhs.latency.percentile(0.99))
-        case .pid: nil
-        case .file: lhs.path == rhs.path ? nil : lhs.path < rhs.path
-        }
+        let decided: Bool? =
+            switch sort {
+            case .bytes: descending(lhs.bytes, rhs.bytes) ?? descending(lhs.totalBytes, rhs.totalBytes)
+            case .total: descending(lhs.totalBytes, rhs.totalBytes)
+            case .reads: descending(lhs.calls, rhs.calls)
+            case .p99: descending(lhs.latency.percentile(0.99), rhs.latency.percentile(0.99))
+            case .pid: nil
+            case .file: lhs.path == rhs.path ? nil : lhs.path < rhs.path
+            }
         if let decided { return decided }
         if lhs.key.pid != rhs.key.pid { return lhs.key.pid < rhs.key.pid }
         return lhs.path < rhs.path

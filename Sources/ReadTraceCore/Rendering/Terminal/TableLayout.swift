@@ -29,11 +29,12 @@ struct TableLayout {
 
     /// The titles, the sort column's marked ▼ (descending) or ▲; `fileNote` follows FILE's title.
     func header(fileNote: String = "") -> String {
-        line(columns.map { column in
-            guard let sortedBy, sortedBy.column == column else { return column == .file ? column.title + fileNote : column.title }
-            let arrow = sortedBy.ascending ? "▲" : "▼"
-            return column.isLeftAligned ? column.title + arrow + (column == .file ? fileNote : "") : arrow + column.title
-        })
+        line(
+            columns.map { column in
+                guard let sortedBy, sortedBy.column == column else { return column == .file ? column.title + fileNote : column.title }
+                let arrow = sortedBy.ascending ? "▲" : "▼"
+                return column.isLeftAligned ? column.title + arrow + (column == .file ? fileNote : "") : arrow + column.title
+            })
     }
 
     func render(_ row: ReadRow) -> String { line(columns.map { $0.cell(row) }) }

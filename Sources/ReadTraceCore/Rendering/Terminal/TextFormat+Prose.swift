@@ -8,7 +8,8 @@ extension TextFormat {
 
     /// "50.0" or "48.2–51.7": one figure when the least and the most agree as shown.
     public static func range(_ least: Double, _ most: Double, decimals: Int) -> String {
-        let low = fixed(least, decimals: decimals), high = fixed(most, decimals: decimals)
+        let low = fixed(least, decimals: decimals)
+        let high = fixed(most, decimals: decimals)
         return low == high ? low : low + "–" + high
     }
 
