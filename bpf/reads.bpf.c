@@ -180,52 +180,68 @@ READ_SYSCALLS(SYSCALL_READ_HOOKS)
  * read of the file no longer than that read, or than the rest of this one, is taken as
  * part of it (a read that skips ahead by less than a read's length counts the skipped pages). Direct IO and
  * files without a page cache are not seen. Loaded only for this variant. */
+/* The thread's state for a batch of `inode`'s pages, naming the file when the thread turns to it;
+ * NULL when the batch only continues the read in progress, or is not to be counted. */
+static __always_inline struct thread_read *light_state(struct task_struct *task, struct inode *inode,
+						       unsigned long index, unsigned long last_index)
+{
+	struct thread_read *state = thread_state_of(task);
+	struct file_key key;
+
+	if (state && state->inode_address == (__u64)inode && state->file.inode == inode->i_ino) {
+		if (last_index == state->light_last_index && index > state->light_index) {
+			state->light_index = index; /* the rest of the read in progress */
+			return NULL;
+		}
+		return state;
+	}
+	if (!all_files && !is_regular(inode))
+		return NULL;
+	if (!state && !(state = new_thread_state()))
+		return NULL;
+	key = file_key_of(inode);
+	announce_process(task->tgid);
+	announce_inode(inode, &key);
+	state->file = key;
+	state->inode_address = (__u64)inode;
+	state->light_last_index = -1; /* as if the previous read ended before the first page */
+	return state;
+}
+
+/* The read's first page: right after the previous read's last when the gap is no longer than a
+ * read (pages that waited for IO are not traced), else where this batch starts. */
+static __always_inline __u64 light_first_page(struct thread_read *state, unsigned long index, unsigned long last_index)
+{
+	__u64 first = state->light_last_index + 1;
+
+	if (index < first || (index - first > last_index - index && index - first > state->light_read_pages))
+		first = index;
+	state->light_index = index;
+	state->light_last_index = last_index;
+	state->light_read_pages = last_index - first + 1;
+	return first;
+}
+
 SEC("tp_btf/mm_filemap_get_pages")
 int BPF_PROG(light_read, struct address_space *mapping, unsigned long index, unsigned long last_index)
 {
 	struct task_struct *task;
 	struct inode *inode;
 	struct thread_read *state;
-	__u64 ino, first, start, end;
+	__u64 start, end;
 
 	if (empty_read_hooks)
 		return 0;
 	task = bpf_get_current_task_btf();
 	inode = mapping->host;
-	if (!inode || !is_traced(task))
+	if (!inode || !is_traced(task) || !(state = light_state(task, inode, index, last_index)))
 		return 0;
-	ino = inode->i_ino;
-	state = thread_state_of(task);
-	if (state && state->inode_address == (__u64)inode && state->file.inode == ino) {
-		if (last_index == state->light_last_index && index > state->light_index) {
-			state->light_index = index; /* the rest of the read in progress */
-			return 0;
-		}
-	} else {
-		struct file_key key;
-
-		if (!all_files && !is_regular(inode))
-			return 0;
-		if (!state && !(state = new_thread_state()))
-			return 0;
-		key = file_key_of(inode);
-		announce_process(task->tgid);
-		announce_inode(inode, &key);
-		state->file = key;
-		state->inode_address = (__u64)inode;
-		state->light_last_index = -1; /* as if the previous read ended before the first page */
-	}
-	first = state->light_last_index + 1;
-	if (index < first || (index - first > last_index - index && index - first > state->light_read_pages))
-		first = index;
-	state->light_index = index;
-	state->light_last_index = last_index;
-	state->light_read_pages = last_index - first + 1;
+	start = light_first_page(state, index, last_index) * page_size;
+	/* Pages this thread added before the read was seen are its misses. */
 	if (state->unclaimed_bytes && same_file(&state->unclaimed, &state->file)) {
 		send_fill(&state->file, state->unclaimed_bytes, RT_FILL_READ);
 		state->unclaimed_bytes = 0;
 	}
-	start = first * page_size;
 	end = (last_index + 1) * page_size;
 	if (end > inode->i_size)
 		end = inode->i_size;
