@@ -156,6 +156,18 @@ public final class KernelTracer {
         _ skeleton: UnsafeMutablePointer<readtrace>, _ configuration: KernelConfiguration, hook: HookKind,
         features: KernelFeatures
     ) throws {
+        setOptions(skeleton, configuration, hook: hook, features: features)
+        chooseReadPrograms(skeleton.pointee.progs, hook: hook)
+        chooseOtherPrograms(skeleton.pointee.progs, configuration, hook: hook, features: features)
+        let result = bpf_map__set_max_entries(skeleton.pointee.maps.events, UInt32(configuration.ringBufferBytes))
+        guard result == 0 else { throw KernelError(step: .sizeRingBuffer, errno: Errno(negated: result)) }
+    }
+
+    /// The programs' rodata options, the filters among them.
+    private static func setOptions(
+        _ skeleton: UnsafeMutablePointer<readtrace>, _ configuration: KernelConfiguration, hook: HookKind,
+        features: KernelFeatures
+    ) {
         let rodata = skeleton.pointee.rodata!
         rodata.pointee.self_tgid = UInt32(getpid())
         rodata.pointee.filter_by_tgid = configuration.traceChildren || !configuration.pids.isEmpty
@@ -171,8 +183,12 @@ public final class KernelTracer {
         rodata.pointee.comm_filter_count = UInt32(configuration.comms.count)
         let deepest = configuration.watchCgroups ? KernelConfiguration.maxCgroupDepth - 1 : configuration.cgroups.map(\.level).max()
         rodata.pointee.cgroup_filter_levels = deepest.map { UInt32($0 + 1) } ?? 0
+        rodata.pointee.decide_at_bio = !features.has(.blockIOStart)
+        rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
+    }
 
-        let programs = skeleton.pointee.progs
+    /// Loads the read programs of `hook` only.
+    private static func chooseReadPrograms(_ programs: readtrace.__Unnamed_struct_progs, hook: HookKind) {
         let programsByHook: [HookKind: [OpaquePointer?]] = [
             .fentry: [
                 programs.fentry_vfs_read, programs.fexit_vfs_read, programs.fentry_vfs_readv, programs.fexit_vfs_readv,
@@ -198,10 +214,16 @@ public final class KernelTracer {
         for (variant, variantPrograms) in programsByHook {
             for program in variantPrograms { bpf_program__set_autoload(program, variant == hook) }
         }
+    }
+
+    /// Forks, block requests, faults, new cgroups and io_uring: each as the run and the kernel need.
+    private static func chooseOtherPrograms(
+        _ programs: readtrace.__Unnamed_struct_progs, _ configuration: KernelConfiguration, hook: HookKind,
+        features: KernelFeatures
+    ) {
         bpf_program__set_autoload(programs.follow_fork, configuration.traceChildren)
         bpf_program__set_autoload(programs.block_io_start, features.has(.blockIOStart))
         bpf_program__set_autoload(programs.block_getrq, !features.has(.blockIOStart))
-        rodata.pointee.decide_at_bio = !features.has(.blockIOStart)
         bpf_program__set_autoload(programs.note_fault, features.has(.filemapFault))
         bpf_program__set_autoload(programs.watch_cgroup_mkdir, configuration.watchCgroups)
         // io_uring reads pass no read hook: their own pair, on every hook but light (which sees
@@ -212,10 +234,6 @@ public final class KernelTracer {
         bpf_program__set_autoload(programs.submit_io_uring_read, ioUring && submitReq)
         bpf_program__set_autoload(programs.submit_io_uring_read_sqe, ioUring && submitSqe)
         bpf_program__set_autoload(programs.complete_io_uring_read, ioUring && (submitReq || submitSqe))
-
-        rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
-        let result = bpf_map__set_max_entries(skeleton.pointee.maps.events, UInt32(configuration.ringBufferBytes))
-        guard result == 0 else { throw KernelError(step: .sizeRingBuffer, errno: Errno(negated: result)) }
     }
 
     private static func fillFilterMaps(_ skeleton: UnsafeMutablePointer<readtrace>, _ configuration: KernelConfiguration) throws {
