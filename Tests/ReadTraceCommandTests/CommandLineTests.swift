@@ -7,6 +7,18 @@ import Testing
 
 @Suite("Command-line options")
 struct CommandLineTests {
+    @Test("tracing and report take the same row and load options")
+    func rowOptionsShared() throws {
+        let arguments = ["--top", "3", "--min-bytes", "1M", "--min-load-size", "32M"]
+        let report = try ReportCommand.parse(["run.json"] + arguments)
+        #expect(report.rows.policy == RowPolicy(top: 3, minimumBytes: 1 << 20))
+        #expect(report.rows.rule.minimumBytes == 32 << 20)
+        let options = try ReadTraceCommand.parse(arguments).options
+        #expect(options.rows == RowPolicy(top: 3, minimumBytes: 1 << 20))
+        #expect(options.minimumLoadSize.bytes == 32 << 20)
+        #expect(try ReportCommand.parse(["run.json"]).rows.policy == RowPolicy())
+    }
+
     @Test("defaults: auto hook, 1 s refresh, sorted by interval bytes, no duration")
     func defaults() throws {
         let options = try ReadTraceCommand.parse([]).options

@@ -8,6 +8,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "readtrace report",
         abstract: "Print a saved JSON dump: one line per load, the load timeline and the storm summary.",
+        usage: "readtrace report <dump> [--width <columns>] [--top <count>]\n       [--min-bytes <size>] [--min-load-size <size>]",
         discussion: """
             Exits 0 when the dump was shown, and 2 when it cannot be used (unreadable, larger than \
             \(DumpFile.maximumBytes >> 20) MiB, not JSON, another schema version, or values no run can produce), \
@@ -23,16 +24,11 @@ struct ReportCommand: ParsableCommand {
             "Line width, 60 to 1000 (default: the terminal's, or 160).", valueName: "columns"))
     var width: Int?
 
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "Show at most this many files (the largest; default 25); the rest are summed in one line.", valueName: "count"))
-    var top: Int?
+    @OptionGroup var rows: RowOptions
 
     mutating func validate() throws {
         if dumpPath.isEmpty { throw ValidationError("readtrace report needs a dump's path, got ''") }
         if let width, !(60...1000).contains(width) { throw ValidationError("--width must be from 60 to 1000, got \(width)") }
-        if let top, top < 1 { throw ValidationError("--top must be at least 1, got \(top)") }
     }
 
     func run() throws {
@@ -45,6 +41,6 @@ struct ReportCommand: ParsableCommand {
             throw ReadTraceError(lines: shown.map { "\(dumpPath): \($0)" }, exitCode: .unusableInput)
         }
         let width = width ?? (TerminalSize.ofStandardOutput() ?? .fallback).columns
-        StandardStreams.writeOutput(DumpReport(width: width, rowPolicy: RowPolicy(top: top)).render(dump))
+        StandardStreams.writeOutput(DumpReport(width: width, rule: rows.rule, rowPolicy: rows.policy).render(dump))
     }
 }

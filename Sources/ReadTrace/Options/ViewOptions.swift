@@ -47,37 +47,15 @@ struct ViewOptions: ParsableArguments {
     var quiet = false
 
     @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "Show at most this many rows (default: as many as fit the live view, 25 in the summary); the rest are summed in one line.",
-            valueName: "count"))
-    var top: Int?
-
-    @Option(
-        name: .customLong("min-bytes"), parsing: .unconditional,
-        help: ArgumentHelp(
-            "Sum rows that read less than this with the rest (4K, 1M, 2G). (default: 0)", valueName: "size"),
-        transform: ByteCount.argument)
-    var minimumBytes = ByteCount(bytes: 0)
-
-    @Option(
         name: .customLong("hide-idle"), parsing: .unconditional,
         help: ArgumentHelp(
             "Hide live-view rows that have read nothing for this long (10s, 2m); they come back when they read.",
             valueName: "time"), transform: TimeSpan.argument)
     var hideIdle: TimeSpan?
 
-    @Option(
-        name: .customLong("min-load-size"), parsing: .unconditional,
-        help: ArgumentHelp(
-            "Files at least this large count as loads in the timeline and the storm summary; model files (.engine, .safetensors, .gguf, …) count whatever their size. (default: \(TraceOptions().minimumLoadSize))",
-            valueName: "size"), transform: ByteCount.argument)
-    var minimumLoadSize = TraceOptions().minimumLoadSize
+    @OptionGroup var rows: RowOptions
 
     mutating func validate() throws {
-        if let top, top < 1 {
-            throw ValidationError("--top must be at least 1, got \(top)")
-        }
         if interval.nanoseconds < 10_000_000 {
             throw ValidationError("--interval must be at least 10ms, got \(interval)")
         }
@@ -105,7 +83,8 @@ struct ViewOptions: ParsableArguments {
         options.devices = devices
         options.loadedShare = loadedAtPercent / 100
         options.quiet = quiet
-        options.rows = RowPolicy(top: top, minimumBytes: UInt64(minimumBytes.bytes), hideIdleAfter: hideIdle)
-        options.minimumLoadSize = minimumLoadSize
+        options.rows = rows.policy
+        options.rows.hideIdleAfter = hideIdle
+        options.minimumLoadSize = rows.minimumLoadSize
     }
 }
