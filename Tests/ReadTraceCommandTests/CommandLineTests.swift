@@ -15,7 +15,7 @@ struct CommandLineTests {
         #expect(report.rows.rule.minimumBytes == 32 << 20)
         let options = try ReadTraceCommand.parse(arguments).options
         #expect(options.rows == RowPolicy(top: 3, minimumBytes: 1 << 20))
-        #expect(options.minimumLoadSize.bytes == 32 << 20)
+        #expect(options.loadRule.minimumBytes == 32 << 20)
         #expect(try ReportCommand.parse(["run.json"]).rows.policy == RowPolicy())
     }
 

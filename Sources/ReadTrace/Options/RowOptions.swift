@@ -21,9 +21,9 @@ struct RowOptions: ParsableArguments {
     @Option(
         name: .customLong("min-load-size"), parsing: .unconditional,
         help: ArgumentHelp(
-            "Files at least this large count as loads in the timeline and the storm summary; model files (.engine, .safetensors, .gguf, …) count whatever their size. (default: \(TraceOptions().minimumLoadSize))",
+            "Files at least this large count as loads in the timeline and the storm summary; model files (.engine, .safetensors, .gguf, …) count whatever their size. (default: \(ByteCount(bytes: Int(LoadRule().minimumBytes))))",
             valueName: "size"), transform: ByteCount.argument)
-    var minimumLoadSize = TraceOptions().minimumLoadSize
+    var minimumLoadSize = ByteCount(bytes: Int(LoadRule().minimumBytes))
 
     mutating func validate() throws {
         if let top, top < 1 {

@@ -18,8 +18,8 @@ struct TraceOptions {
     var groupBy: GroupBy = .process
     var devices: DeviceSelection = .auto
     var rows = RowPolicy()
-    /// Files at least this large count as loads (model files count whatever their size).
-    var minimumLoadSize = ByteCount(bytes: 16 << 20)
+    /// Which files count as loads in the timeline and the storm summary.
+    var loadRule = LoadRule()
     var bufferSize = ByteCount(bytes: 4 << 20)
     var outputs: [any RunOutput] = []
     /// The share of a file's size a process must read to have loaded it.

@@ -85,6 +85,6 @@ struct ViewOptions: ParsableArguments {
         options.quiet = quiet
         options.rows = rows.policy
         options.rows.hideIdleAfter = hideIdle
-        options.minimumLoadSize = rows.minimumLoadSize
+        options.loadRule = rows.rule
     }
 }

@@ -203,7 +203,7 @@ struct TraceSession {
             aggregate: outcome.aggregate, metadata: outcome.metadata,
             pathFilter: PathFilter(options.paths), deviceHistory: outcome.deviceHistory,
             topology: topology, deviceReads: outcome.deviceReads)
-        let dump = DumpSource(contents, rule: LoadRule(minimumBytes: UInt64(options.minimumLoadSize.bytes)), rowPolicy: options.rows)
+        let dump = DumpSource(contents, rule: options.loadRule, rowPolicy: options.rows)
         if !options.quiet {
             let blockReads = DeviceReadCounters.byName(outcome.deviceReads, devices: outcome.deviceHistory.devices, topology: topology)
             StandardStreams.writeOutput(
