@@ -9,8 +9,20 @@ public enum HTMLReport {
     public static let defaultRowLimit = 100
 
     public static func render(_ dump: DumpDocument, rule: LoadRule = LoadRule(), rowPolicy: RowPolicy = RowPolicy()) throws -> String {
-        try body(dump, rule: rule, rowPolicy: rowPolicy) + dataOpening
-            + String(decoding: escapedForScript(try dump.encoded()), as: UTF8.self) + ending
+        var page: [UInt8] = []
+        try write(dump, rule: rule, rowPolicy: rowPolicy, embedding: { try $0(try dump.encoded()) }, to: { page += $0 })
+        return String(decoding: page, as: UTF8.self)
+    }
+
+    /// The page, in pieces: the sections, then the dump `embedding` hands over (in pieces too),
+    /// escaped for its script element, then the script.
+    public static func write(
+        _ dump: DumpDocument, rule: LoadRule, rowPolicy: RowPolicy,
+        embedding: (_ emitDump: ([UInt8]) throws -> Void) throws -> Void, to emit: ([UInt8]) throws -> Void
+    ) throws {
+        try emit(Array((body(dump, rule: rule, rowPolicy: rowPolicy) + dataOpening).utf8))
+        try withoutActuallyEscaping(emit) { emit in try embedding { try emit(escapedForScript($0)) } }
+        try emit(Array(ending.utf8))
     }
 
     /// What a person reads: the sections, each capped, so its size does not grow with the run.

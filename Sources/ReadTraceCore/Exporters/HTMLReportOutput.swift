@@ -5,8 +5,6 @@ public struct HTMLReportOutput: RunOutput {
     public init(path: String) { self.path = path }
 
     public func write(_ dump: DumpSource, to emit: ([UInt8]) throws -> Void) throws {
-        try emit(Array((HTMLReport.body(dump.document, rule: dump.rule, rowPolicy: dump.rowPolicy) + HTMLReport.dataOpening).utf8))
-        try dump.contents.write { piece in try emit(HTMLReport.escapedForScript(piece)) }
-        try emit(Array(HTMLReport.ending.utf8))
+        try HTMLReport.write(dump.document, rule: dump.rule, rowPolicy: dump.rowPolicy, embedding: dump.contents.write(to:), to: emit)
     }
 }
