@@ -10,10 +10,12 @@ public struct ReadTraceCommand: ParsableCommand {
         abstract: "Show which processes read which files, how many bytes and how fast, live.",
         usage: """
             readtrace [<options>] [-- <command> ...]
-            readtrace report <dump> [--width <columns>]
+            readtrace report <dump> ... [--width <columns>]
+            readtrace diff <baseline> <new> [--threshold <percent>] [--key <regex>]
+            readtrace baseline update|check <store> <dump>
             readtrace demo [--pods <count>] [--size <size>] [<outputs>]
             readtrace features
-            readtrace help [report | demo | features]
+            readtrace help [report | diff | baseline | demo | features]
             """,
         // Paragraphs are single lines (continued with \) so the help wraps them to the terminal.
         discussion: """
@@ -30,11 +32,14 @@ public struct ReadTraceCommand: ParsableCommand {
               sudo readtrace --duration 30s --sort total
               sudo readtrace --json run.json -- python3 load_model.py
               readtrace report run.json     (a saved dump again, offline)
+              readtrace report node-a.json node-b.json --group-by pod   (several nodes' dumps, merged)
+              readtrace diff yesterday.json today.json --threshold 20%   (exit 1 when a load regressed)
               sudo readtrace demo           (a staged pod storm, traced)
               readtrace features            (what this kernel has of what readtrace uses)
 
             Exit status: that of the command after --; 127 when it is not found and 126 when it cannot be run; 64 \
-            for a bad option; 1 when tracing fails. readtrace report exits 2 when the dump cannot be used.
+            for a bad option; 1 when tracing fails. report, diff and baseline exit 2 when a dump (or the store) cannot be \
+            used, and diff and baseline check 1 when they find a regression.
             """,
         version: ReadTraceVersion.current
     )
@@ -78,11 +83,12 @@ public struct ReadTraceCommand: ParsableCommand {
 
     /// The subcommands, by hand: `readtrace -- COMMAND` must stay the root command's.
     static let subcommands: [(name: String, command: ParsableCommand.Type)] = [
-        ("report", ReportCommand.self), ("demo", DemoCommand.self), ("features", FeaturesCommand.self),
+        ("report", ReportCommand.self), ("diff", DiffCommand.self), ("baseline", BaselineCommand.self), ("demo", DemoCommand.self),
+        ("features", FeaturesCommand.self),
     ]
 
     /// Like ParsableCommand.main, but every failure is a line per problem on standard error.
-    /// `report`, `demo`, `features` or `help` as the first argument runs that subcommand.
+    /// A subcommand's name or `help` as the first argument runs that subcommand.
     public static func main(_ arguments: [String]? = nil) -> Never {
         let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
         let subcommand = subcommands.first { $0.name == arguments.first }

@@ -2,45 +2,62 @@ import ArgumentParser
 import Glibc
 import ReadTraceCore
 
-/// `readtrace report DUMP`: draws a saved dump again, offline, without root. The dump is
-/// untrusted input: read with a size limit and checked before anything is drawn.
+/// `readtrace report DUMP...`: draws saved dumps again, offline, without root; several dumps
+/// (the nodes of one storm, an agent's dumps) merged on wall-clock time with a host column.
+/// The dumps are untrusted input: read with a size limit and checked before anything is drawn.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "readtrace report",
-        abstract: "Print a saved JSON dump: one line per load, the load timeline and the storm summary.",
-        usage: "readtrace report <dump> [--width <columns>] [--top <count>]\n       [--min-bytes <size>] [--min-load-size <size>]",
+        abstract: "Print saved JSON dumps: one line per load, the load timeline and the storm summary.",
+        usage: """
+            readtrace report <dump> ... [--width <columns>] [--top <count>] [--group-by process|container|pod]
+                   [--comm <name>] [--pod <uid>] [--path <glob>] [--json <path>] [--html <path>] [--trace-events <path>]
+            """,
         discussion: """
-            Exits 0 when the dump was shown, and 2 when it cannot be used (unreadable, larger than \
+            Several dumps are merged on wall-clock time (their started_at), each host's processes, files and devices kept \
+            apart (device names get the host as a prefix); --json writes the merged dump. The filters select from the dumps \
+            as tracing would have: --comm, --pid, --cgroup (a path inside the hierarchy), --pod, --container, --path.
+
+            Exits 0 when the dumps were shown, 2 when one cannot be used (unreadable, larger than \
             \(DumpFile.maximumBytes >> 20) MiB, not JSON, another schema version, or values no run can produce), \
-            with one line per problem naming the field. Status 1 is kept for findings.
+            with one line per problem naming the field, and 1 when an output could not be written.
             """)
 
-    @Argument(help: ArgumentHelp("A dump written by readtrace --json.", valueName: "dump"))
-    var dumpPath: String
+    @Argument(help: ArgumentHelp("Dumps written by readtrace --json.", valueName: "dump"))
+    var dumpPaths: [String] = []
 
-    @Option(
-        parsing: .unconditional,
-        help: ArgumentHelp(
-            "Line width, 60 to 1000 (default: the terminal's, or 160).", valueName: "columns"))
-    var width: Int?
+    @OptionGroup var width: WidthOptions
+
+    @OptionGroup(title: "Filters")
+    var filters: FilterOptions
+
+    @OptionGroup var grouping: GroupingOptions
 
     @OptionGroup var rows: RowOptions
 
+    @OptionGroup(title: "Outputs")
+    var outputs: OutputOptions
+
     mutating func validate() throws {
-        if dumpPath.isEmpty { throw ValidationError("readtrace report needs a dump's path, got ''") }
-        if let width, !(60...1000).contains(width) { throw ValidationError("--width must be from 60 to 1000, got \(width)") }
+        if dumpPaths.isEmpty || dumpPaths.contains("") {
+            throw ValidationError("readtrace report needs a dump's path, got '\(dumpPaths.first { $0.isEmpty } ?? "")'")
+        }
+        if filters.allFiles { throw ValidationError("--all-files applies when tracing: a dump holds what its run counted") }
     }
 
     func run() throws {
-        let dump: DumpDocument
-        do {
-            dump = try DumpFile.read(dumpPath)
-        } catch {
-            // A line per problem, but not a line per entry of a large crafted dump.
-            let shown = error.problems.prefix(20) + (error.problems.count > 20 ? ["\(error.problems.count - 20) more problems"] : [])
-            throw ReadTraceError(lines: shown.map { "\(dumpPath): \($0)" }, exitCode: .unusableInput)
-        }
-        let width = width ?? (TerminalSize.ofStandardOutput() ?? .fallback).columns
-        StandardStreams.writeOutput(DumpReport(width: width, rule: rows.rule, rowPolicy: rows.policy).render(dump))
+        var options = TraceOptions()
+        filters.apply(to: &options)
+        let selection = DumpSelection(
+            comms: options.comms, pids: options.pids, cgroups: options.cgroups, pods: options.pods, containers: options.containers,
+            paths: options.paths)
+        let dump = selection.apply(to: try DumpInput.merged(dumpPaths))
+        let report = DumpReport(width: width.columns, rule: rows.rule, rowPolicy: rows.policy, grouping: grouping.groupBy)
+        StandardStreams.writeOutput(report.render(dump))
+        let requested = outputs.requested
+        guard !requested.isEmpty else { return }
+        let written = OutputWriter(signals: try SignalPipe.shared())
+            .write(requested, from: DumpSource(dump, rule: rows.rule, rowPolicy: rows.policy))
+        if written != .written { throw ExitCode.failure }
     }
 }

@@ -22,12 +22,7 @@ struct ViewOptions: ParsableArguments {
             "Order rows by this key (bytes: in the interval; total: over the run).", valueName: "key"))
     var sort = TraceOptions().sort
 
-    @Option(
-        name: .customLong("group-by"), parsing: .unconditional,
-        help: ArgumentHelp(
-            "Rows of the live view and the summary stand for a process, or for all processes of a container or a pod.",
-            valueName: "process|container|pod"))
-    var groupBy = TraceOptions().groupBy
+    @OptionGroup var grouping: GroupingOptions
 
     @Option(
         name: .customLong("loaded-at"), parsing: .unconditional,
@@ -79,7 +74,7 @@ struct ViewOptions: ParsableArguments {
         options.interval = interval
         options.duration = duration
         options.sort = sort
-        options.groupBy = groupBy
+        options.groupBy = grouping.groupBy
         options.devices = devices
         options.loadedShare = loadedAtPercent / 100
         options.quiet = quiet

@@ -9,6 +9,9 @@ public struct FileLoad: Sendable {
     /// The block device the load read from: its file's, or for an overlay file the one below it.
     public var deviceName: String?
 
+    /// In a merged dump, the host the load ran on (its file's); nil in a dump of one run.
+    public var host: String? { file?.host }
+
     // Names as text shows them (`TerminalText`): whoever wrote the dump, or named the process
     // or the file, chose them.
 
@@ -28,16 +31,20 @@ public struct FileLoad: Sendable {
 
     /// "trtserver 4123 a.engine pod 0b9f3c2e", the pod or else the container beside the file.
     public var label: String {
-        "\(shownComm) \(read.pid) \(fileName)" + (shownGroup.map { " " + $0 } ?? "")
+        "\(shownHost)\(shownComm) \(read.pid) \(fileName)" + (shownGroup.map { " " + $0 } ?? "")
     }
+
+    /// The host and a blank, escaped; empty in a dump of one run.
+    private var shownHost: String { host.map { TerminalText.escaped($0) + " " } ?? "" }
 
     /// The label in `width` characters: a long process name is cut, then the file name loses
     /// its middle, before the pod or container is cut.
     public func label(width: Int) -> String {
         let comm = shownComm
         let group = shownGroup.map { " " + $0 } ?? ""
-        let whole = "\(comm) \(read.pid) "
-        let who = whole.count + fileName.count + group.count > width ? "\(TextFormat.fit(comm, width: 8)) \(read.pid) " : whole
+        let whole = "\(shownHost)\(comm) \(read.pid) "
+        let who =
+            whole.count + fileName.count + group.count > width ? "\(shownHost)\(TextFormat.fit(comm, width: 8)) \(read.pid) " : whole
         let room = width - who.count - group.count
         guard room >= 6 else { return TextFormat.fit(label, width: width) }
         return who + TextFormat.elideMiddle(fileName, toWidth: room) + group
@@ -63,17 +70,19 @@ extension DumpDocument {
     /// The entries that read something, in the order their loads started.
     public var loads: [FileLoad] {
         let filesByID = Dictionary(files.map { ($0.fileID, $0) }, uniquingKeysWith: { first, _ in first })
-        let processesByPID = Dictionary(processes.map { ($0.pid, $0) }, uniquingKeysWith: { first, _ in first })
-        let devicesByNumber = Dictionary(devices.map { ($0.dev, $0.name) }, uniquingKeysWith: { first, _ in first })
+        // A merged dump's pids and device numbers are unique per host only.
+        let processesByPID = Dictionary(
+            processes.map { (ProcessKey(host: $0.host, pid: $0.pid), $0) }, uniquingKeysWith: { first, _ in first })
+        let devicesByNumber = Dictionary(devices.map { ($0.dev + "@" + ($0.host ?? ""), $0.name) }, uniquingKeysWith: { first, _ in first })
         // Pod uids keep at least 8 characters, container ids the 12 their runtimes show.
         let pods = IdentifierAbbreviation(processes.compactMap(\.podUID), minimumLength: 8)
         let containers = IdentifierAbbreviation(processes.compactMap(\.containerID), minimumLength: 12)
         return reads.filter { $0.readBytes + $0.mmapFaultBytes > 0 }
             .map { read in
                 let file = filesByID[read.fileID]
-                let process = processesByPID[read.pid]
+                let process = processesByPID[ProcessKey(host: file?.host, pid: read.pid)]
                 let group = process?.identity.label(pod: { pods($0) }, container: { containers($0) })
-                let device = file?.deviceName ?? file?.lowerDev.flatMap { devicesByNumber[$0] }
+                let device = file?.deviceName ?? file?.lowerDev.flatMap { devicesByNumber[$0 + "@" + (file?.host ?? "")] }
                 return FileLoad(read: read, file: file, process: process, group: group, deviceName: device)
             }
             .sorted { ($0.read.firstReadSeconds, $0.read.pid, $0.read.fileID) < ($1.read.firstReadSeconds, $1.read.pid, $1.read.fileID) }

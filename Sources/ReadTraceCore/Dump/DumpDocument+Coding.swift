@@ -112,4 +112,39 @@ extension DumpDocument {
         return "\(padded(parts.tm_year + 1900, 4))-\(padded(parts.tm_mon + 1, 2))-\(padded(parts.tm_mday, 2))T"
             + "\(padded(parts.tm_hour, 2)):\(padded(parts.tm_min, 2)):\(padded(parts.tm_sec, 2)).\(padded(Int32(milliseconds), 3))Z"
     }
+
+    /// The inverse of `iso8601(unixSeconds:)`: "2026-11-24T22:44:09.123Z" (milliseconds optional);
+    /// nil for any other text.
+    static func unixSeconds(iso8601 text: String) -> Double? {
+        let characters = Array(text.utf8)
+        guard characters.count == 20 || characters.count == 24, characters.last == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int32? {
+            guard range.upperBound <= characters.count else { return nil }
+            var value: Int32 = 0
+            for character in characters[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(character) else { return nil }
+                value = value * 10 + Int32(character - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        let separators: [(Int, Character)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")]
+        guard separators.allSatisfy({ characters[$0.0] == $0.1.asciiValue }),
+            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+            let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month), (1...31).contains(day),
+            hour < 24, minute < 60, second < 61
+        else { return nil }
+        var milliseconds: Int32 = 0
+        if characters.count == 24 {
+            guard characters[19] == UInt8(ascii: "."), let fraction = number(20..<23) else { return nil }
+            milliseconds = fraction
+        }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        return Double(timegm(&parts)) + Double(milliseconds) / 1000
+    }
 }

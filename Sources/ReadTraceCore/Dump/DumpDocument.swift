@@ -23,6 +23,12 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var container: [String]
     }
 
+    /// A process of a dump: its pid on its host (nil in a dump of one run).
+    public struct ProcessKey: Hashable, Sendable {
+        public var host: String?
+        public var pid: Int32
+    }
+
     public struct Process: Codable, Sendable, Equatable {
         public var pid: Int32
         public var parentPid: Int32
@@ -33,9 +39,11 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var containerID: String?
         public var podUID: String?
         public var containerRuntime: ContainerRuntime?
+        /// In a merged dump: the label of the host (`merged_from[].label`) it ran on.
+        public var host: String?
 
         enum CodingKeys: String, CodingKey {
-            case pid, comm, cmdline, cgroup
+            case pid, comm, cmdline, cgroup, host
             case parentPid = "parent_pid"
             case containerID = "container_id"
             case podUID = "pod_uid"
@@ -53,6 +61,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             try container.encode(containerID, forKey: .containerID)
             try container.encode(podUID, forKey: .podUID)
             try container.encode(containerRuntime, forKey: .containerRuntime)
+            try container.encodeIfPresent(host, forKey: .host)
         }
     }
 
@@ -78,9 +87,11 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         /// its data and its page cache, where the disk reads happen. Null otherwise.
         public var lowerDev: String?
         public var lowerInode: UInt64?
+        /// In a merged dump: the label of the host the file is on.
+        public var host: String?
 
         enum CodingKeys: String, CodingKey {
-            case path, dev, inode, deleted
+            case path, dev, inode, deleted, host
             case fileID = "file_id"
             case pathBase64 = "path_base64"
             case pathTruncated = "path_truncated"
@@ -106,6 +117,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             try container.encode(diskName, forKey: .diskName)
             try container.encode(lowerDev, forKey: .lowerDev)
             try container.encode(lowerInode, forKey: .lowerInode)
+            try container.encodeIfPresent(host, forKey: .host)
         }
     }
 
@@ -168,9 +180,11 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var attributedBlockReadBytes: UInt64
         public var filteredBlockReadBytes: UInt64
         public var unattributedBlockReadBytes: UInt64
+        /// In a merged dump: the label of the host the device is on.
+        public var host: String?
 
         enum CodingKeys: String, CodingKey {
-            case name, dev, disk, samples, totals
+            case name, dev, disk, samples, totals, host
             case blockReadBytes = "block_read_bytes"
             case blockReadIOs = "block_read_ios"
             case attributedBlockReadBytes = "attributed_block_read_bytes"
@@ -301,9 +315,40 @@ public struct DumpDocument: Codable, Sendable, Equatable {
     public var devices: [Device]
     /// /proc/diskstats lines that matched no known layout, skipped.
     public var diskstatsSkippedLines: Int
+    /// In a dump merged from several (`readtrace report --json`): the dumps it merges, by the
+    /// host label its processes, files and devices carry; nil in a dump of one run.
+    public var mergedFrom: [MergedSource]?
+
+    /// One of the dumps a merged dump was made of.
+    public struct MergedSource: Codable, Sendable, Equatable {
+        /// The hostname, made unique among the sources ("node-a", "node-a#2").
+        public var label: String
+        public var host: Host
+        public var toolVersion: String
+        public var hook: HookKind
+        public var startedAt: String
+        /// Where this dump's times start on the merged dump's clock.
+        public var offsetSeconds: Double
+        public var durationSeconds: Double
+        public var eventsEmitted: UInt64
+        public var lostEvents: UInt64
+        public var skippedProgramRuns: UInt64
+
+        enum CodingKeys: String, CodingKey {
+            case label, host, hook
+            case toolVersion = "tool_version"
+            case startedAt = "started_at"
+            case offsetSeconds = "offset_s"
+            case durationSeconds = "duration_s"
+            case eventsEmitted = "events_emitted"
+            case lostEvents = "lost_events"
+            case skippedProgramRuns = "skipped_program_runs"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case host, hook, filters, processes, files, reads, devices
+        case mergedFrom = "merged_from"
         case diskstatsSkippedLines = "diskstats_skipped_lines"
         case loadedShare = "loaded_share"
         case hookAccuracy = "hook_accuracy"

@@ -59,31 +59,55 @@ struct DumpValidation {
         }
         if dump.diskstatsSkippedLines < 0 { problem("diskstats_skipped_lines", "\(dump.diskstatsSkippedLines) is negative") }
 
-        var pids = Set<Int32>()
+        // A merged dump's processes, files and devices name their host; pids are unique per host.
+        let labels = Set((dump.mergedFrom ?? []).map(\.label))
+        if let sources = dump.mergedFrom {
+            if labels.count != sources.count { problem("merged_from", "two sources have one label") }
+            for (index, source) in sources.enumerated() {
+                seconds("merged_from[\(index)].offset_s", source.offsetSeconds)
+                seconds("merged_from[\(index)].duration_s", source.durationSeconds)
+            }
+        }
+        var pids = Set<DumpDocument.ProcessKey>()
         for (index, process) in dump.processes.enumerated() {
             let field = "processes[\(index)]"
             if process.pid <= 0 { problem("\(field).pid", "\(process.pid) is not a process id") }
-            if !pids.insert(process.pid).inserted { problem("\(field).pid", "\(process.pid) is listed twice") }
+            if !pids.insert(DumpDocument.ProcessKey(host: process.host, pid: process.pid)).inserted {
+                problem("\(field).pid", "\(process.pid) is listed twice")
+            }
             if process.parentPid < 0 { problem("\(field).parent_pid", "\(process.parentPid) is negative") }
+            host(field, process.host, labels: labels)
         }
-        var fileIDs = Set<Int>()
+        var fileHosts: [Int: String?] = [:]
         for (index, file) in dump.files.enumerated() {
             let field = "files[\(index)]"
             if file.fileID < 1 { problem("\(field).file_id", "\(file.fileID) is not an id (from 1)") }
-            if !fileIDs.insert(file.fileID).inserted { problem("\(field).file_id", "\(file.fileID) is listed twice") }
+            if fileHosts.updateValue(file.host, forKey: file.fileID) != nil { problem("\(field).file_id", "\(file.fileID) is listed twice") }
             bytes("\(field).size_bytes", file.sizeBytes)
+            host(field, file.host, labels: labels)
         }
         for (index, read) in dump.reads.enumerated() {
-            check(read, field: "reads[\(index)]", pids: pids, fileIDs: fileIDs)
+            check(read, field: "reads[\(index)]", pids: pids, fileHosts: fileHosts)
         }
         for (index, device) in dump.devices.enumerated() {
             check(device, field: "devices[\(index)]")
+            host("devices[\(index)]", device.host, labels: labels)
         }
     }
 
-    private mutating func check(_ read: DumpDocument.Read, field: String, pids: Set<Int32>, fileIDs: Set<Int>) {
-        if !pids.contains(read.pid) { problem("\(field).pid", "\(read.pid) refers to no process") }
-        if !fileIDs.contains(read.fileID) { problem("\(field).file_id", "\(read.fileID) refers to no file") }
+    /// A merged dump's entries name one of its sources; a dump of one run's name none.
+    private mutating func host(_ field: String, _ label: String?, labels: Set<String>) {
+        if let label, !labels.contains(label) { problem("\(field).host", "'\(label)' is no label of merged_from") }
+        if label == nil, !labels.isEmpty { problem("\(field).host", "missing in a merged dump") }
+    }
+
+    private mutating func check(_ read: DumpDocument.Read, field: String, pids: Set<DumpDocument.ProcessKey>, fileHosts: [Int: String?]) {
+        if let host = fileHosts[read.fileID] {
+            // In a merged dump, the process on the file's host.
+            if !pids.contains(DumpDocument.ProcessKey(host: host, pid: read.pid)) { problem("\(field).pid", "\(read.pid) refers to no process") }
+        } else {
+            problem("\(field).file_id", "\(read.fileID) refers to no file")
+        }
         for (name, value) in [
             ("read_bytes", read.readBytes), ("cache_miss_bytes", read.cacheMissBytes),
             ("mmap_fault_bytes", read.mmapFaultBytes), ("block_read_bytes", read.blockReadBytes),

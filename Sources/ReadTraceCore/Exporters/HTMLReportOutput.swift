@@ -5,6 +5,6 @@ public struct HTMLReportOutput: RunOutput {
     public init(path: String) { self.path = path }
 
     public func write(_ dump: DumpSource, to emit: ([UInt8]) throws -> Void) throws {
-        try HTMLReport.write(dump.document, rule: dump.rule, rowPolicy: dump.rowPolicy, embedding: dump.contents.write(to:), to: emit)
+        try HTMLReport.write(dump.document, rule: dump.rule, rowPolicy: dump.rowPolicy, embedding: dump.write(to:), to: emit)
     }
 }

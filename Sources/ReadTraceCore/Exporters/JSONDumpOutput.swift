@@ -5,6 +5,6 @@ public struct JSONDumpOutput: RunOutput {
     public init(path: String) { self.path = path }
 
     public func write(_ dump: DumpSource, to emit: ([UInt8]) throws -> Void) throws {
-        try dump.contents.write(to: emit)
+        try dump.write(to: emit)
     }
 }
