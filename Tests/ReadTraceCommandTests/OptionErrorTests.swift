@@ -100,7 +100,9 @@ struct OptionErrorTests {
     @Test("readtrace help [subcommand] prints the help; the usage lists the subcommands; an unknown subcommand is named")
     func help() throws {
         let root = try ReadTraceCommand.helpText(for: [])
-        for line in ["readtrace report <dump>", "readtrace demo", "readtrace features", "readtrace help [report | demo | features]"] {
+        for line in ["readtrace report <dump>", "readtrace demo", "readtrace features", "readtrace help [report | diff | baseline | demo | features]",
+            "readtrace diff <baseline> <new>", "readtrace baseline update|check",
+        ] {
             #expect(root.contains(line), "usage lacks \(line)")
         }
         #expect(try ReadTraceCommand.helpText(for: ["report"]).contains("USAGE: readtrace report <dump>"))
@@ -117,7 +119,8 @@ struct OptionErrorTests {
             "a paragraph is one line at 200 columns")
         let narrow = [
             ReadTraceCommand.helpMessage(columns: 80), DemoCommand.helpMessage(columns: 80), ReportCommand.helpMessage(columns: 80),
-            FeaturesCommand.helpMessage(columns: 80),
+            FeaturesCommand.helpMessage(columns: 80), DiffCommand.helpMessage(columns: 80), BaselineCommand.helpMessage(columns: 80),
+            BaselineCommand.Check.helpMessage(columns: 80),
         ]
         for command in narrow {
             let long = command.split(separator: "\n").filter { $0.count > 80 }

@@ -7,7 +7,11 @@ struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "readtrace baseline",
         abstract: "Keep each file's load history in a store, and flag loads that depart from it.",
-        usage: "readtrace baseline update <store> <dump> [--keep <count>] [--key <regex>]\n       readtrace baseline check <store> <dump> [--deviations <k>] [--min-history <count>] [--key <regex>]",
+        usage: """
+            readtrace baseline update <store> <dump> [--keep <count>] [--key <regex>]
+                   readtrace baseline check <store> <dump> [--deviations <k>]
+                   [--min-history <count>] [--key <regex>]
+            """,
         discussion: """
             The store is a directory of JSON files, one per file (or --key), each replaced atomically; update holds an \
             exclusive lock on the store (its .lock file) from reading a history to writing it, so concurrent updates \
@@ -50,7 +54,8 @@ struct BaselineCommand: ParsableCommand {
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "update", abstract: "Add a dump's loads to each file's history in the store (created if missing).")
+            commandName: "update", abstract: "Add a dump's loads to each file's history in the store (created if missing).",
+            usage: "readtrace baseline update <store> <dump> [--keep <count>] [--key <regex>]")
 
         @OptionGroup var inputs: Inputs
 
@@ -91,7 +96,9 @@ struct BaselineCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "check", abstract: "Flag loads more than k median absolute deviations from their file's history; exit 1 if any.")
+            commandName: "check",
+            abstract: "Flag loads more than k median absolute deviations from their file's history; exit 1 if any.",
+            usage: "readtrace baseline check <store> <dump> [--deviations <k>]\n       [--min-history <count>] [--key <regex>] [--width <columns>]")
 
         @OptionGroup var inputs: Inputs
 

@@ -7,7 +7,10 @@ struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "readtrace diff",
         abstract: "Compare the file loads of two dumps: load time, throughput, cache misses, device p99, read amplification.",
-        usage: "readtrace diff <baseline> <new> [--threshold <percent>] [--key <regex>] [--json <path>] [--width <columns>]",
+        usage: """
+            readtrace diff <baseline> <new> [--threshold <percent>] [--key <regex>]
+                   [--json <path>] [--width <columns>]
+            """,
         discussion: """
             Files are those the dumps count as loads (--min-load-size, or model files by name), matched by path or by \
             --key; in a merged dump a file's copies on every host count together. A file regressed when its load time \

@@ -10,8 +10,10 @@ struct ReportCommand: ParsableCommand {
         commandName: "readtrace report",
         abstract: "Print saved JSON dumps: one line per load, the load timeline and the storm summary.",
         usage: """
-            readtrace report <dump> ... [--width <columns>] [--top <count>] [--group-by process|container|pod]
-                   [--comm <name>] [--pod <uid>] [--path <glob>] [--json <path>] [--html <path>] [--trace-events <path>]
+            readtrace report <dump> ... [--width <columns>] [--top <count>]
+                   [--group-by process|container|pod] [--comm <name>] [--pod <uid>]
+                   [--path <glob>] [--json <path>] [--html <path>]
+                   [--trace-events <path>]
             """,
         discussion: """
             Several dumps are merged on wall-clock time (their started_at), each host's processes, files and devices kept \

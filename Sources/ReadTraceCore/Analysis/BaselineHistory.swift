@@ -28,13 +28,14 @@ public struct BaselineHistory: Codable, Sendable, Equatable {
         }
 
         public init(_ profile: FileProfile, of dump: DumpDocument) {
+            func rounded(_ value: Double) -> Double { DumpDocument.rounded(value, decimals: 6) }
             dumpStartedAt = dump.startedAt
             host = dump.host.hostname
-            loadSeconds = profile.loadSeconds
-            throughputMiBPerSecond = profile.throughputMiBPerSecond
-            missShare = profile.missShare
+            loadSeconds = rounded(profile.loadSeconds)
+            throughputMiBPerSecond = rounded(profile.throughputMiBPerSecond)
+            missShare = profile.missShare.map(rounded)
             deviceP99Microseconds = profile.deviceP99Microseconds
-            readAmplification = profile.readAmplification
+            readAmplification = profile.readAmplification.map(rounded)
             concurrentReaders = profile.concurrentReaders
         }
     }

@@ -12,7 +12,7 @@ import Glibc
 /// the directory's `.lock` for its whole read-modify-write, so concurrent updates (two nodes'
 /// agents writing to one shared store) queue instead of losing each other's loads, and `check`
 /// holds a shared one.
-public struct BaselineStore {
+public struct BaselineStore: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
