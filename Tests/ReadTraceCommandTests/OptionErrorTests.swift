@@ -100,7 +100,9 @@ struct OptionErrorTests {
     @Test("readtrace help [subcommand] prints the help; the usage lists the subcommands; an unknown subcommand is named")
     func help() throws {
         let root = try ReadTraceCommand.helpText(for: [])
-        for line in ["readtrace report <dump>", "readtrace demo", "readtrace features", "readtrace help [report | diff | baseline | demo | features]",
+        for line in [
+            "readtrace report <dump>", "readtrace demo", "readtrace features",
+            "readtrace help [report | diff | baseline | demo | features]",
             "readtrace diff <baseline> <new>", "readtrace baseline update|check",
         ] {
             #expect(root.contains(line), "usage lacks \(line)")

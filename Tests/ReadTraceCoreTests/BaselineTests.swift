@@ -1,13 +1,13 @@
 import Glibc
 import Testing
 
+@testable import ReadTraceCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-
-@testable import ReadTraceCore
 
 /// `readtrace baseline`: histories, the MAD rule, the store on disk.
 @Suite struct BaselineTests {
@@ -117,7 +117,8 @@ import Testing
     func text() {
         var profile = Self.profile(3)
         profile.path = "/m/\u{1B}]0;owned\u{7}.engine"
-        let check = BaselineCheck(profiles: [profile], histories: [profile.key: Self.history([1, 1, 1, 1, 1])], deviations: 3, minimumHistory: 5)
+        let check = BaselineCheck(
+            profiles: [profile], histories: [profile.key: Self.history([1, 1, 1, 1, 1])], deviations: 3, minimumHistory: 5)
         let text = BaselineReport(width: 80).render(check, store: "/var/lib/readtrace/baselines")
         #expect(!text.contains("\u{1B}") && !text.contains("\u{7}"))
         #expect(text.contains("SLOWER"))

@@ -1,6 +1,5 @@
-import Testing
-
 import Foundation
+import Testing
 
 @testable import ReadTraceCore
 
@@ -81,7 +80,8 @@ import Foundation
         let path = "/models/evil\n\u{1B}[2J.engine"
         let before = Self.dump([StormFixture.Load(pid: 1, inode: 1, begin: 0, seconds: 1, path: path)])
         let after = Self.dump([StormFixture.Load(pid: 1, inode: 1, begin: 0, seconds: 2, path: path)])
-        let text = DiffReport(width: 80).render(DumpDiff(before: before, after: after, threshold: 0.2), baseline: "a\u{1B}.json", new: "b.json")
+        let text = DiffReport(width: 80).render(
+            DumpDiff(before: before, after: after, threshold: 0.2), baseline: "a\u{1B}.json", new: "b.json")
         #expect(!text.contains("\u{1B}"))
         #expect(text.contains(#"evil\n\x1b[2J.engine"#))
         #expect(text.contains("REGRESSED"))

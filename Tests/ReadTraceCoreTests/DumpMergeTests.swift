@@ -37,6 +37,7 @@ import Testing
         #expect(merged.loads.map { $0.process?.host } == ["node-a", "node-b"])
         // The merged dump is a valid dump: it reads back as it was written.
         #expect(try DumpDocument.decode(merged.encoded()) == merged)
+        #expect(try DumpTests.schemaStatus(of: merged) == 0)
     }
 
     @Test("read amplification and concurrency count every host: two nodes loading one model at once read it 2x, 2 at once")

@@ -64,7 +64,8 @@ struct DumpReportWidthTests {
     @Test("model shards under a long directory stay apart when FILE is narrow")
     func shardsStayApart() {
         let directory = "/var/lib/kubelet/pods/0b9f3c2e/volumes/models/"
-        #expect(TextTable<FileLoad>.pathCell(directory + "model-00001-of-00002.safetensors", width: 33) == "…model-00001-of-00002.safetensors")
+        #expect(
+            TextTable<FileLoad>.pathCell(directory + "model-00001-of-00002.safetensors", width: 33) == "…model-00001-of-00002.safetensors")
         #expect(TextTable<FileLoad>.pathCell(directory + "model-00002-of-00002.safetensors", width: 24) == "model-00002….safetensors")
         #expect(TextTable<FileLoad>.pathCell(directory + "a.engine", width: 24) == "/var/lib/kubel…/a.engine")
     }

@@ -90,7 +90,8 @@ struct BaselineCommand: ParsableCommand {
             }
             StandardStreams.writeOutput(
                 "readtrace baseline: recorded \(recorded) of \(profiles.count) file load\(profiles.count == 1 ? "" : "s") in "
-                    + "\(TerminalText.escaped(inputs.store))" + (recorded < profiles.count ? " (the rest were recorded before)" : "") + "\n")
+                    + "\(TerminalText.escaped(inputs.store))" + (recorded < profiles.count ? " (the rest were recorded before)" : "") + "\n"
+            )
         }
     }
 
@@ -98,7 +99,9 @@ struct BaselineCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "check",
             abstract: "Flag loads more than k median absolute deviations from their file's history; exit 1 if any.",
-            usage: "readtrace baseline check <store> <dump> [--deviations <k>]\n       [--min-history <count>] [--key <regex>] [--width <columns>]")
+            usage:
+                "readtrace baseline check <store> <dump> [--deviations <k>]\n       [--min-history <count>] [--key <regex>] [--width <columns>]"
+        )
 
         @OptionGroup var inputs: Inputs
 
@@ -133,7 +136,8 @@ struct BaselineCommand: ParsableCommand {
                 }
             }
             let check = BaselineCheck(profiles: profiles, histories: histories, deviations: deviations, minimumHistory: minimumHistory)
-            StandardStreams.writeOutput(BaselineReport(width: width.columns, rowPolicy: inputs.rows.policy).render(check, store: inputs.store))
+            StandardStreams.writeOutput(
+                BaselineReport(width: width.columns, rowPolicy: inputs.rows.policy).render(check, store: inputs.store))
             if !check.flagged.isEmpty { throw ExitCode.failure }
         }
     }

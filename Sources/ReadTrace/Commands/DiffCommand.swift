@@ -74,7 +74,8 @@ struct DiffCommand: ParsableCommand {
             }
         }
         if json != "-" {
-            StandardStreams.writeOutput(DiffReport(width: width.columns, rowPolicy: rows.policy).render(diff, baseline: baselinePath, new: newPath))
+            StandardStreams.writeOutput(
+                DiffReport(width: width.columns, rowPolicy: rows.policy).render(diff, baseline: baselinePath, new: newPath))
         }
         if !diff.regressed.isEmpty { throw ExitCode.failure }
     }

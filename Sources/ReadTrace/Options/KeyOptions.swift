@@ -6,7 +6,8 @@ struct KeyOptions: ParsableArguments {
         parsing: .unconditional,
         help: ArgumentHelp(
             "Match files by what this regular expression captures from their paths (its first group, else its whole match), not by path.",
-            discussion: "--key '(resnet50)-v[0-9]+\\.engine' makes resnet50-v3.engine the same file as resnet50-v2.engine; files it does not match are left out.",
+            discussion:
+                "--key '(resnet50)-v[0-9]+\\.engine' makes resnet50-v3.engine the same file as resnet50-v2.engine; files it does not match are left out.",
             valueName: "regex"))
     var key: String?
 

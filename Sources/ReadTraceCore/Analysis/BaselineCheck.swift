@@ -27,7 +27,9 @@ public struct BaselineCheck: Sendable {
         findings = profiles.map { profile in
             let history = histories[profile.key]
             let count = history?.loads.count ?? 0
-            guard let history, count >= minimumHistory else { return Finding(profile: profile, history: count, departure: nil, flagged: false) }
+            guard let history, count >= minimumHistory else {
+                return Finding(profile: profile, history: count, departure: nil, flagged: false)
+            }
             let departure = history.departure(of: profile.loadSeconds)
             return Finding(profile: profile, history: count, departure: departure, flagged: abs(departure.deviations) > deviations)
         }

@@ -18,7 +18,9 @@ public struct DumpDiff: Sendable {
         public var key: String { after.key }
         /// after / before of a figure; nil when before is 0.
         public func ratio(_ figure: Figure) -> Double? {
-            let (old, new) = figure == .loadTime ? (before.loadSeconds, after.loadSeconds) : (before.throughputMiBPerSecond, after.throughputMiBPerSecond)
+            let (old, new) =
+                figure == .loadTime
+                ? (before.loadSeconds, after.loadSeconds) : (before.throughputMiBPerSecond, after.throughputMiBPerSecond)
             return old > 0 ? new / old : nil
         }
     }
@@ -42,10 +44,13 @@ public struct DumpDiff: Sendable {
         let afterByKey = Dictionary(after.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let beforeKeys = Set(before.map(\.key))
         changes = before.compactMap { old in
-            afterByKey[old.key].map { new in Change(before: old, after: new, regressions: Self.regressions(old, new, threshold: threshold)) }
+            afterByKey[old.key].map { new in Change(before: old, after: new, regressions: Self.regressions(old, new, threshold: threshold))
+            }
         }
         .sorted { lhs, rhs in
-            (lhs.regressions.isEmpty ? 1 : 0, -(lhs.ratio(.loadTime) ?? 0), lhs.key) < (rhs.regressions.isEmpty ? 1 : 0, -(rhs.ratio(.loadTime) ?? 0), rhs.key)
+            (lhs.regressions.isEmpty ? 1 : 0, -(lhs.ratio(.loadTime) ?? 0), lhs.key) < (
+                rhs.regressions.isEmpty ? 1 : 0, -(rhs.ratio(.loadTime) ?? 0), rhs.key
+            )
         }
         onlyBefore = before.filter { afterByKey[$0.key] == nil }
         onlyAfter = after.filter { !beforeKeys.contains($0.key) }

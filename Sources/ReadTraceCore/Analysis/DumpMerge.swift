@@ -23,7 +23,9 @@ public enum DumpMerge {
             if dump.loadedShare != dumps[0].loadedShare {
                 throw Refusal(
                     index: index,
-                    problem: "loaded_share: \(dump.loadedShare) is not the first dump's \(dumps[0].loadedShare) (--loaded-at), so load_s means another thing")
+                    problem:
+                        "loaded_share: \(dump.loadedShare) is not the first dump's \(dumps[0].loadedShare) (--loaded-at), so load_s means another thing"
+                )
             }
             starts.append(start)
         }

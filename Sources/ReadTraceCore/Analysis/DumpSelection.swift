@@ -23,7 +23,9 @@ public struct DumpSelection: Sendable {
         self.paths = paths
     }
 
-    public var selectsAll: Bool { [comms.isEmpty, pids.isEmpty, cgroups.isEmpty, pods.isEmpty, containers.isEmpty, paths.isEmpty].allSatisfy { $0 } }
+    public var selectsAll: Bool {
+        [comms.isEmpty, pids.isEmpty, cgroups.isEmpty, pods.isEmpty, containers.isEmpty, paths.isEmpty].allSatisfy { $0 }
+    }
 
     func selects(_ process: DumpDocument.Process) -> Bool {
         if !comms.isEmpty, !comms.contains(process.comm) { return false }

@@ -82,7 +82,9 @@ struct DumpValidation {
         for (index, file) in dump.files.enumerated() {
             let field = "files[\(index)]"
             if file.fileID < 1 { problem("\(field).file_id", "\(file.fileID) is not an id (from 1)") }
-            if fileHosts.updateValue(file.host, forKey: file.fileID) != nil { problem("\(field).file_id", "\(file.fileID) is listed twice") }
+            if fileHosts.updateValue(file.host, forKey: file.fileID) != nil {
+                problem("\(field).file_id", "\(file.fileID) is listed twice")
+            }
             bytes("\(field).size_bytes", file.sizeBytes)
             host(field, file.host, labels: labels)
         }
@@ -104,7 +106,9 @@ struct DumpValidation {
     private mutating func check(_ read: DumpDocument.Read, field: String, pids: Set<DumpDocument.ProcessKey>, fileHosts: [Int: String?]) {
         if let host = fileHosts[read.fileID] {
             // In a merged dump, the process on the file's host.
-            if !pids.contains(DumpDocument.ProcessKey(host: host, pid: read.pid)) { problem("\(field).pid", "\(read.pid) refers to no process") }
+            if !pids.contains(DumpDocument.ProcessKey(host: host, pid: read.pid)) {
+                problem("\(field).pid", "\(read.pid) refers to no process")
+            }
         } else {
             problem("\(field).file_id", "\(read.fileID) refers to no file")
         }

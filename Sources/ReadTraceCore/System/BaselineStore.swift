@@ -57,7 +57,8 @@ public struct BaselineStore: Sendable {
             throw Failure(description: "\(path): not a baseline history (corrupt JSON or missing fields)")
         }
         guard history.storeVersion == BaselineHistory.formatVersion else {
-            throw Failure(description: "\(path): store_version \(history.storeVersion); this readtrace reads \(BaselineHistory.formatVersion)")
+            throw Failure(
+                description: "\(path): store_version \(history.storeVersion); this readtrace reads \(BaselineHistory.formatVersion)")
         }
         guard history.key == key else { throw Failure(description: "\(path): holds the history of another key") }
         return history

@@ -36,7 +36,8 @@ public struct BaselineReport {
         lines += TextFormat.wrap(
             "LOAD_S the slowest reader's load in this dump; MEDIAN and MAD (median absolute deviation, at least 1% of the median) of "
                 + "the file's history; DEV how many MADs this load is from the median; N loads in the history; new: too short a history "
-                + "to judge." + (table.hidden.isEmpty ? "" : " Hidden at \(width) columns: \(table.hidden.joined(separator: ", ")) (--width)."),
+                + "to judge."
+                + (table.hidden.isEmpty ? "" : " Hidden at \(width) columns: \(table.hidden.joined(separator: ", ")) (--width)."),
             width: width, indent: 2)
         return lines.joined(separator: "\n") + "\n"
     }

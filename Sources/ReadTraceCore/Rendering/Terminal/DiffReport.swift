@@ -45,9 +45,12 @@ public struct DiffReport {
                 let ratio = change.ratio(.loadTime).map { ($0 - 1) * 100 }
                 let text = ratio.map { ($0 >= 0 ? "+" : "") + TextFormat.fixed($0, decimals: 0) + "%" } ?? "-"
                 lines.append(table.line(Side(label: "before", profile: change.before, change: "")))
-                lines.append(table.line(Side(label: "after", profile: change.after, change: text + (change.regressions.isEmpty ? "" : " !"))))
+                lines.append(
+                    table.line(Side(label: "after", profile: change.after, change: text + (change.regressions.isEmpty ? "" : " !"))))
             }
-            if let rest = selection.restLine("files", bytes: \.after.bytes) { lines.append(TextFormat.fit(rest + " (--top)", width: width)) }
+            if let rest = selection.restLine("files", bytes: \.after.bytes) {
+                lines.append(TextFormat.fit(rest + " (--top)", width: width))
+            }
             lines += TextFormat.wrap(
                 "LOAD_S the slowest reader's load; MiB/s the file's bytes over the time from the first read to the last load's end; "
                     + "MISS the share brought into the page cache; DISK99 the worst reader's p99 block-request latency; AMPL bytes "
@@ -64,7 +67,8 @@ public struct DiffReport {
                     "\(TextFormat.rate(change.before.throughputMiBPerSecond)) -> \(TextFormat.rate(change.after.throughputMiBPerSecond)) MiB/s"
                 }
             }
-            lines += TextFormat.wrap("REGRESSED \(TerminalText.escaped(change.key)): \(what.joined(separator: ", "))", width: width, indent: 2)
+            lines += TextFormat.wrap(
+                "REGRESSED \(TerminalText.escaped(change.key)): \(what.joined(separator: ", "))", width: width, indent: 2)
         }
         for (side, profiles) in [("baseline", diff.onlyBefore), ("new dump", diff.onlyAfter)] where !profiles.isEmpty {
             let names = profiles.prefix(5).map { TerminalText.escaped($0.key) }.joined(separator: ", ")

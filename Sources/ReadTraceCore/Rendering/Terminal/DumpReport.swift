@@ -40,7 +40,8 @@ public struct DumpReport {
                 + "from the block device; LOAD_S from the first read until \(TextFormat.fixed(dump.loadedShare * 100, decimals: 0))% of the "
                 + "file was read (- never); MiB/s over that time; WAIT share of it in reads that waited on the device (- not timed); "
                 + "GROUP the pod or container, its id shortened to a unique prefix; … text cut to fit."
-                + (table.hidden.isEmpty ? "" : " Hidden at \(width) columns: \(table.hidden.joined(separator: ", ")) (--width)."), width: width,
+                + (table.hidden.isEmpty ? "" : " Hidden at \(width) columns: \(table.hidden.joined(separator: ", ")) (--width)."),
+            width: width,
             indent: 2)
         lines += FileProfileTable(width: width, rowPolicy: rowPolicy).render(FileProfile.profiles(of: dump, rule: rule, key: FileKey()))
         let timeline = LoadTimeline(width: width, rule: rule, rowPolicy: rowPolicy).render(dump)
@@ -52,7 +53,9 @@ public struct DumpReport {
 
     /// The run, or in a merged dump each host's run.
     private func header(_ dump: DumpDocument) -> [String] {
-        func run(_ host: DumpDocument.Host, startedAt: String, duration: Double, hook: HookKind, events: UInt64, lost: UInt64, skipped: UInt64)
+        func run(
+            _ host: DumpDocument.Host, startedAt: String, duration: Double, hook: HookKind, events: UInt64, lost: UInt64, skipped: UInt64
+        )
             -> String
         {
             "\(TerminalText.escaped(host.hostname)) (kernel \(TerminalText.escaped(host.kernel))), started \(TerminalText.escaped(startedAt)), "
@@ -69,7 +72,8 @@ public struct DumpReport {
                     "  \(TerminalText.escaped(source.label)): "
                         + run(
                             source.host, startedAt: source.startedAt, duration: source.durationSeconds, hook: source.hook,
-                            events: source.eventsEmitted, lost: source.lostEvents, skipped: source.skippedProgramRuns), width: width, indent: 4)
+                            events: source.eventsEmitted, lost: source.lostEvents, skipped: source.skippedProgramRuns), width: width,
+                    indent: 4)
             }
         } else {
             lines = TextFormat.wrap(
@@ -115,7 +119,8 @@ public struct DumpReport {
         let hostWidth = loads.compactMap { $0.host.map(TerminalText.escaped)?.count }.max() ?? 0
         var columns: [Column] = []
         if hostWidth > 0 {
-            columns.append(Column(title: "HOST", width: min(max(hostWidth, 4), 16), leftAligned: true) { TerminalText.escaped($0.host ?? "") })
+            columns.append(
+                Column(title: "HOST", width: min(max(hostWidth, 4), 16), leftAligned: true) { TerminalText.escaped($0.host ?? "") })
         }
         if grouping == .process {
             columns += [
