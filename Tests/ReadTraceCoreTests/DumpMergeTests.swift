@@ -58,6 +58,10 @@ import Testing
         #expect(report.contains("2.0x"))
         #expect(report.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(report)")
         #expect(report.contains("node-a ") && report.contains("node-b "))
+        // The same pid on two hosts is two tracks in the trace events, each named with its host.
+        let names = TraceEventsDocument(merged).traceEvents.filter { $0.name == "process_name" }
+        #expect(Set(names.map(\.pid)).count == 2)
+        #expect(names.contains { $0.args["name"] == .text("node-b trtserver 100") })
     }
 
     @Test("the same hostname twice is told apart; a merged dump, a bad started_at or another loaded share are refused, naming the dump")

@@ -62,9 +62,15 @@ public struct TraceEventsDocument: Encodable, Sendable {
     public init(_ dump: DumpDocument, rule: LoadRule = LoadRule()) {
         var events: [Event] = []
         let loads = dump.loads(countedBy: rule)
-        for (pid, processLoads) in Dictionary(grouping: loads, by: \.read.pid).sorted(by: { $0.key < $1.key }) {
+        // A merged dump's hosts reuse pids: each host's tracks get pids of their own, above any
+        // pid the kernel gives (pid_max is at most 2^22).
+        let hosts = Dictionary((dump.mergedFrom ?? []).enumerated().map { ($1.label, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        func track(_ key: DumpDocument.ProcessKey) -> Int32 { key.pid + (key.host.flatMap { hosts[$0] } ?? 0) * (1 << 22) }
+        let byProcess = Dictionary(grouping: loads) { DumpDocument.ProcessKey(host: $0.host, pid: $0.read.pid) }
+        for (key, processLoads) in byProcess.sorted(by: { track($0.key) < track($1.key) }) {
             let process = processLoads.first?.process
-            var name = "\(process?.comm ?? "?") \(pid)"
+            let pid = track(key)
+            var name = (key.host.map { $0 + " " } ?? "") + "\(process?.comm ?? "?") \(key.pid)"
             if let label = process?.identity.label() { name += " " + label }
             events.append(Event(name: "process_name", phase: .metadata, pid: pid, args: ["name": .text(name)]))
             var rates: [Double: [String: Value]] = [:]
