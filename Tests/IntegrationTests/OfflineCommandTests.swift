@@ -29,12 +29,11 @@ struct OfflineCommandTests {
             !result.standardOutput.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "no control character reaches the terminal")
     }
 
-    @Test("a hostile file name and process name from a real run are shown escaped")
+    @Test("a hostile file name from a real run is shown escaped")
     func hostileNames() throws {
         let result = try Self.run(["report", Self.fixtures + "/hostile.json", "--width", "200"])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains(#"evil\x1b[2J\nname.engine"#), "\(result.standardOutput)")
-        #expect(result.standardOutput.contains(#"x\x1b]0;t\x07"#))
     }
 
     @Test("three readers of one model at once: read amplification 3.0x, 3 at once, in report and diff --json")

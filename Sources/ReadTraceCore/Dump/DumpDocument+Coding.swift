@@ -59,17 +59,17 @@ extension DumpDocument {
             }
         }
         let data = Data(bytes)
-        guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
-            guard (try? JSONDecoder().decode(JSONValue.self, from: data)) != nil else { throw DecodingFailure(unparsable) }
-            throw DecodingFailure("not a readtrace dump (no schema_version in a JSON object)")
-        }
-        guard version.schemaVersion == currentSchemaVersion else {
-            throw DecodingFailure("dump has schema version \(version.schemaVersion); this readtrace reads version \(currentSchemaVersion)")
-        }
+        // One parse when the dump is good (a 100 MB dump takes seconds to parse); the version and
+        // the field at fault are looked for only when it is not.
         let dump: DumpDocument
         do {
             dump = try JSONDecoder().decode(DumpDocument.self, from: data)
         } catch {
+            guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
+                guard (try? JSONDecoder().decode(JSONValue.self, from: data)) != nil else { throw DecodingFailure(unparsable) }
+                throw DecodingFailure("not a readtrace dump (no schema_version in a JSON object)")
+            }
+            try checkVersion(version.schemaVersion)
             // JSONDecoder names neither the field nor the value of a number that does not fit:
             // decode the tree again to say which.
             guard let tree = try? JSONDecoder().decode(JSONValue.self, from: data) else { throw DecodingFailure(unparsable) }
@@ -82,9 +82,16 @@ extension DumpDocument {
             }
             throw DecodingFailure("corrupt readtrace dump")
         }
+        try checkVersion(dump.schemaVersion)
         let problems = DumpValidation(dump).problems
         guard problems.isEmpty else { throw DecodingFailure(problems) }
         return dump
+    }
+
+    private static func checkVersion(_ version: Int) throws(DecodingFailure) {
+        guard version == currentSchemaVersion else {
+            throw DecodingFailure("dump has schema version \(version); this readtrace reads version \(currentSchemaVersion)")
+        }
     }
 
     static func seconds(_ nanoseconds: UInt64, since start: UInt64) -> Double {
