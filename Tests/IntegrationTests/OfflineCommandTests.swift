@@ -60,10 +60,10 @@ struct OfflineCommandTests {
 
     @Test("diff exits 0 for no regression, 1 for one, and matches only by --key across versions")
     func diffStatus() throws {
-        let same = try Self.run(["diff", Self.solo, Self.solo, "--width", "80"])
+        let same = try Self.run(["diff", Self.solo, Self.solo, "--width", "1000"])
         #expect(same.status == 0)
         #expect(same.standardOutput.contains("1 file in both, 0 regressed"))
-        let byPath = try Self.run(["diff", Self.solo, Self.storm])
+        let byPath = try Self.run(["diff", Self.solo, Self.storm, "--width", "1000"])
         #expect(byPath.status == 0)
         #expect(byPath.standardOutput.contains("0 files in both"))
         #expect(byPath.standardOutput.contains("Only in the baseline: 1 file"))
