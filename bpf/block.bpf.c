@@ -89,7 +89,7 @@ static __always_inline void attribute_request(struct bio *bio, __u32 tgid, struc
 		request->file = page_file;
 		if (!in_read) {
 			announce_process(tgid);
-			announce_inode(inode, &page_file);
+			announce_inode(inode, &page_file, false);
 		}
 	} else if (anonymous && in_read) {
 		request->cause = RT_BLOCK_ATTRIBUTED;

@@ -97,7 +97,7 @@ int complete_io_uring_read(struct trace_event_raw_io_uring_complete *ctx)
 	if (!file || !inode || (!all_files && !is_regular(inode)))
 		return 0;
 	file_key = file_key_of(inode);
-	announce_open_file(file, inode, &file_key, BPF_CORE_READ(inode, i_nlink) == 0);
+	announce_open_file(file, inode, &file_key, BPF_CORE_READ(inode, i_nlink) == 0, false); /* completed */
 	emit_read(read.tgid, read.tid, &file_key, now, now - read.submit_ns, ctx->res, 0);
 	return 0;
 }

@@ -42,9 +42,18 @@ struct dentry {
 	} d_u;
 } CORE;
 
+struct file_system_type {
+	const char *name;
+} CORE;
+
 struct super_block {
 	dev_t s_dev;
+	unsigned long s_magic;
+	struct file_system_type *s_type;
+	const char *s_subtype; /* FUSE: the daemon's name for its filesystem ("bindfs") */
 } CORE;
+
+struct address_space;
 
 struct inode {
 	unsigned short i_mode;
@@ -53,10 +62,12 @@ struct inode {
 	loff_t i_size;
 	struct super_block *i_sb;
 	struct hlist_head i_dentry; /* the inode's names (dentries) */
+	struct address_space *i_mapping;
 } CORE;
 
 struct address_space {
 	struct inode *host;
+	unsigned long nrpages; /* pages of the file in the page cache */
 } CORE;
 
 /* Both fields sit in anonymous unions in the kernel; CO-RE finds them by name. */
@@ -210,6 +221,15 @@ struct trace_event_raw_io_uring_complete {
 } CORE;
 
 struct iovec;
+
+/* FUSE (6.15+ request tracepoints): the filesystem a request is for. */
+struct fuse_mount {
+	struct super_block *sb;
+} CORE;
+
+struct fuse_req {
+	struct fuse_mount *fm;
+} CORE;
 
 /* What BPF_KPROBE reads arguments from: the x86-64 layout, under the user-space
  * register names bpf_tracing.h expects. Not relocated (the kernel names differ):

@@ -76,7 +76,7 @@ int BPF_PROG(note_fault, struct address_space *mapping)
 	if (!state || same_file(&state->faulting, &key))
 		return 0;
 	announce_process(pid_tgid >> 32);
-	announce_inode(inode, &key);
+	announce_inode(inode, &key, true); /* traced before the fault looks up its page */
 	state->faulting = key;
 	return 0;
 }

@@ -40,7 +40,7 @@ static __always_inline void begin_read(struct file *file)
 			return; /* no room to follow this thread: its read is lost */
 		key = file_key_of(inode);
 		announce_process(bpf_get_current_pid_tgid() >> 32);
-		state->file_flags_sent = announce_open_file(file, inode, &key, deleted);
+		state->file_flags_sent = announce_open_file(file, inode, &key, deleted, true);
 		state->file = key;
 		state->inode_address = (__u64)inode;
 	}
@@ -67,7 +67,7 @@ static __always_inline void end_read(long result)
 	task = bpf_get_current_task_btf();
 	/* Most reads on a node are not traced: a process name that does not match answers
 	 * them without the state lookup. */
-	if (comm_filter_count && !comm_matches(task))
+	if (comm_filter_count && !comm_matches(task) && !serves_traced_fuse(task->tgid))
 		return;
 	state = thread_state_of(task);
 	if (!state || !state->start_ns)
@@ -201,7 +201,7 @@ static __always_inline struct thread_read *light_state(struct task_struct *task,
 		return NULL;
 	key = file_key_of(inode);
 	announce_process(task->tgid);
-	announce_inode(inode, &key);
+	announce_inode(inode, &key, false); /* after the batch's readahead */
 	state->file = key;
 	state->inode_address = (__u64)inode;
 	state->light_last_index = -1; /* as if the previous read ended before the first page */

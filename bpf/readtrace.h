@@ -14,6 +14,7 @@
 #define RT_MAX_CGROUP_DEPTH 32
 #define RT_CMDLINE_MAX 256
 #define RT_CGROUP_PATH_MAX 512
+#define RT_FS_TYPE_LEN 16
 
 enum rt_event_kind {
 	RT_EVENT_READ = 1,
@@ -22,6 +23,7 @@ enum rt_event_kind {
 	RT_EVENT_BLOCK = 4,
 	RT_EVENT_FAULT_FILL = 5,
 	RT_EVENT_CGROUP = 6,
+	RT_EVENT_FUSE_DAEMON = 7,
 };
 
 /* One finished read-family call on a traced file; with the light hook, one buffered read
@@ -44,6 +46,9 @@ enum rt_file_flags {
 	/* Named from its inode (an mmap or disk read outside read calls): the path starts
 	 * at its filesystem's root, not at the reader's root; user space adds the mount point. */
 	RT_FILE_PATH_FROM_FS_ROOT = 1 << 2,
+	/* cached_bytes was counted as the first traced read (or fault) began, before it could
+	 * bring pages in; without it the file was first seen after its pages came in. */
+	RT_FILE_CACHE_MEASURED = 1 << 3,
 };
 
 /* Names a file the first time a traced process reads it, and again if a read finds
@@ -57,10 +62,25 @@ struct rt_file_event {
 	__u32 flags;
 	__u32 path_bytes; /* bytes of `path` in use */
 	__u32 reserved;
+	__u64 cached_bytes; /* of the file in the page cache when named (RT_FILE_CACHE_MEASURED) */
+	/* The kernel's name of the file's filesystem type ("ext4", "fuse"), and a FUSE
+	 * filesystem's subtype ("bindfs"); NUL-terminated, cut at RT_FS_TYPE_LEN - 1. */
+	char fs_type[RT_FS_TYPE_LEN];
+	char fs_subtype[RT_FS_TYPE_LEN];
 	/* The components from the file up, each NUL-terminated, packed one after another; an
 	 * empty one marks a crossed mount point: "a.engine\0models\0" is /models/a.engine.
 	 * The room past RT_PATH_MAX lets every component be copied with one bounded write. */
 	char path[RT_PATH_MAX + RT_NAME_MAX];
+};
+
+/* A process answered a request of a FUSE filesystem that a traced process reads: it serves
+ * that filesystem, and its own reads (of the files behind it) are traced from then on,
+ * whatever the filters. Sent once per process and filesystem. */
+struct rt_fuse_daemon_event {
+	__u32 kind;
+	__u32 tgid;
+	__u32 dev; /* the FUSE filesystem's device number (its superblock's s_dev) */
+	__u32 reserved;
 };
 
 /* Describes a process the first time it is seen, and again after exec. The
@@ -147,8 +167,9 @@ struct rt_counters {
  * (the BPF object's and the loader's) and in Swift by RecordLayoutTests against its import.
  * Changing one changes the format: recorded streams (the golden test's) no longer decode. */
 #define RT_READ_EVENT_SIZE 56
-#define RT_FILE_EVENT_SIZE 8488
-#define RT_FILE_EVENT_PATH_OFFSET 40
+#define RT_FILE_EVENT_SIZE 8528
+#define RT_FILE_EVENT_PATH_OFFSET 80
+#define RT_FUSE_DAEMON_EVENT_SIZE 16
 #define RT_PROCESS_EVENT_SIZE 304
 #define RT_PROCESS_EVENT_CMDLINE_OFFSET 48
 #define RT_BLOCK_EVENT_SIZE 72
@@ -165,6 +186,7 @@ struct rt_counters {
 RT_ASSERT_SIZE(rt_read_event, RT_READ_EVENT_SIZE);
 RT_ASSERT_SIZE(rt_file_event, RT_FILE_EVENT_SIZE);
 RT_ASSERT_OFFSET(rt_file_event, path, RT_FILE_EVENT_PATH_OFFSET);
+RT_ASSERT_SIZE(rt_fuse_daemon_event, RT_FUSE_DAEMON_EVENT_SIZE);
 RT_ASSERT_SIZE(rt_process_event, RT_PROCESS_EVENT_SIZE);
 RT_ASSERT_OFFSET(rt_process_event, cmdline, RT_PROCESS_EVENT_CMDLINE_OFFSET);
 RT_ASSERT_SIZE(rt_block_event, RT_BLOCK_EVENT_SIZE);

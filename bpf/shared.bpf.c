@@ -7,6 +7,7 @@
 #include "lib/filter.bpf.h"
 #include "lib/thread_state.bpf.h"
 #include "lib/announce.bpf.h"
+#include "lib/fuse.bpf.h"
 
 /* GPL-compatible, as the probe-read helpers require. */
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -26,6 +26,9 @@ public enum KernelFeature: String, CaseIterable, Sendable {
     /// io_uring_submit_sqe, its name before 6.3, with the request in its record and in
     /// io_uring_complete's (5.18): io_uring reads on the kernels in between.
     case ioUringSubmitSqe
+    /// The fuse_request_end tracepoint, in the daemon's context: which process serves a FUSE
+    /// filesystem, so its reads of the files behind it are traced with the reads it serves.
+    case fuseRequestEnd
 
     /// The release that introduced it.
     public var introducedIn: KernelVersion {
@@ -40,6 +43,7 @@ public enum KernelFeature: String, CaseIterable, Sendable {
         case .filemapFault, .filemapGetPages: KernelVersion(6, 10)
         case .ioUringSubmitReq: KernelVersion(6, 3)
         case .ioUringSubmitSqe: KernelVersion(5, 18)
+        case .fuseRequestEnd: KernelVersion(6, 15)
         }
     }
 
@@ -52,6 +56,7 @@ public enum KernelFeature: String, CaseIterable, Sendable {
         case .fentry: "BPF trampolines, which the kernel or a security module may refuse"
         case .ioUringSubmitReq: "CONFIG_IO_URING"
         case .ioUringSubmitSqe: "CONFIG_IO_URING, and a kernel before 6.3 (then renamed io_uring_submit_req)"
+        case .fuseRequestEnd: "FUSE built into the kernel (a module's tracepoints are not in the kernel's BTF)"
         default: nil
         }
     }
@@ -60,7 +65,9 @@ public enum KernelFeature: String, CaseIterable, Sendable {
     public var isRequired: Bool {
         switch self {
         case .btf, .ringBuffer, .taskStorage, .taskBTF, .bpfLoop: true
-        case .fentry, .kprobes, .blockIOStart, .filemapFault, .filemapGetPages, .ioUringSubmitReq, .ioUringSubmitSqe: false
+        case .fentry, .kprobes, .blockIOStart, .filemapFault, .filemapGetPages, .ioUringSubmitReq, .ioUringSubmitSqe,
+            .fuseRequestEnd:
+            false
         }
     }
 }

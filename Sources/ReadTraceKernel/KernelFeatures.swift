@@ -58,6 +58,7 @@ public struct KernelFeatures: Sendable {
                 case .filemapFault: tracepoint("mm_filemap_fault")
                 case .filemapGetPages: tracepoint("mm_filemap_get_pages")
                 case .ioUringSubmitReq: tracepoint("io_uring_submit_req")
+                case .fuseRequestEnd: tracepoint("fuse_request_end")
                 // Before 5.18 the records had no request (the BPF program's fields would not relocate).
                 case .ioUringSubmitSqe:
                     KernelVersion(release: KernelVersion.runningRelease()).map { $0 >= feature.introducedIn } == true

@@ -112,6 +112,7 @@ public final class KernelTracer {
         if hook != .light, !features.has(.ioUringSubmitReq), !features.has(.ioUringSubmitSqe) {
             limitations.append(.ioUringReadsNotCounted)
         }
+        if !features.has(.fuseRequestEnd) { limitations.append(.fuseDaemonsNotFollowed) }
         if hook == .light { limitations.append(.lightHookAccuracy) }
         if hook == .tracepoint, chosenAutomatically {
             limitations.append(.syscallTracepointsSlowEveryProcess(lightHookAvailable: features.has(.filemapGetPages)))
@@ -184,6 +185,7 @@ public final class KernelTracer {
         let deepest = configuration.watchCgroups ? KernelConfiguration.maxCgroupDepth - 1 : configuration.cgroups.map(\.level).max()
         rodata.pointee.cgroup_filter_levels = deepest.map { UInt32($0 + 1) } ?? 0
         rodata.pointee.decide_at_bio = !features.has(.blockIOStart)
+        rodata.pointee.follow_fuse_daemons = features.has(.fuseRequestEnd)
         rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
     }
 
@@ -225,6 +227,7 @@ public final class KernelTracer {
         bpf_program__set_autoload(programs.block_io_start, features.has(.blockIOStart))
         bpf_program__set_autoload(programs.block_getrq, !features.has(.blockIOStart))
         bpf_program__set_autoload(programs.note_fault, features.has(.filemapFault))
+        bpf_program__set_autoload(programs.note_fuse_daemon, features.has(.fuseRequestEnd))
         bpf_program__set_autoload(programs.watch_cgroup_mkdir, configuration.watchCgroups)
         // io_uring reads pass no read hook: their own pair, on every hook but light (which sees
         // their buffered part in the page cache already).

@@ -19,6 +19,9 @@ public enum RecordDecoder {
             return .block(BlockRecord(data.loadUnaligned(as: rt_block_event.self)))
         case UInt32(RT_EVENT_FAULT_FILL.rawValue) where size >= MemoryLayout<rt_fault_event>.size:
             return .faultFill(FaultFillRecord(data.loadUnaligned(as: rt_fault_event.self)))
+        case UInt32(RT_EVENT_FUSE_DAEMON.rawValue) where size >= MemoryLayout<rt_fuse_daemon_event>.size:
+            let event = data.loadUnaligned(as: rt_fuse_daemon_event.self)
+            return .fuseDaemon(FuseDaemonRecord(pid: Int32(bitPattern: event.tgid), filesystem: DeviceNumber(rawValue: event.dev)))
         case UInt32(RT_EVENT_CGROUP.rawValue) where size >= CBPF_cgroup_event_path_offset() + Int(RT_CGROUP_PATH_MAX):
             let event = data.loadUnaligned(as: rt_cgroup_event.self)
             let path = UnsafeRawBufferPointer(start: data + CBPF_cgroup_event_path_offset(), count: Int(RT_CGROUP_PATH_MAX))
@@ -65,7 +68,7 @@ extension FaultFillRecord {
 extension ProcessRecord {
     init(processEventAt data: UnsafeRawPointer) {
         let event = data.assumingMemoryBound(to: rt_process_event.self)
-        let comm = withUnsafeBytes(of: event.pointee.comm) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let comm = nulTerminated(event.pointee.comm)
         let copied = min(Int(event.pointee.cmdline_bytes), Int(RT_CMDLINE_MAX))
         let cmdline = UnsafeRawBufferPointer(start: data + CBPF_process_event_cmdline_offset(), count: copied)
         self.init(
@@ -89,12 +92,23 @@ extension FileRecord {
         let kind = FileKind(mode: event.pointee.mode)
         // Pipes and sockets live in pseudo filesystems with no path to walk.
         let named = !components.isEmpty || kind == .directory
+        let filesystemType = FileRecord.filesystemType(
+            name: nulTerminated(event.pointee.fs_type), subtype: nulTerminated(event.pointee.fs_subtype))
+        let measured =
+            flags & UInt32(RT_FILE_CACHE_MEASURED.rawValue) != 0
+            && !FileRecord.stackedFilesystemTypes.contains(filesystemType ?? "")
         self.init(
             id: FileID(device: DeviceNumber(rawValue: event.pointee.dev), inode: event.pointee.inode),
             path: named ? FileRecord.path(fromLeafFirstComponents: components, complete: complete) : [],
             sizeBytes: event.pointee.size_bytes, kind: kind,
             deleted: flags & UInt32(RT_FILE_DELETED.rawValue) != 0,
             pathIsFilesystemRelative: flags & UInt32(RT_FILE_PATH_FROM_FS_ROOT.rawValue) != 0,
-            pathIsTruncated: named && !complete)
+            pathIsTruncated: named && !complete, filesystemType: filesystemType,
+            cachedBytesAtFirstRead: measured ? event.pointee.cached_bytes : nil)
     }
+}
+
+/// The text of a fixed-size, NUL-padded C character array.
+private func nulTerminated<Field>(_ field: Field) -> String {
+    withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
 }

@@ -4,6 +4,8 @@ public enum TraceLimitation: Equatable, Sendable {
     case mappedFaultsNotCounted
     /// No io_uring tracepoints with the request: io_uring reads pass no hook.
     case ioUringReadsNotCounted
+    /// No fuse_request_end tracepoint: a FUSE daemon's reads are traced only if the filters select it.
+    case fuseDaemonsNotFollowed
     /// The light hook: buffered reads in whole pages, untimed (HookKind.accuracy).
     case lightHookAccuracy
     /// Chosen automatically, syscall tracepoints slow every process on the node; `lightHookAvailable`

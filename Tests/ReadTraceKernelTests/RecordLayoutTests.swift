@@ -15,6 +15,7 @@ struct RecordLayoutTests {
         #expect(MemoryLayout<rt_block_event>.size == Int(RT_BLOCK_EVENT_SIZE))
         #expect(MemoryLayout<rt_fault_event>.size == Int(RT_FAULT_EVENT_SIZE))
         #expect(MemoryLayout<rt_cgroup_event>.size == Int(RT_CGROUP_EVENT_SIZE))
+        #expect(MemoryLayout<rt_fuse_daemon_event>.size == Int(RT_FUSE_DAEMON_EVENT_SIZE))
         #expect(MemoryLayout<rt_device_reads>.size == Int(RT_DEVICE_READS_SIZE))
         #expect(MemoryLayout<rt_counters>.size == Int(RT_COUNTERS_SIZE))
     }
@@ -25,7 +26,7 @@ struct RecordLayoutTests {
         #expect(CBPF_process_event_cmdline_offset() == Int(RT_PROCESS_EVENT_CMDLINE_OFFSET))
         #expect(CBPF_cgroup_event_path_offset() == Int(RT_CGROUP_EVENT_PATH_OFFSET))
         // The fields right before them, as Swift sees them, end where the variable parts start.
-        #expect(MemoryLayout<rt_file_event>.offset(of: \.reserved)! + 4 == Int(RT_FILE_EVENT_PATH_OFFSET))
+        #expect(MemoryLayout<rt_file_event>.offset(of: \.fs_subtype)! + Int(RT_FS_TYPE_LEN) == Int(RT_FILE_EVENT_PATH_OFFSET))
         #expect(MemoryLayout<rt_process_event>.offset(of: \.comm)! + Int(RT_COMM_LEN) == Int(RT_PROCESS_EVENT_CMDLINE_OFFSET))
         #expect(MemoryLayout<rt_cgroup_event>.offset(of: \.id)! + 8 == Int(RT_CGROUP_EVENT_PATH_OFFSET))
     }
@@ -42,6 +43,7 @@ struct RecordLayoutTests {
             UInt32(RT_EVENT_BLOCK.rawValue): Int(RT_BLOCK_EVENT_SIZE),
             UInt32(RT_EVENT_FAULT_FILL.rawValue): Int(RT_FAULT_EVENT_SIZE),
             UInt32(RT_EVENT_CGROUP.rawValue): Int(RT_CGROUP_EVENT_SIZE),
+            UInt32(RT_EVENT_FUSE_DAEMON.rawValue): Int(RT_FUSE_DAEMON_EVENT_SIZE),
         ]
         var seen: Set<UInt32> = []
         for record in records {

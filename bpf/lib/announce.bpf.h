@@ -5,6 +5,7 @@
 
 #include "lib/emit.bpf.h"
 #include "lib/files.bpf.h"
+#include "lib/fuse.bpf.h"
 #include "lib/path.bpf.h"
 
 /* Files and processes already named to user space (files with the flags sent);
@@ -62,11 +63,34 @@ static __always_inline void announce_process(__u32 tgid)
 	bpf_map_update_elem(&announced_processes, &tgid, &present, BPF_ANY);
 }
 
+/* The file's filesystem type as the kernel names it, with a FUSE subtype; and, when the
+ * caller is at the start of the first traced read or fault (`before_read`), how much of the
+ * file the page cache held then: the read cannot have brought any of it in yet. */
+static __always_inline void describe_storage(struct rt_file_event *event, struct inode *inode, bool before_read)
+{
+	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
+	const char *subtype = BPF_CORE_READ(sb, s_subtype);
+	__u64 cached;
+
+	bpf_probe_read_kernel_str(event->fs_type, RT_FS_TYPE_LEN, BPF_CORE_READ(sb, s_type, name));
+	event->fs_subtype[0] = '\0';
+	if (subtype)
+		bpf_probe_read_kernel_str(event->fs_subtype, RT_FS_TYPE_LEN, subtype);
+	/* Pages, any of them: the last one counts whole; clipped at the file's end. */
+	cached = (__u64)BPF_CORE_READ(inode, i_mapping, nrpages) * page_size;
+	if (cached > event->size_bytes)
+		cached = event->size_bytes;
+	event->cached_bytes = before_read ? cached : 0;
+	if (before_read)
+		event->flags |= RT_FILE_CACHE_MEASURED;
+	note_fuse_read(sb, event->dev);
+}
+
 /* Names the file to user space unless it already has it with the same deleted
  * state; returns the flags user space now has for it, 0 if the record was lost.
  * The path is walked from dentry, through mnt's mount tree when given. */
 static __always_inline __u32 announce_file(struct inode *inode, struct file_key *key, bool deleted,
-					   struct dentry *dentry, struct mount *mnt)
+					   struct dentry *dentry, struct mount *mnt, bool before_read)
 {
 	__u32 *sent = bpf_map_lookup_elem(&announced_files, key);
 	__u32 zero = 0;
@@ -85,6 +109,7 @@ static __always_inline __u32 announce_file(struct inode *inode, struct file_key 
 	event->mode = BPF_CORE_READ(inode, i_mode);
 	event->flags = (deleted ? RT_FILE_DELETED : 0) | (mnt ? 0 : RT_FILE_PATH_FROM_FS_ROOT);
 	event->reserved = 0;
+	describe_storage(event, inode, before_read);
 	used = write_path(event, dentry, mnt);
 	if (used > RT_PATH_MAX)
 		used = RT_PATH_MAX;
@@ -100,24 +125,24 @@ static __always_inline __u32 announce_file(struct inode *inode, struct file_key 
 
 /* Names an open file through its own path (dentry and mount); returns the flags user space has. */
 static __always_inline __u32 announce_open_file(struct file *file, struct inode *inode, struct file_key *key,
-						bool deleted)
+						bool deleted, bool before_read)
 {
 	struct vfsmount *vfsmnt = BPF_CORE_READ(file, f_path.mnt);
 
 	return announce_file(inode, key, deleted, BPF_CORE_READ(file, f_path.dentry),
-			     (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt));
+			     (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt), before_read);
 }
 
 /* Names a file known only by its inode (mapped, or read from disk outside a read call)
  * through one of its dentries. */
-static __always_inline void announce_inode(struct inode *inode, struct file_key *key)
+static __always_inline void announce_inode(struct inode *inode, struct file_key *key, bool before_read)
 {
 	struct hlist_node *alias = BPF_CORE_READ(inode, i_dentry.first);
 
 	if (!alias || bpf_map_lookup_elem(&announced_files, key))
 		return;
 	announce_file(inode, key, BPF_CORE_READ(inode, i_nlink) == 0,
-		      (void *)alias - bpf_core_field_offset(struct dentry, d_u.d_alias), NULL);
+		      (void *)alias - bpf_core_field_offset(struct dentry, d_u.d_alias), NULL, before_read);
 }
 
 #endif

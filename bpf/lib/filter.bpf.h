@@ -4,6 +4,7 @@
 #define READTRACE_LIB_FILTER_H
 
 #include "lib/options.bpf.h"
+#include "lib/fuse.bpf.h"
 
 RT_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -50,20 +51,22 @@ static __always_inline bool cgroup_matches(void)
 	return false;
 }
 
-/* The name first: when it is filtered, most tasks fail there, before any other field is read. */
+/* The name first: when it is filtered, most tasks fail there, before any other field is read.
+ * A process the filters leave out is still traced while it serves a FUSE filesystem that a
+ * traced process reads. */
 static __always_inline bool is_traced(struct task_struct *task)
 {
 	__u32 tgid;
 
 	if (comm_filter_count && !comm_matches(task))
-		return false;
+		return serves_traced_fuse(task->tgid);
 	tgid = task->tgid;
 	if (tgid == self_tgid)
 		return false;
 	if (filter_by_tgid && !bpf_map_lookup_elem(&traced_tgids, &tgid))
-		return false;
+		return serves_traced_fuse(tgid);
 	if (cgroup_filter_levels && !cgroup_matches())
-		return false;
+		return serves_traced_fuse(tgid);
 	return true;
 }
 

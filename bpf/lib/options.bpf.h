@@ -21,6 +21,8 @@ RT_SHARED const volatile bool light_reads;
 /* For benchmarks: the read hooks attach but return at once (the verifier drops the rest),
  * which measures what merely attaching to those hooks costs. */
 RT_SHARED const volatile bool empty_read_hooks;
+/* FUSE daemons serving what traced processes read are traced too (fuse_request_end, 6.15+). */
+RT_SHARED const volatile bool follow_fuse_daemons;
 /* Records wake the reader only once this much is waiting; it also drains on a timer.
  * A wake-up per record would cost more than the record. */
 RT_SHARED const volatile __u64 wakeup_threshold_bytes RT_DEFAULT(1 << 20);

@@ -36,6 +36,9 @@ enum KernelWording {
             "io_uring reads are not counted: this kernel has no io_uring_submit_req tracepoint "
                 + "(\(KernelFeature.ioUringSubmitReq.introducedIn)+), nor io_uring_submit_sqe with the request "
                 + "(\(KernelFeature.ioUringSubmitSqe.introducedIn)+), or no io_uring"
+        case .fuseDaemonsNotFollowed:
+            "FUSE daemons' own reads are traced only when the filters select them: this kernel has no fuse_request_end "
+                + "tracepoint (\(KernelFeature.fuseRequestEnd.introducedIn)+, with FUSE built in)"
         case .lightHookAccuracy:
             "light hook: \(HookKind.light.accuracy)"
         case .syscallTracepointsSlowEveryProcess(let lightHookAvailable):
@@ -98,6 +101,7 @@ enum KernelWording {
         case .filemapGetPages: "filemap/mm_filemap_get_pages tracepoint"
         case .ioUringSubmitReq: "io_uring/io_uring_submit_req tracepoint"
         case .ioUringSubmitSqe: "io_uring/io_uring_submit_sqe tracepoint with the request"
+        case .fuseRequestEnd: "fuse/fuse_request_end tracepoint"
         }
     }
 

@@ -22,6 +22,8 @@ public struct TraceAggregate: Sendable {
     public private(set) var files = InsertionOrderedTable<FileID, FileRecord>()
     /// For files read through a stacked filesystem (overlayfs): the file below that holds the data.
     public private(set) var lowerFiles: [FileID: FileID] = [:]
+    /// Processes serving FUSE filesystems that traced processes read: the filesystems, by device.
+    public private(set) var fuseDaemons: [Int32: [DeviceNumber]] = [:]
     public private(set) var reads = InsertionOrderedTable<ReadKey, ReadStats>()
     /// What the current refresh interval added; kept only when something shows it.
     public private(set) var interval = InsertionOrderedTable<ReadKey, IntervalStats>()
@@ -46,7 +48,11 @@ public struct TraceAggregate: Sendable {
         switch event {
         case .read(let read):
             record(read)
-        case .file(let file):
+        case .file(var file):
+            // A file named again (deleted since) keeps what the page cache held at its first read.
+            if let earlier = files[file.id], earlier != .unnamed(file.id) {
+                file.cachedBytesAtFirstRead = earlier.cachedBytesAtFirstRead
+            }
             files.updateValue(locate(file), forKey: file.id)
             if file.pathIsTruncated { truncatedFiles.insert(file.id) }
         case .process(let process):
@@ -56,6 +62,10 @@ public struct TraceAggregate: Sendable {
             record(block)
         case .cgroup:
             break  // the session's business: which cgroups to trace
+        case .fuseDaemon(let daemon):
+            if fuseDaemons[daemon.pid]?.contains(daemon.filesystem) != true {
+                fuseDaemons[daemon.pid, default: []].append(daemon.filesystem)
+            }
         case .faultFill(let fill):
             let key = noteReader(pid: fill.pid, file: fill.file)
             let loadedBytes = loadedBytes(of: fill.file)

@@ -107,7 +107,8 @@ public struct DumpContents {
         return DumpDocument.Process(
             pid: pid, parentPid: info?.record.parentPid ?? 0, comm: info?.record.comm ?? "?",
             cmdline: info?.cmdline, cgroup: info?.cgroupPath, containerID: identity?.containerID,
-            podUID: identity?.podUID, containerRuntime: identity?.runtime)
+            podUID: identity?.podUID, containerRuntime: identity?.runtime,
+            fuseServes: aggregate.fuseDaemons[pid].map { $0.map(\.description) })
     }
 
     /// The reads, most bytes first.
@@ -149,7 +150,8 @@ public struct DumpContents {
             pathBase64: record.pathIsUTF8 ? nil : Data(record.path).base64EncodedString(),
             dev: id.device.description, inode: id.inode, sizeBytes: record.sizeBytes, deleted: record.deleted,
             pathTruncated: record.pathIsTruncated ? true : nil, deviceName: deviceName, diskName: deviceName.map(topology.disk(of:)),
-            lowerDev: lower?.device.description, lowerInode: lower?.inode)
+            lowerDev: lower?.device.description, lowerInode: lower?.inode, fsType: record.filesystemType,
+            cachedAtStartBytes: record.cachedBytesAtFirstRead)
     }
 
     /// Writes the bytes `DumpDocument(self).encoded()` returns, in pieces, a read or a file at a time.

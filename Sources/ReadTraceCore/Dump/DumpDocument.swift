@@ -41,9 +41,13 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var containerRuntime: ContainerRuntime?
         /// In a merged dump: the label of the host (`merged_from[].label`) it ran on.
         public var host: String?
+        /// The FUSE filesystems (major:minor, as `files[].dev`) this process serves for traced
+        /// processes: its reads are the IO behind their reads of those files. Absent for others.
+        public var fuseServes: [String]?
 
         enum CodingKeys: String, CodingKey {
             case pid, comm, cmdline, cgroup, host
+            case fuseServes = "fuse_serves"
             case parentPid = "parent_pid"
             case containerID = "container_id"
             case podUID = "pod_uid"
@@ -62,6 +66,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             try container.encode(podUID, forKey: .podUID)
             try container.encode(containerRuntime, forKey: .containerRuntime)
             try container.encodeIfPresent(host, forKey: .host)
+            try container.encodeIfPresent(fuseServes, forKey: .fuseServes)
         }
     }
 
@@ -89,6 +94,12 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var lowerInode: UInt64?
         /// In a merged dump: the label of the host the file is on.
         public var host: String?
+        /// The kernel's name of the file's filesystem type ("ext4", "tmpfs", "fuse.bindfs");
+        /// null when unknown (dumps from before it was recorded).
+        public var fsType: String?
+        /// Bytes of the file in the page cache when its first traced read began: a fast load
+        /// of a file already cached is a warm one. Null when not measured.
+        public var cachedAtStartBytes: UInt64?
 
         enum CodingKeys: String, CodingKey {
             case path, dev, inode, deleted, host
@@ -100,6 +111,8 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             case diskName = "disk_name"
             case lowerDev = "lower_dev"
             case lowerInode = "lower_inode"
+            case fsType = "fs_type"
+            case cachedAtStartBytes = "cached_at_start_bytes"
         }
 
         /// Unknown devices are written as null, not left out; path_base64 only when needed.
@@ -118,6 +131,8 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             try container.encode(lowerDev, forKey: .lowerDev)
             try container.encode(lowerInode, forKey: .lowerInode)
             try container.encodeIfPresent(host, forKey: .host)
+            try container.encode(fsType, forKey: .fsType)
+            try container.encode(cachedAtStartBytes, forKey: .cachedAtStartBytes)
         }
     }
 

@@ -15,6 +15,14 @@ struct DumpValidation {
     static let maximumRate = 1e12
     /// A timeline holds at most 1000 buckets when written; a hundred times that is not a dump's.
     static let maximumBuckets = 100_000
+    /// A type and a FUSE subtype, each cut at 15 bytes by the kernel side, and the dot between.
+    static let longestFilesystemType = 31
+
+    /// "major:minor", as dumps write device numbers.
+    static func isDeviceNumber(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.count <= 7 && $0.allSatisfy { ("0"..."9").contains($0) } }
+    }
 
     private(set) var problems: [String] = []
 
@@ -77,6 +85,9 @@ struct DumpValidation {
             }
             if process.parentPid < 0 { problem("\(field).parent_pid", "\(process.parentPid) is negative") }
             host(field, process.host, labels: labels)
+            for (position, device) in (process.fuseServes ?? []).enumerated() where !Self.isDeviceNumber(device) {
+                problem("\(field).fuse_serves[\(position)]", "not a device number (major:minor)")
+            }
         }
         var fileHosts: [Int: String?] = [:]
         for (index, file) in dump.files.enumerated() {
@@ -87,6 +98,16 @@ struct DumpValidation {
             }
             bytes("\(field).size_bytes", file.sizeBytes)
             host(field, file.host, labels: labels)
+            if let cached = file.cachedAtStartBytes, cached > file.sizeBytes {
+                problem("\(field).cached_at_start_bytes", "\(cached) is more than the file's size (\(file.sizeBytes))")
+            }
+            // The kernel's names for filesystem types are short words.
+            if let type = file.fsType,
+                type.isEmpty || type.utf8.count > Self.longestFilesystemType
+                    || type.unicodeScalars.contains(where: { $0.properties.isWhitespace || TerminalText.isControl($0) })
+            {
+                problem("\(field).fs_type", "not a filesystem type (empty, too long, or with a blank or a control character)")
+            }
         }
         for (index, read) in dump.reads.enumerated() {
             check(read, field: "reads[\(index)]", pids: pids, fileHosts: fileHosts)

@@ -14,10 +14,19 @@ public struct FileRecord: Sendable, Equatable {
     /// The kernel's walk stopped short of the root (deeper than it follows): `path` is "…" and
     /// the last components. User space completes it while the file is still open somewhere.
     public var pathIsTruncated: Bool
+    /// The kernel's name of the file's filesystem type ("ext4", "tmpfs", "overlay", "erofs"), with
+    /// a FUSE filesystem's subtype as mount shows it ("fuse.bindfs"); nil when not known.
+    public var filesystemType: String?
+    /// Bytes of the file the page cache held when the first traced read (or fault) of it began,
+    /// before that read could add any; nil when the file was first seen only after its pages came
+    /// in (a block read, a completed io_uring read, the light hook), or on a stacked filesystem,
+    /// whose own inode holds no pages.
+    public var cachedBytesAtFirstRead: UInt64?
 
     public init(
         id: FileID, path: [UInt8], sizeBytes: UInt64, kind: FileKind, deleted: Bool,
-        pathIsFilesystemRelative: Bool = false, pathIsTruncated: Bool = false
+        pathIsFilesystemRelative: Bool = false, pathIsTruncated: Bool = false,
+        filesystemType: String? = nil, cachedBytesAtFirstRead: UInt64? = nil
     ) {
         self.id = id
         self.path = path
@@ -26,7 +35,18 @@ public struct FileRecord: Sendable, Equatable {
         self.deleted = deleted
         self.pathIsFilesystemRelative = pathIsFilesystemRelative
         self.pathIsTruncated = pathIsTruncated
+        self.filesystemType = filesystemType
+        self.cachedBytesAtFirstRead = cachedBytesAtFirstRead
     }
+
+    /// The filesystem type as mount names it: "fuse.bindfs" for FUSE's subtype "bindfs".
+    public static func filesystemType(name: String, subtype: String) -> String? {
+        name.isEmpty ? nil : subtype.isEmpty ? name : name + "." + subtype
+    }
+
+    /// Filesystem types stacked over another filesystem's files: the page cache is below, so
+    /// their own inode's count says nothing.
+    public static let stackedFilesystemTypes: Set<String> = ["overlay"]
 
     /// Joins path components sent leaf first ("a.engine", "models") into "/models/a.engine".
     /// An incomplete walk (too deep or too long) is marked with a leading "…".

@@ -6,4 +6,5 @@ public enum KernelEvent: Sendable {
     case block(BlockRecord)
     case faultFill(FaultFillRecord)
     case cgroup(CgroupRecord)
+    case fuseDaemon(FuseDaemonRecord)
 }
