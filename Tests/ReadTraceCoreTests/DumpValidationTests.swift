@@ -57,6 +57,15 @@ struct DumpValidationTests {
             (#""loaded_share":1"#, #""loaded_share":0"#, "loaded_share: 0.0 is not a share above 0 and at most 1"),
             (#""hook":"tracepoint""#, #""hook":"\u001b]0;x\u0007""#, "hook: not one of fentry, kprobe, tracepoint, light, found a string"),
             (#""name":"loop0""#, #""name":"loop0\nsda""#, "devices[0].name: not a device name"),
+            (#""fs_type":null"#, #""fs_type":"ext4\u001b[2J""#, "files[0].fs_type: not a filesystem type"),
+            (
+                #""cached_at_start_bytes":null"#, #""cached_at_start_bytes":8193"#,
+                "files[0].cached_at_start_bytes: 8193 is more than the file's size (8192)"
+            ),
+            (
+                #""container_runtime":null,"parent_pid":1"#, #""container_runtime":null,"fuse_serves":["0:44","x"],"parent_pid":1"#,
+                "processes[0].fuse_serves[1]: not a device number"
+            ),
             (#""t_s":1.5"#, #""t_s":0.1"#, "devices[0].samples[1].t_s: 0.1 is before the sample before it (0.5)"),
             (#""util_pct":89.5"#, #""util_pct":1e300"#, "devices[0].samples[1].util_pct: 1e+300 is not a number from 0"),
             (#""schema_version":1"#, #""schema_version":2"#, "dump has schema version 2"),

@@ -8,6 +8,9 @@ public struct FileLoad: Sendable {
     public var group: String?
     /// The block device the load read from: its file's, or for an overlay file the one below it.
     public var deviceName: String?
+    /// Bytes of the file in the page cache when this load began, for the file's first load
+    /// (the only one whose start the kernel measured); nil for the others, or when not measured.
+    public var cachedAtStartBytes: UInt64?
 
     /// In a merged dump, the host the load ran on (its file's); nil in a dump of one run.
     public var host: String? { file?.host }
@@ -29,19 +32,28 @@ public struct FileLoad: Sendable {
     /// The pod or container, escaped.
     public var shownGroup: String? { group.map(TerminalText.escaped) }
 
-    /// "trtserver 4123 a.engine pod 0b9f3c2e", the pod or else the container beside the file.
-    public var label: String {
-        "\(shownHost)\(shownComm) \(read.pid) \(fileName)" + (shownGroup.map { " " + $0 } ?? "")
+    /// How warm the load started: "warm" with at least 95% of the file already in the page
+    /// cache, "cold" with at most 5%, else "40% warm"; nil when not known.
+    public var warmth: String? {
+        guard let cached = cachedAtStartBytes, let size = file?.sizeBytes, size > 0 else { return nil }
+        let share = Double(min(cached, size)) / Double(size)
+        return share >= 0.95 ? "warm" : share <= 0.05 ? "cold" : "\(Int((share * 100).rounded()))% warm"
     }
+
+    /// What follows the file name: how warm the load started, the pod or else the container.
+    private var suffix: String { [warmth, shownGroup].compactMap { $0.map { " " + $0 } }.joined() }
+
+    /// "trtserver 4123 a.engine cold pod 0b9f3c2e": the warmth, and the pod or else the container, beside the file.
+    public var label: String { "\(shownHost)\(shownComm) \(read.pid) \(fileName)" + suffix }
 
     /// The host and a blank, escaped; empty in a dump of one run.
     private var shownHost: String { host.map { TerminalText.escaped($0) + " " } ?? "" }
 
     /// The label in `width` characters: a long process name is cut, then the file name loses
-    /// its middle, before the pod or container is cut.
+    /// its middle, before the warmth and the pod or container are cut.
     public func label(width: Int) -> String {
         let comm = shownComm
-        let group = shownGroup.map { " " + $0 } ?? ""
+        let group = suffix
         let whole = "\(shownHost)\(comm) \(read.pid) "
         let who =
             whole.count + fileName.count + group.count > width ? "\(shownHost)\(TextFormat.fit(comm, width: 8)) \(read.pid) " : whole
@@ -77,7 +89,7 @@ extension DumpDocument {
         // Pod uids keep at least 8 characters, container ids the 12 their runtimes show.
         let pods = IdentifierAbbreviation(processes.compactMap(\.podUID), minimumLength: 8)
         let containers = IdentifierAbbreviation(processes.compactMap(\.containerID), minimumLength: 12)
-        return reads.filter { $0.readBytes + $0.mmapFaultBytes > 0 }
+        var loads = reads.filter { $0.readBytes + $0.mmapFaultBytes > 0 }
             .map { read in
                 let file = filesByID[read.fileID]
                 let process = processesByPID[ProcessKey(host: file?.host, pid: read.pid)]
@@ -86,6 +98,12 @@ extension DumpDocument {
                 return FileLoad(read: read, file: file, process: process, group: group, deviceName: device)
             }
             .sorted { ($0.read.firstReadSeconds, $0.read.pid, $0.read.fileID) < ($1.read.firstReadSeconds, $1.read.pid, $1.read.fileID) }
+        // The page cache was measured as the file's first read began: that is the first load's start.
+        var started = Set<Int>()
+        for index in loads.indices where started.insert(loads[index].read.fileID).inserted {
+            loads[index].cachedAtStartBytes = loads[index].file?.cachedAtStartBytes
+        }
+        return loads
     }
 
     /// The entries the rule counts as loads, in the order they started.
