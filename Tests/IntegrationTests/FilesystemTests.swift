@@ -48,7 +48,8 @@ struct FilesystemTests {
                 try FilesystemTests.shell(
                     "mount -t tmpfs readtrace-fs-facts \(below) && mkdir \(below)/lower \(below)/upper \(below)/work && "
                         + write(into: below + "/lower")
-                        + " && mount -t overlay readtrace-fs-facts -o lowerdir=\(below)/lower,upperdir=\(below)/upper,workdir=\(below)/work \(point)")
+                        + " && mount -t overlay readtrace-fs-facts -o lowerdir=\(below)/lower,upperdir=\(below)/upper,workdir=\(below)/work \(point)"
+                )
                 cleanup = ["umount \(point)", "umount \(below)"]
             case "erofs", "squashfs":
                 let make = kind == "erofs" ? "mkfs.erofs --quiet \(image) \(below)" : "mksquashfs \(below) \(image) -quiet -noappend"
@@ -143,7 +144,8 @@ struct FilesystemTests {
         try CopyReadTests.dropPages(path)
         if state != "cold" { try CopyReadTests.warmUp(path) }
         if state == "half" {
-            let script = "import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, \(Self.size / 2), 0, os.POSIX_FADV_DONTNEED)"
+            let script =
+                "import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, \(Self.size / 2), 0, os.POSIX_FADV_DONTNEED)"
             try #require(try RunningProcess("/usr/bin/python3", ["-c", script, path]).finish().status == 0)
         }
         let (dump, entry) = try Self.ddTraced(path, in: scratch)

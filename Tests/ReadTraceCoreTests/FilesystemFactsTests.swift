@@ -28,7 +28,9 @@ struct FilesystemFactsTests {
                     filesystemType: "ext4", cachedBytesAtFirstRead: 0)))
         aggregate.record(.fuseDaemon(FuseDaemonRecord(pid: 20, filesystem: fuse)))
         aggregate.record(.fuseDaemon(FuseDaemonRecord(pid: 20, filesystem: fuse)))
-        for (pid, file, end) in [(10, client, 100_000_000), (20, backing, 90_000_000), (11, client, 300_000_000)] as [(Int32, FileID, UInt64)] {
+        for (pid, file, end) in [(10, client, 100_000_000), (20, backing, 90_000_000), (11, client, 300_000_000)]
+            as [(Int32, FileID, UInt64)]
+        {
             aggregate.record(
                 .read(
                     ReadRecord(
