@@ -98,7 +98,9 @@ struct FilesystemTests {
         #expect(dump.root["lost_events"] as? Int == 0)
     }
 
-    @Test("a client reading through bindfs waits on FUSE; the daemon's cold reads of the file behind it are its IO, whatever the filters")
+    @Test(
+        "a client reading through bindfs waits on FUSE; the daemon's cold reads of the file behind it are its IO, whatever the filters",
+        .enabled(if: KernelFeatureReport.shouldRun("fuseRequestEnd"), KernelFeatureReport.skipComment("fuseRequestEnd")))
     func fuseDaemonBehindClient() throws {
         let scratch = try ScratchDirectory()
         let filesystem = try LoopFilesystem(sizeMiB: 64, in: scratch)

@@ -74,10 +74,14 @@ struct FilesystemFactsTests {
         #expect(warm.loads.map(\.warmth) == [nil, "warm", nil])
     }
 
-    @Test("the summary says what the daemon read itself and what its clients read through it")
+    @Test("the summary and report say what the daemon read itself and what its clients read through it")
     func summaryLine() {
-        let text = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 120)
-            .render(aggregate: Self.aggregate(), metadata: DumpTests.metadata())
-        #expect(text.contains("FUSE: bindfs 20 serves 0:44: 2 clients read 16M through it, it read 8.0M itself"), "\(text)")
+        let dump = DumpDocument(aggregate: Self.aggregate(), metadata: DumpTests.metadata(), pathFilter: PathFilter([]))
+        let line = "FUSE: bindfs 20 serves 0:44: 2 clients read 16M through it, it read 8.0M itself"
+        #expect(FuseDaemonSummary.lines(dump) == [line])
+        #expect(DumpReport(width: 120).render(dump).contains(line))
+        var hostile = dump
+        hostile.processes[2].comm = "bind\u{1b}[2Jfs"
+        #expect(FuseDaemonSummary.lines(hostile).first?.contains("\u{1b}") == false, "names are escaped")
     }
 }

@@ -109,6 +109,8 @@ final class LiveScreen: IntervalConsumer {
         .render(aggregate: aggregate, metadata: metadata, deviceHistory: deviceHistory, blockReads: blockReads)
         let timeline = LoadTimeline(width: width, rule: rule, rowPolicy: rows).render(dump)
         if !timeline.isEmpty { text += "\n" + timeline.joined(separator: "\n") + "\n" }
+        let daemons = FuseDaemonSummary.lines(dump)
+        if !daemons.isEmpty { text += "\n" + daemons.map { TextFormat.fit($0, width: width) }.joined(separator: "\n") + "\n" }
         for paragraph in StormSummary.paragraphs(dump, rule: rule) {
             text += "\n" + TextFormat.wrap(paragraph, width: width, indent: 2).joined(separator: "\n") + "\n"
         }

@@ -46,6 +46,8 @@ public struct DumpReport {
         lines += FileProfileTable(width: width, rowPolicy: rowPolicy).render(FileProfile.profiles(of: dump, rule: rule, key: FileKey()))
         let timeline = LoadTimeline(width: width, rule: rule, rowPolicy: rowPolicy).render(dump)
         if !timeline.isEmpty { lines += [""] + timeline }
+        let daemons = FuseDaemonSummary.lines(dump)
+        if !daemons.isEmpty { lines += [""] + daemons.map { TextFormat.fit($0, width: width) } }
         let storms = StormSummary.paragraphs(dump, rule: rule)
         for paragraph in storms { lines += [""] + TextFormat.wrap(paragraph, width: width, indent: 2) }
         return lines.joined(separator: "\n") + "\n"

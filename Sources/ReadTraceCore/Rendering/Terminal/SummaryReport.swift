@@ -76,31 +76,6 @@ public struct SummaryReport {
         lines.append(
             "\(TextFormat.bytes(bytes)) in \(calls) reads of \(files) file\(files == 1 ? "" : "s") "
                 + "by \(processes) process\(processes == 1 ? "" : "es")")
-        lines += Self.fuseDaemonLines(aggregate, width: width)
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// One line per FUSE daemon: what its clients read through it (their wait), and what it read
-    /// itself (the IO behind it).
-    static func fuseDaemonLines(_ aggregate: TraceAggregate, width: Int) -> [String] {
-        aggregate.fuseDaemons.sorted { $0.key < $1.key }.map { pid, filesystems in
-            let served = Set(filesystems)
-            var own: UInt64 = 0
-            var throughIt: UInt64 = 0
-            var clients = Set<Int32>()
-            for (key, stats) in aggregate.reads {
-                if key.pid == pid {
-                    own += stats.bytes
-                } else if served.contains(key.file.device) {
-                    throughIt += stats.bytes
-                    clients.insert(key.pid)
-                }
-            }
-            let comm = TerminalText.escaped(aggregate.processes[pid]?.record.comm ?? "?")
-            return TextFormat.fit(
-                "FUSE: \(comm) \(pid) serves \(filesystems.map(\.description).joined(separator: ", ")): "
-                    + "\(clients.count) client\(clients.count == 1 ? "" : "s") read \(TextFormat.bytes(throughIt)) through it, "
-                    + "it read \(TextFormat.bytes(own)) itself", width: width)
-        }
     }
 }
