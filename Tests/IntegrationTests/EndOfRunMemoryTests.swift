@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// The end of a run costs about what tracing held, not a timeline per entry: thousands of
-/// short-lived readers make thousands of entries, none of them a load.
-@Suite("Memory at the end of a run", .serialized, .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
+/// short-lived readers make thousands of entries, none of them a load. And a long write can be
+/// stopped cleanly.
+@Suite("The end of a run: memory and long writes", .serialized, .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct EndOfRunMemoryTests {
     static let processes = 2000
 
@@ -33,7 +34,8 @@ struct EndOfRunMemoryTests {
         let children = try String(contentsOfFile: "/proc/\(timed.pid)/task/\(timed.pid)/children", encoding: .utf8)
         let readtrace = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
 
-        let script = "i=0; while [ $i -lt \(Self.processes) ]; do \"$0\" \"$(printf '%s/small-%d.dat' \"$1\" $((i % 20)))\" > /dev/null; i=$((i + 1)); done"
+        let script =
+            "i=0; while [ $i -lt \(Self.processes) ]; do \"$0\" \"$(printf '%s/small-%d.dat' \"$1\" $((i % 20)))\" > /dev/null; i=$((i + 1)); done"
         let loop = try RunningProcess("/bin/sh", ["-c", script, reader, scratch.path]).finish(timeout: 300)
         try #require(loop.status == 0, "\(loop.standardError)")
         usleep(2_500_000)  // the last records drained and folded in
@@ -41,7 +43,8 @@ struct EndOfRunMemoryTests {
         kill(readtrace, SIGINT)
         let finished = timed.finish(timeout: 240)
         #expect(finished.status == 0, "\(finished.standardError)")
-        let exitPeak = try #require(Int((try String(contentsOfFile: peak, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let exitPeak = try #require(
+            Int((try String(contentsOfFile: peak, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
         // The stated bound (DumpSource, the README): the end of a run adds at most about as
         // much as tracing held, plus 16 KB per counted load (none here). Before, every entry's
         // timeline was built: 4.2x tracing's peak for 5,000 readers.
@@ -63,5 +66,32 @@ struct EndOfRunMemoryTests {
         #expect(embedded.replacingOccurrences(of: "\\u003c", with: "<") == written, "the HTML embeds the JSON dump")
         let trace = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: events))) as? [String: Any]
         #expect(trace?["traceEvents"] is [Any])
+    }
+
+    @Test("a second Ctrl-C during a long write stops it: the output being written and those after are named, none is left half-written")
+    func secondInterruptStopsTheWrite() throws {
+        let scratch = try ScratchDirectory()
+        let directory = scratch.path + "/many"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for index in 0..<3000 { _ = try scratch.file("many/\(index).dat", size: 100) }
+        let outputs = scratch.path + "/outputs"
+        try FileManager.default.createDirectory(atPath: outputs, withIntermediateDirectories: true)
+        let (json, html, events) = (outputs + "/run.json", outputs + "/run.html", outputs + "/events.json")
+        let readtrace = try RunningProcess(
+            Paths.readtrace, ["--comm", "rt-longwrite", "--quiet", "--json", json, "--html", html, "--trace-events", events])
+        try #require(readtrace.wait { readtrace.standardError.contains("tracing with") })
+        try runWorkload(["--directory", directory, "--name", "rt-longwrite"])
+        usleep(1_500_000)
+        kill(readtrace.pid, SIGINT)
+        // The 3,000-entry dump is written first; the HTML, as large, is under way when the second Ctrl-C comes.
+        try #require(readtrace.wait(upTo: 120) { readtrace.standardError.contains("wrote \(json)") }, "\(readtrace.standardError)")
+        usleep(100_000)
+        kill(readtrace.pid, SIGINT)
+        let finished = readtrace.finish(timeout: 120)
+        #expect(finished.status == 128 + SIGINT, "\(finished.standardError)")
+        #expect(finished.standardError.contains("\(html) not written (stopped while writing it)"), "\(finished.standardError)")
+        #expect(finished.standardError.contains("\(events) not written (stopped)"), "\(finished.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outputs) == ["run.json"], "no half-written output or temporary file")
+        _ = try Dump(path: json)
     }
 }

@@ -182,7 +182,9 @@ struct DemoTests {
         // ahead; it can lag by scheduling on a busy 2-CPU machine. Hence 0.8x to 1.25x.
         let implied = [0.64, 1.28, 1.28]
         for (load, seconds) in zip(loads, implied) {
-            #expect(load.seconds >= seconds * 0.8 && load.seconds <= seconds * 1.25, "took \(load.seconds) s, the bandwidth implies \(seconds) s")
+            #expect(
+                load.seconds >= seconds * 0.8 && load.seconds <= seconds * 1.25,
+                "took \(load.seconds) s, the bandwidth implies \(seconds) s")
         }
         // The storm summary compares each load with the one alone: about 2x slower, really.
         let text = result.standardOutput.split(separator: "\n").joined(separator: " ").split(separator: " ").joined(separator: " ")
@@ -205,7 +207,8 @@ struct DemoTests {
             "/usr/bin/unshare",
             [
                 "--mount", "--propagation", "private", "/bin/sh", "-c",
-                "umount \(Self.blkioHierarchy) 2>/dev/null; exec \"$0\" demo --pods 2 --size 16M --disk-mibps 10 --json \"$1\"", Paths.readtrace,
+                "umount \(Self.blkioHierarchy) 2>/dev/null; exec \"$0\" demo --pods 2 --size 16M --disk-mibps 10 --json \"$1\"",
+                Paths.readtrace,
                 scratch.path + "/demo.json",
             ])
         let result = demo.finish(timeout: 120)

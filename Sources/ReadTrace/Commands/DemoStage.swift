@@ -79,7 +79,9 @@ final class DemoStage {
                     startSignal: startSignal))
         }
         soloStartSignal = scratch + "/start-solo"
-        guard mkfifo(scratch + "/start-solo", 0o600) == 0 else { throw ReadTraceError("cannot make \(scratch)/start-solo: \(Errno.current)") }
+        guard mkfifo(scratch + "/start-solo", 0o600) == 0 else {
+            throw ReadTraceError("cannot make \(scratch)/start-solo: \(Errno.current)")
+        }
         try checkpoint()
     }
 
