@@ -123,40 +123,107 @@ struct PodTests {
 
 @Suite("readtrace demo", .serialized, .enabled(if: BPFAvailability.shouldRun, BPFAvailability.skipComment))
 struct DemoTests {
-    /// Loop devices, mounts, cgroups and scratch directories the demo could leave behind.
+    /// Where this host's blkio hierarchy is mounted, if it keeps one beside cgroup v2.
+    static let blkioHierarchy = "/sys/fs/cgroup/blkio"
+
+    /// Loop devices, mounts, cgroups (v2 and blkio) and scratch directories the demo could leave behind.
     static func leftovers() throws -> [String] {
         let loops = try RunningProcess("/sbin/losetup", ["--list", "--noheadings", "--output", "BACK-FILE"]).finish().standardOutput
         let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
-        let cgroups = (try? FileManager.default.contentsOfDirectory(atPath: TestCgroup.mountPoint)) ?? []
+        let cgroups =
+            ((try? FileManager.default.contentsOfDirectory(atPath: TestCgroup.mountPoint)) ?? [])
+            + ((try? FileManager.default.contentsOfDirectory(atPath: blkioHierarchy)) ?? []).map { "blkio:" + $0 }
         let scratch = (try? FileManager.default.contentsOfDirectory(atPath: "/var/tmp")) ?? []
         return loops.split(separator: "\n").map(String.init).filter { $0.contains("readtrace-demo") }
             + mounts.split(separator: "\n").map(String.init).filter { $0.contains("readtrace-demo") }
-            + cgroups.filter { $0.hasPrefix("readtrace-demo") } + scratch.filter { $0.hasPrefix("readtrace-demo") }
+            + cgroups.filter { $0.hasPrefix("readtrace-demo") || $0.hasPrefix("blkio:readtrace-demo") }
+            + scratch.filter { $0.hasPrefix("readtrace-demo") }
     }
 
-    @Test("the demo stages a pod storm, shows the storm summary and the timeline, writes its files and leaves nothing behind")
+    /// Whether the v2 hierarchy offers the io controller (then the demo uses io.max).
+    static var v2HasIOController: Bool {
+        ((try? String(contentsOfFile: TestCgroup.mountPoint + "/cgroup.controllers", encoding: .utf8)) ?? "")
+            .split(whereSeparator: \.isWhitespace).contains("io")
+    }
+
+    /// Each engine load in the dump by first read: its bytes and load time.
+    static func engineLoads(_ dump: Dump) -> [(seconds: Double, first: Double, bytes: Int)] {
+        dump.reads.filter { ($0.int("read_calls") ?? 0) > 0 }
+            .compactMap { read in
+                guard let seconds = read["load_s"] as? Double, let first = read["first_read_s"] as? Double else { return nil }
+                return (seconds, first, read.int("read_bytes") ?? 0)
+            }
+            .sorted { $0.first < $1.first }
+    }
+
+    @Test("the demo loads one pod alone, then the storm, on a disk limited to a shared bandwidth; it leaves nothing behind")
     func completes() throws {
         #expect(try Self.leftovers().isEmpty, "a previous run left things behind")
         let scratch = try ScratchDirectory()
         let demo = try RunningProcess(
             Paths.readtrace,
             [
-                "demo", "--pods", "2", "--size", "32M", "--json", scratch.path + "/demo.json",
+                "demo", "--pods", "2", "--size", "32M", "--disk-mibps", "50", "--json", scratch.path + "/demo.json",
                 "--html", scratch.path + "/demo.html",
             ])
         let result = demo.finish(timeout: 120)
         #expect(result.status == 0, "\(result.standardError)")
+        let mechanism = Self.v2HasIOController ? "cgroup v2 io.max" : "cgroup v1 blkio.throttle.read_bps_device"
+        #expect(result.standardError.contains("limited to 50 MiB/s shared by all pods (\(mechanism)"), "\(result.standardError)")
         #expect(result.standardOutput.contains("Load timeline:"))
-        #expect(result.standardOutput.contains(": 2 loads overlapped"), "\(result.standardOutput)")
         let dump = try Dump(path: scratch.path + "/demo.json")
-        // The readers' read calls are their engine files (a page fault on a library can add a mapped-only entry).
-        let engineReads = dump.reads.filter { ($0.int("read_calls") ?? 0) > 0 }
-        #expect(
-            engineReads.count == 2 && engineReads.allSatisfy { $0.int("read_bytes") == 32 << 20 && $0.int("block_read_bytes") == 32 << 20 },
-            "\(dump.reads)")
+        // The solo load first, then the two of the storm, each 32 MiB read whole from the disk.
+        let loads = Self.engineLoads(dump)
+        try #require(loads.count == 3 && loads.allSatisfy { $0.bytes == 32 << 20 }, "\(dump.reads)")
+        #expect(loads[0].first + loads[0].seconds < loads[1].first, "the solo load ended before the storm began")
+        // The loads take as long as the bandwidth implies: 32 MiB at 50 MiB/s alone (0.64 s),
+        // 64 MiB shared at 50 MiB/s in the storm (1.28 s from its first read to its last load's
+        // end; the reader started first has the bandwidth to itself for a moment). The throttle
+        // grants its budget per 100 ms slice, so a load can start up to one slice's budget
+        // (5 MiB, 16% of 32 MiB) ahead; it can lag by scheduling on a busy 2-CPU machine. Hence
+        // 0.8x to 1.25x.
+        let storm = (loads[1...].map { $0.first + $0.seconds }.max() ?? 0) - loads[1].first
+        for (seconds, implied) in [(loads[0].seconds, 0.64), (storm, 1.28)] {
+            #expect(seconds >= implied * 0.8 && seconds <= implied * 1.25, "took \(seconds) s, the bandwidth implies \(implied) s")
+        }
+        // The storm summary compares each load with the one alone: about 2x slower, really.
+        let text = result.standardOutput.split(separator: "\n").joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(text.contains(": 2 loads overlapped") && text.contains("Alone earlier in the run, trtserver "), "\(text)")
+        let slowdown = try #require(text.firstMatch(of: /each load ran ([0-9.]+)× slower/).flatMap { Double($0.1) }, "\(text)")
+        #expect(slowdown >= 1.6 && slowdown <= 2.4, "two loads sharing the bandwidth one had alone: \(slowdown)×")
         #expect(Set(dump.processes.compactMap { $0["pod_uid"] as? String }).count == 2, "each reader in its own pod")
         #expect(dump.processes.allSatisfy { $0["comm"] as? String == "trtserver" })
         #expect(FileManager.default.fileExists(atPath: scratch.path + "/demo.html"))
+        let left = try Self.leftovers()
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    @Test("where no cgroup interface can limit the disk, the demo says so in one line and runs unthrottled")
+    func withoutLimit() throws {
+        // In a private mount namespace without the blkio hierarchy, a host whose v2 hierarchy has
+        // no io controller (this one) offers neither.
+        let scratch = try ScratchDirectory()
+        let demo = try RunningProcess(
+            "/usr/bin/unshare",
+            [
+                "--mount", "--propagation", "private", "/bin/sh", "-c",
+                "umount \(Self.blkioHierarchy) 2>/dev/null; exec \"$0\" demo --pods 2 --size 16M --disk-mibps 10 --json \"$1\"",
+                Paths.readtrace,
+                scratch.path + "/demo.json",
+            ])
+        let result = demo.finish(timeout: 120)
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardError.split(separator: "\n").filter { $0.hasPrefix("readtrace demo: ") }
+        if Self.v2HasIOController {
+            #expect(lines.count == 1 && lines[0].contains("(cgroup v2 io.max"), "\(lines)")
+        } else {
+            #expect(
+                lines.count == 1 && lines[0].contains("has no io controller and no cgroup v1 blkio hierarchy is mounted")
+                    && lines[0].hasSuffix("the demo runs unthrottled, at the host disk's speed"), "\(lines)")
+            // Unthrottled: each 16 MiB load takes far less than the 1.6 s (alone) that 10 MiB/s would imply.
+            let loads = Self.engineLoads(try Dump(path: scratch.path + "/demo.json"))
+            #expect(loads.count == 3 && loads.allSatisfy { $0.seconds < 0.8 }, "\(loads)")
+        }
         let left = try Self.leftovers()
         #expect(left.isEmpty, "left behind: \(left)")
     }

@@ -130,7 +130,7 @@ struct OptionErrorTests {
         }
         #expect(FeaturesCommand.helpMessage(columns: 200).contains("so the answer does not depend on privileges"))
         let demo = DemoCommand.helpMessage(columns: 200)
-        #expect(demo.contains("(reading its image with direct IO, so loads reach the disk), writes one engine file per pod"))
+        #expect(demo.contains("(reading its image with direct IO, so loads reach the disk) and limits its reads to a bandwidth"))
     }
 
     @Test("report --width is bounded", arguments: ["59", "1001", "-80"])

@@ -10,10 +10,11 @@ struct LoadTimelineTests {
 
     /// pid 10 loads 1.engine alone (100 MiB in 1 s), then pids 11 and 12 load 2 and 3.engine
     /// together (100 MiB each over 2 s) while the device is saturated.
-    static func dump(soloUtilization: Double = 50) -> DumpDocument {
+    /// A 100 MiB load alone taking `soloSeconds`, then two overlapping ones in a pod.
+    static func dump(soloUtilization: Double = 50, soloSeconds: Double = 1) -> DumpDocument {
         StormFixture.dump(
             [
-                .init(pid: 10, inode: 1, begin: 0, seconds: 1),
+                .init(pid: 10, inode: 1, begin: 0, seconds: soloSeconds),
                 .init(pid: 11, inode: 2, begin: 2, seconds: 2, pod: "0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab"),
                 .init(pid: 12, inode: 3, begin: 2, seconds: 2, pod: "0b9f3c2e_6d1a_4b7e_9a8c_1234567890ab"),
             ],

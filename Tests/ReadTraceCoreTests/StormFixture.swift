@@ -21,6 +21,11 @@ enum StormFixture {
     }
 
     static func dump(_ loads: [Load], utilization: [Double], durationSeconds: Double? = nil) -> DumpDocument {
+        DumpDocument(contents(loads, utilization: utilization, durationSeconds: durationSeconds))
+    }
+
+    /// The run's dump, to stream or to draw from.
+    static func contents(_ loads: [Load], utilization: [Double], durationSeconds: Double? = nil) -> DumpContents {
         var aggregate = TraceAggregate(startNanoseconds: start) { record in
             let pod = loads.first { $0.pid == record.pid }?.pod
             return TracedProcess(
@@ -65,6 +70,6 @@ enum StormFixture {
             toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
             startedAtUnixSeconds: 0, durationSeconds: durationSeconds ?? Double(utilization.count),
             filters: .init(), counters: KernelCounters())
-        return DumpDocument(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter([]), deviceHistory: history)
+        return DumpContents(aggregate: aggregate, metadata: metadata, pathFilter: PathFilter([]), deviceHistory: history)
     }
 }

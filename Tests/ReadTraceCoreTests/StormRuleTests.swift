@@ -62,8 +62,9 @@ struct StormRuleTests {
 
     @Test("without a reference the storm reports shares and saturation and claims no slowdown")
     func noReference() throws {
-        // The solo load ran while loop0 was half idle: it was limited elsewhere, and is no yardstick.
-        let dump = LoadTimelineTests.dump(soloUtilization: 50)
+        // The solo load read 50 MiB/s with loop0 half idle, half what the storm's loads read
+        // together: it was limited elsewhere, and is no yardstick.
+        let dump = LoadTimelineTests.dump(soloUtilization: 50, soloSeconds: 2)
         let storm = try #require(StormSummary.storms(in: dump, rule: LoadRule()).first)
         #expect(storm.reference == nil && storm.slowdown == nil)
         let text = try #require(StormSummary.paragraphs(dump, rule: LoadRule()).last)
@@ -71,9 +72,29 @@ struct StormRuleTests {
         #expect(text.contains("No slowdown is claimed") && !text.contains("slower"), "\(text)")
     }
 
+    @Test("another file's load alone, as fast as the storm's loads together, is the reference: each ran 2× slower")
+    func loadAloneReference() throws {
+        // loop0 half idle alone: the cap was above the device (a throttle, the network), and
+        // the storm's two loads shared the 100 MiB/s one load had alone.
+        let dump = LoadTimelineTests.dump(soloUtilization: 50)
+        let storm = try #require(StormSummary.storms(in: dump, rule: LoadRule()).first)
+        guard case .loadAlone(let rate, let label)? = storm.reference else {
+            Issue.record("no solo-load reference: \(String(describing: storm.reference))")
+            return
+        }
+        #expect(abs(rate - 100) < 0.5 && label.hasPrefix("trtserver 10 "))
+        let slowdown = try #require(storm.slowdown)
+        #expect(abs(slowdown.least - 2) < 0.05 && abs(slowdown.most - 2) < 0.05)
+        let text = try #require(StormSummary.paragraphs(dump, rule: LoadRule()).last)
+        #expect(text.contains("Alone earlier in the run, trtserver 10 "), "\(text)")
+        #expect(text.contains("read 100.0 MiB/s: each load ran 2.0× slower than that."), "\(text)")
+        #expect(text.contains("(100 MiB, 2.0× slower)"), "each load's own slowdown beside it: \(text)")
+    }
+
     @Test("a load alone that saturated the device is the reference: the storm's loads ran 2× slower")
     func deviceAloneReference() throws {
-        let dump = LoadTimelineTests.dump(soloUtilization: 100)
+        // The solo load read half the storm's combined rate: only the device's figure is a reference.
+        let dump = LoadTimelineTests.dump(soloUtilization: 100, soloSeconds: 2)
         let storm = try #require(StormSummary.storms(in: dump, rule: LoadRule()).first)
         guard case .deviceAlone(let rate, let sampleSeconds)? = storm.reference else {
             Issue.record("no device reference: \(String(describing: storm.reference))")

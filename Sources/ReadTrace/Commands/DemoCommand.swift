@@ -8,13 +8,17 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "readtrace demo",
         abstract: "Stage a pod storm and trace it: N trtserver pods load their engine files at once.",
-        usage: "readtrace demo [--pods <count>] [--size <size>] [<outputs>]",
+        usage: "readtrace demo [--pods <n>] [--size <size>] [--disk-mibps <n>] [<output>]",
         discussion: """
             Makes an ext4 filesystem on a loop device (reading its image with direct IO, so loads reach \
-            the disk), writes one engine file per pod, makes pod-shaped cgroups, drops the files' pages \
-            and starts one reader named trtserver per pod at the same moment. Shows the live view, then \
-            the summary, the load timeline and the storm summary. Removes everything it made on every \
-            exit, Ctrl-C included. Needs root.
+            the disk) and limits its reads to a bandwidth all pods share, as network storage would \
+            (cgroup v2 io.max, or the cgroup v1 blkio throttle where v2 has no io controller; without \
+            either it says so and runs unthrottled). Writes one engine file per pod and makes pod-shaped \
+            cgroups. Then one pod loads its engine alone, the baseline, and then every pod loads at the \
+            same moment, each reader named trtserver dropping its file's pages first. Shows the live \
+            view, then the summary, the load timeline and the storm summary, which compares each load \
+            of the storm with the load alone. Removes everything it made on every exit, Ctrl-C \
+            included. Needs root.
             """)
 
     @Option(parsing: .unconditional, help: ArgumentHelp("How many pods load at once (1-16).", valueName: "count"))
@@ -25,7 +29,14 @@ struct DemoCommand: ParsableCommand {
         help: ArgumentHelp("Size of each pod's engine file (256M, 1G). (default: \(Self.defaultSize))", valueName: "size"),
         transform: ByteCount.argument)
     var size = Self.defaultSize
-    static let defaultSize = ByteCount(bytes: 256 << 20)
+    /// At the default bandwidth, the load alone and the storm take about 10 s together: long
+    /// enough to watch in the live view.
+    static let defaultSize = ByteCount(bytes: 512 << 20)
+
+    @Option(
+        name: .customLong("disk-mibps"), parsing: .unconditional,
+        help: ArgumentHelp("Read bandwidth of the demo's disk, shared by all pods, in MiB/s (1-100000).", valueName: "MiB/s"))
+    var diskMiBPerSecond = 300
 
     @OptionGroup(title: "Outputs")
     var outputs: OutputOptions
@@ -33,6 +44,9 @@ struct DemoCommand: ParsableCommand {
     mutating func validate() throws {
         guard (1...16).contains(pods) else { throw ValidationError("--pods must be from 1 to 16, got \(pods)") }
         guard size.bytes >= 1 << 20, size.bytes <= 64 << 30 else { throw ValidationError("--size must be from 1M to 64G, got \(size)") }
+        guard (1...100_000).contains(diskMiBPerSecond) else {
+            throw ValidationError("--disk-mibps must be from 1 to 100000 (MiB/s), got \(diskMiBPerSecond)")
+        }
     }
 
     func run() throws {
@@ -45,11 +59,16 @@ struct DemoCommand: ParsableCommand {
         // Ctrl-C while the stage is built tears it down instead of leaving it behind.
         let signals = try SignalPipe.shared()
         signals.watch(TraceSession.stopSignals)
+        let limit = DemoDiskLimit.current(v2Hierarchy: hierarchy.mountPoint)
         let stage = DemoStage()
         defer { stage.tearDown() }
-        try stage.build(pods: pods, fileBytes: size.bytes, cgroupRoot: hierarchy.mountPoint) {
+        try stage.build(
+            pods: pods, fileBytes: size.bytes, cgroupRoot: hierarchy.mountPoint, limit: limit,
+            bytesPerSecond: diskMiBPerSecond << 20
+        ) {
             if !signals.take().isEmpty { throw ReadTraceError("interrupted while setting up; everything made is removed") }
         }
+        StandardStreams.writeError(limit.announcement(mebibytesPerSecond: diskMiBPerSecond, device: stage.loopDevice ?? "the disk") + "\n")
 
         var options = TraceOptions()
         options.comms = ["trtserver"]

@@ -3,8 +3,9 @@ import ReadTraceCore
 import ReadTraceKernel
 
 /// What the demo makes, in the order it makes it, so it can be taken down in reverse: a
-/// scratch directory, a loop device over an image in it, an ext4 mount, engine files, and
-/// pod-shaped cgroups with a start signal (a FIFO) per pod.
+/// scratch directory, a loop device over an image in it, an ext4 mount, engine files,
+/// pod-shaped cgroups with a start signal (a FIFO) per pod, and the bandwidth limit all
+/// readers share (`DemoDiskLimit`).
 final class DemoStage {
     struct Pod {
         var uid: String
@@ -16,12 +17,22 @@ final class DemoStage {
 
     private(set) var pods: [Pod] = []
     private var scratch: String?
-    private var loopDevice: String?
+    private(set) var loopDevice: String?
     private var mountPoint: String?
     private var cgroupDirectories: [String] = []
+    /// The `cgroup.procs` of the blkio group every reader joins besides its pod, if any.
+    private var sharedGroup: String?
+    /// The start signal of the load that runs alone before the storm.
+    private var soloStartSignal: String?
+    /// The v2 hierarchy root's io controller, when the demo enabled it for its slice.
+    private var enabledIOController: String?
 
-    /// Builds the stage; `checkpoint` runs between steps and throws to abandon it.
-    func build(pods count: Int, fileBytes: Int, cgroupRoot: String, checkpoint: () throws -> Void) throws {
+    /// Builds the stage, its disk limited to `bytesPerSecond` by `limit`; `checkpoint` runs
+    /// between steps and throws to abandon it.
+    func build(
+        pods count: Int, fileBytes: Int, cgroupRoot: String, limit: DemoDiskLimit, bytesPerSecond: Int,
+        checkpoint: () throws -> Void
+    ) throws {
         var template = Array("/var/tmp/readtrace-demo-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw ReadTraceError("cannot make a scratch directory in /var/tmp: \(Errno.current)") }
         let scratch = String(cString: made)
@@ -42,10 +53,12 @@ final class DemoStage {
         try Self.shell("mkfs.ext4 -q -F '\(loopDevice)' && mkdir '\(mountPoint)' && mount '\(loopDevice)' '\(mountPoint)'")
         self.mountPoint = mountPoint
 
-        let slice = cgroupRoot + "/readtrace-demo-\(Self.hex(4)).slice"
+        let name = "readtrace-demo-\(Self.hex(4))"
+        let slice = cgroupRoot + "/\(name).slice"
         for parent in [slice, slice + "/kubepods.slice", slice + "/kubepods.slice/kubepods-besteffort.slice"] {
             try makeCgroup(parent)
         }
+        try self.limit(loopDevice, to: bytesPerSecond, by: limit, slice: slice, name: name)
         for index in 0..<count {
             try checkpoint()
             let uid = [Self.hex(4), Self.hex(2), "4" + Self.hex(2).dropFirst(), "8" + Self.hex(2).dropFirst(), Self.hex(6)].joined(
@@ -65,22 +78,66 @@ final class DemoStage {
                     uid: uid, containerID: containerID, cgroup: pod + "/cri-containerd-\(containerID).scope", file: file,
                     startSignal: startSignal))
         }
+        soloStartSignal = scratch + "/start-solo"
+        guard mkfifo(scratch + "/start-solo", 0o600) == 0 else {
+            throw ReadTraceError("cannot make \(scratch)/start-solo: \(Errno.current)")
+        }
         try checkpoint()
     }
 
-    /// Starts every reader in its pod's cgroup, waiting on its start signal; then signals them all
-    /// at once. Each drops its file's pages before reading.
+    /// Makes `device` a bandwidth every reader shares: `io.max` on the slice above the pods, or
+    /// one blkio group that every reader joins.
+    private func limit(_ device: String, to bytesPerSecond: Int, by limit: DemoDiskLimit, slice: String, name: String) throws {
+        var info = stat()
+        guard stat(device, &info) == 0 else { throw ReadTraceError("cannot stat \(device): \(Errno.current)") }
+        let number = DeviceNumber(userSpace: UInt64(info.st_rdev))
+        switch limit {
+        case .ioMax(let hierarchy):
+            let root = hierarchy + "/cgroup.subtree_control"
+            if ProcFS.readLine(root)?.split(separator: " ").contains("io") != true {
+                try Self.writeControl(root, "+io")
+                enabledIOController = root
+            }
+            try Self.writeControl(slice + "/io.max", "\(number) rbps=\(bytesPerSecond)")
+        case .blkioThrottle(let hierarchy):
+            let group = hierarchy + "/" + name
+            try makeCgroup(group)
+            try Self.writeControl(group + "/blkio.throttle.read_bps_device", "\(number) \(bytesPerSecond)")
+            sharedGroup = group + "/cgroup.procs"
+        case .unavailable:
+            break
+        }
+    }
+
+    private static func writeControl(_ path: String, _ value: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        defer { if descriptor >= 0 { close(descriptor) } }
+        guard descriptor >= 0, write(descriptor, value, value.utf8.count) == value.utf8.count else {
+            throw ReadTraceError("cannot write '\(value)' to \(path): \(Errno.current)")
+        }
+    }
+
+    /// The first pod's load alone (the storm's yardstick), a second's pause, then the storm:
+    /// every reader starts in its pod's cgroup (and the shared blkio group), waits on its start
+    /// signal, and all are signalled at once. Each drops its file's pages before reading.
     func readersScript(workload: String) -> String {
-        var lines = ["readers="]
+        func reader(_ pod: Pod, startSignal: String) -> String {
+            let join = sharedGroup.map { " && echo $$ > '\($0)'" } ?? ""
+            return "sh -c 'echo $$ > \"$1/cgroup.procs\"\(join) && exec \"$2\" --file \"$3\" --chunk 1048576 --drop-cache "
+                + "--name trtserver --wait-stdin < \"$4\" > /dev/null' pod '\(pod.cgroup)' '\(workload)' '\(pod.file)' '\(startSignal)' &"
+        }
+        var lines = ["status=0"]
+        if let first = pods.first, let soloStartSignal {
+            lines += [reader(first, startSignal: soloStartSignal), "solo=$!", "sleep 1", "echo go > '\(soloStartSignal)'"]
+            lines += ["wait $solo || status=1", "sleep 1"]
+        }
+        lines.append("readers=")
         for pod in pods {
-            lines.append(
-                "sh -c 'echo $$ > \"$1/cgroup.procs\" && exec \"$2\" --file \"$3\" --chunk 1048576 --drop-cache --name trtserver "
-                    + "--wait-stdin < \"$4\" > /dev/null' pod '\(pod.cgroup)' '\(workload)' '\(pod.file)' '\(pod.startSignal)' &")
-            lines.append("readers=\"$readers $!\"")
+            lines += [reader(pod, startSignal: pod.startSignal), "readers=\"$readers $!\""]
         }
         lines.append("sleep 1")
         lines.append(pods.map { "echo go > '\($0.startSignal)' &" }.joined(separator: " "))
-        lines.append("status=0; for reader in $readers; do wait $reader || status=1; done; exit $status")
+        lines.append("for reader in $readers; do wait $reader || status=1; done; exit $status")
         return lines.joined(separator: "\n")
     }
 
@@ -96,6 +153,12 @@ final class DemoStage {
             for _ in 0..<100 where rmdir(directory) != 0 && errno == EBUSY { usleep(10_000) }
         }
         cgroupDirectories = []
+        sharedGroup = nil
+        if let enabledIOController {
+            // Best effort: the host may have started using the controller in the meantime.
+            try? Self.writeControl(enabledIOController, "-io")
+        }
+        enabledIOController = nil
         if let mountPoint { _ = umount2(mountPoint, 0) }
         mountPoint = nil
         if let loopDevice { try? Self.shell("losetup --detach '\(loopDevice)'") }

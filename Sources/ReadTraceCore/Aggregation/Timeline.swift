@@ -19,15 +19,25 @@ public struct Timeline: Sendable, Equatable {
     /// Bytes per bucket from the start of the run to `durationNanoseconds`, with buckets
     /// widened (0.1 s, 0.2, 0.5, 1, 2, 5 s, …) until there are at most `maxBuckets`.
     public func series(durationNanoseconds: UInt64, maxBuckets: Int = 1000) -> (bucketSeconds: Double, bytes: [UInt64]) {
-        let fineCount = max(
-            Int((durationNanoseconds + Self.bucketNanoseconds - 1) / Self.bucketNanoseconds),
-            bytes.indices.upperBound)
-        let factors = [1, 2, 5, 10, 20, 50, 100, 150, 300, 600, 1200, 3000, 6000, 36000]
-        let factor = factors.first { (fineCount + $0 - 1) / $0 <= maxBuckets } ?? factors.last!
+        let (fineCount, factor) = widening(durationNanoseconds: durationNanoseconds, maxBuckets: maxBuckets)
         var series = [UInt64](repeating: 0, count: max(1, (fineCount + factor - 1) / factor))
         for bucket in bytes.indices {
             series[bucket / factor] &+= bytes[bucket]
         }
         return (Double(factor) * Double(Self.bucketNanoseconds) / 1e9, series)
+    }
+
+    /// The bucket width `series` would use, without making the series.
+    public func bucketSeconds(durationNanoseconds: UInt64, maxBuckets: Int = 1000) -> Double {
+        Double(widening(durationNanoseconds: durationNanoseconds, maxBuckets: maxBuckets).factor) * Double(Self.bucketNanoseconds) / 1e9
+    }
+
+    /// How many fine buckets reach `durationNanoseconds`, and how many of them one output bucket holds.
+    private func widening(durationNanoseconds: UInt64, maxBuckets: Int) -> (fineCount: Int, factor: Int) {
+        let fineCount = max(
+            Int((durationNanoseconds + Self.bucketNanoseconds - 1) / Self.bucketNanoseconds),
+            bytes.indices.upperBound)
+        let factors = [1, 2, 5, 10, 20, 50, 100, 150, 300, 600, 1200, 3000, 6000, 36000]
+        return (fineCount, factors.first { (fineCount + $0 - 1) / $0 <= maxBuckets } ?? factors.last!)
     }
 }

@@ -57,6 +57,7 @@ public enum StormSummary {
         let start = members.map(\.span.lowerBound).min() ?? 0
         let end = members.map(\.span.upperBound).max() ?? 0
         let total = Double(members.reduce(0) { $0 + $1.bytes }) / 1_048_576
+        let combined = end > start ? total / (end - start) : 0
         // A sample covers the time since the one before it.
         let samples = device?.samples ?? []
         let windows = samples.indices.map { (start: $0 == 0 ? 0 : samples[$0 - 1].seconds, sample: samples[$0]) }
@@ -64,9 +65,9 @@ public enum StormSummary {
         return Storm(
             device: name, loads: members, mostAtOnce: peak.count, mostAtOnceSeconds: peak.start,
             startSeconds: start, lastFinishedSeconds: end,
-            combinedMiBPerSecond: end > start ? total / (end - start) : 0,
+            combinedMiBPerSecond: combined,
             reference: sameFilesAlone(members, solo: solo, before: start)
-                ?? deviceAlone(windows, concurrency: concurrency),
+                ?? loadAlone(solo, before: start, combinedMiBPerSecond: combined) ?? deviceAlone(windows, concurrency: concurrency),
             samples: stormWindows.count,
             saturatedSamples: stormWindows.filter { $0.sample.utilizationPercent >= saturatedUtilizationPercent }.count,
             peakUtilizationPercent: stormWindows.map(\.sample.utilizationPercent).max())
@@ -80,6 +81,20 @@ public enum StormSummary {
         }
         return members.allSatisfy({ byFile[$0.read.fileID] != nil }) ? .sameFilesAlone(mebibytesPerSecond: byFile) : nil
     }
+
+    /// The latest solo load that ended before the storm began, if it read at least
+    /// `loadAloneShare` of what the storm's loads read together.
+    static func loadAlone(_ solo: [FileLoad], before start: Double, combinedMiBPerSecond: Double) -> StormReference? {
+        solo.filter { $0.span.upperBound <= start }.max { $0.span.upperBound < $1.span.upperBound }
+            .flatMap { load in
+                guard load.mebibytesPerSecond > 0, load.mebibytesPerSecond >= combinedMiBPerSecond * loadAloneShare else { return nil }
+                return .loadAlone(mebibytesPerSecond: load.mebibytesPerSecond, label: load.label)
+            }
+    }
+
+    /// A solo load within 10% of the storm's combined throughput had the same bandwidth (two
+    /// runs against one cap differ by a few percent).
+    static let loadAloneShare = 0.9
 
     /// The fastest device read in a sample window wholly inside one solo load, the device saturated.
     static func deviceAlone(
@@ -122,7 +137,13 @@ public enum StormSummary {
         let rates = storm.loads.map(\.mebibytesPerSecond)
         let least = rates.min() ?? 0
         let most = rates.max() ?? 0
-        let named = storm.loads.prefix(namedLoads).map { "\($0.label) (\(TextFormat.mebibytes($0.bytes)))" }
+        // Each named load's own slowdown beside its size, where there is a reference.
+        let named = storm.loads.prefix(namedLoads).map { load in
+            let slowdown = storm.reference?.mebibytesPerSecond(for: load).flatMap { alone in
+                load.mebibytesPerSecond > 0 ? ", \(TextFormat.fixed(alone / load.mebibytesPerSecond, decimals: 1))× slower" : nil
+            }
+            return "\(load.label) (\(TextFormat.mebibytes(load.bytes))\(slowdown ?? ""))"
+        }
         var text =
             "\(storm.device): \(storm.loads.count) loads overlapped from \(seconds(storm.startSeconds)) to "
             + "\(seconds(storm.lastFinishedSeconds)), up to \(storm.mostAtOnce) at once (first at \(seconds(storm.mostAtOnceSeconds))): "
@@ -150,6 +171,8 @@ public enum StormSummary {
             text +=
                 "The same files loaded alone earlier in the run read \(TextFormat.range(alone.min() ?? 0, alone.max() ?? 0, decimals: 1)) MiB/s: "
                 + "each load ran \(times(slowdown)) than its file alone."
+        case (.loadAlone(let alone, let label)?, let slowdown?):
+            text += "Alone earlier in the run, \(label) read \(rate(alone)): each load ran \(times(slowdown)) than that."
         case (.deviceAlone(let alone, let sampleSeconds)?, let slowdown?):
             text +=
                 "With one load alone, \(storm.device) read \(rate(alone)) at or above "

@@ -112,16 +112,34 @@ public struct DumpContents {
     }
 
     /// The reads, most bytes first.
-    public var reads: some Collection<DumpDocument.Read> { readPositions.lazy.map(read(at:)) }
+    public var reads: some Collection<DumpDocument.Read> { readPositions.lazy.map { read(at: $0) } }
+
+    /// The reads, most bytes first, as the drawn outputs need them: with a timeline only where
+    /// `rule` counts the read as a load (the only reads drawn over time). A timeline holds up
+    /// to 1,000 buckets twice (16 KB); every entry's would make the end of a run with many
+    /// short-lived processes several times larger than the tracing before it.
+    public func reads(timelinesFor rule: LoadRule) -> some Collection<DumpDocument.Read> {
+        readPositions.lazy.map { position in
+            let (key, stats) = aggregate.reads[position]
+            let file = aggregate.files[key.file]
+            return read(
+                at: position,
+                withTimeline: rule.counts(
+                    path: file?.displayPath, sizeBytes: file?.sizeBytes ?? 0, bytesRead: stats.bytes + stats.mmapFaultBytes))
+        }
+    }
 
     /// The files the reads are of, by dump id.
     public var files: some Collection<DumpDocument.File> { filePositions.lazy.map(file(at:)) }
 
-    private func read(at position: Int) -> DumpDocument.Read {
+    private func read(at position: Int, withTimeline: Bool = true) -> DumpDocument.Read {
         let (key, stats) = aggregate.reads[position]
         let start = aggregate.startNanoseconds
         let span = max(durationNanoseconds, stats.timeline.extentNanoseconds, stats.blockTimeline.extentNanoseconds)
-        let series = stats.timeline.series(durationNanoseconds: span)
+        let series =
+            withTimeline
+            ? stats.timeline.series(durationNanoseconds: span)
+            : (bucketSeconds: stats.timeline.bucketSeconds(durationNanoseconds: span), bytes: [])
         return DumpDocument.Read(
             pid: key.pid, fileID: aggregate.fileNumber(of: key.file) ?? 0, readCalls: stats.calls, readBytes: stats.bytes,
             errorCalls: stats.errors, cacheMissBytes: stats.cacheMissBytes, mmapFaultBytes: stats.mmapFaultBytes,
@@ -138,7 +156,7 @@ public struct DumpContents {
             latencyMicroseconds: timed ? DumpDocument.Latency(stats.latency) : nil,
             timeline: DumpDocument.TimelineSeries(
                 bucketSeconds: series.bucketSeconds, readBytes: series.bytes,
-                blockReadBytes: stats.blockTimeline.series(durationNanoseconds: span).bytes))
+                blockReadBytes: withTimeline ? stats.blockTimeline.series(durationNanoseconds: span).bytes : []))
     }
 
     private func file(at position: Int) -> DumpDocument.File {

@@ -26,6 +26,14 @@ extension DumpDocument {
         files = Array(contents.files)
     }
 
+    /// The dump with a timeline only in the reads `rule` counts as loads: what the timelines,
+    /// the storm summary, the tables and the trace events draw from (`DumpSource`).
+    public init(_ contents: DumpContents, timelinesFor rule: LoadRule) {
+        self = contents.outline
+        reads = Array(contents.reads(timelinesFor: rule))
+        files = Array(contents.files)
+    }
+
     /// Compact JSON with keys sorted and slashes left alone.
     public func encoded() throws -> [UInt8] {
         Array(try Self.encoder().encode(self)) + [UInt8(ascii: "\n")]

@@ -22,6 +22,19 @@ public struct CgroupHierarchy: Sendable {
         return nil
     }
 
+    /// Where the cgroup v1 hierarchy of `controller` ("blkio") is mounted, on hosts that keep
+    /// v1 controllers beside the v2 hierarchy.
+    public static func v1MountPoint(of controller: String, inMountInfo text: String) -> String? {
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard let separator = fields.firstIndex(of: "-"), separator + 3 < fields.count, fields[separator + 1] == "cgroup",
+                fields[separator + 3].split(separator: ",").contains(Substring(controller)), fields.count > 4
+            else { continue }
+            return String(decoding: MountTable.unescaped(fields[4]), as: UTF8.self)
+        }
+        return nil
+    }
+
     /// Resolves a path inside the hierarchy ("/kubepods.slice/...") or a full filesystem
     /// path below the mount point; nil when no such cgroup exists.
     public func resolve(_ userPath: String) -> ResolvedCgroup? {
