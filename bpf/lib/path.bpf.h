@@ -4,7 +4,7 @@
 #ifndef READTRACE_LIB_PATH_H
 #define READTRACE_LIB_PATH_H
 
-#include "lib/shared.bpf.h"
+#include "lib/options.bpf.h"
 
 struct path_walk {
 	struct rt_file_event *event;
@@ -14,7 +14,7 @@ struct path_walk {
 	bool complete; /* reached the root */
 };
 
-static long path_walk_step(__u32 step, struct path_walk *walk)
+static __noinline long path_walk_step(__u32 step, struct path_walk *walk)
 {
 	/* Locals, not walk's fields, go into BPF_CORE_READ: it relocates the whole expression. */
 	struct dentry *dentry = walk->dentry;
@@ -53,7 +53,14 @@ static __always_inline __u32 write_path(struct rt_file_event *event, struct dent
 {
 	struct path_walk walk = { .event = event, .dentry = dentry, .mnt = mnt };
 
-	bpf_loop(RT_MAX_PATH_DEPTH, path_walk_step, &walk, 0);
+	if (have_bpf_loop) {
+		bpf_loop(RT_MAX_PATH_DEPTH, path_walk_step, &walk, 0);
+	} else {
+		/* Before 5.17: a bounded loop, which the verifier walks step by step. */
+		for (__u32 step = 0; step < RT_MAX_PATH_DEPTH; step++)
+			if (path_walk_step(step, &walk))
+				break;
+	}
 	if (!walk.complete)
 		event->flags |= RT_FILE_PATH_TRUNCATED;
 	return walk.used;
