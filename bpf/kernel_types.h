@@ -217,11 +217,6 @@ struct vm_fault {
 	struct vm_area_struct *vma;
 } CORE;
 
-struct trace_event_raw_x86_exceptions {
-	struct trace_entry ent;
-	unsigned long address;
-} CORE;
-
 /* kmem:rss_stat: a process's page counter of kind `member`, in bytes, after a change. */
 struct trace_event_raw_rss_stat {
 	struct trace_entry ent;

@@ -122,15 +122,15 @@ static long file_of_vma(struct task_struct *task, struct vm_area_struct *vma, st
 	return 0;
 }
 
-SEC("tracepoint/exceptions/page_fault_user")
-int note_user_fault(struct trace_event_raw_x86_exceptions *ctx)
+SEC("tp_btf/page_fault_user")
+int BPF_PROG(note_user_fault, unsigned long address)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct inode *inode = NULL;
 
 	if (!is_traced(task))
 		return 0;
-	bpf_find_vma(task, ctx->address, file_of_vma, &inode, 0);
+	bpf_find_vma(task, address, file_of_vma, &inode, 0);
 	note_faulting_file(inode);
 	return 0;
 }

@@ -77,6 +77,52 @@ struct MappedLoadTests {
         #expect(notes.contains("pages mapped from files are not counted"), "\(notes)")
     }
 
+    @Test(
+        "a safetensors file loaded through its mapping (safe_open, numpy) is a load, cold and warm",
+        .enabled(if: KernelFeatureReport.shouldRun("exactRSSStat"), KernelFeatureReport.skipComment("exactRSSStat")))
+    func safetensorsLoad() throws {
+        let scratch = try ScratchDirectory()
+        let filesystem = try LoopFilesystem(sizeMiB: 64, in: scratch)
+        let file = filesystem.mountPoint + "/model.safetensors"
+        let script = scratch.path + "/load.py"
+        try """
+            import ctypes, os, sys
+            path, mode = sys.argv[1], sys.argv[2]
+            import numpy as np
+            from safetensors import safe_open
+            from safetensors.numpy import save_file
+            if mode == "make":
+                save_file({f"layer{i}": np.full(4 << 20, i, dtype=np.uint8) for i in range(4)}, path)
+                sys.exit(0)
+            if mode == "cold":
+                fd = os.open(path, os.O_RDONLY)
+                os.fsync(fd)
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+                os.close(fd)
+            ctypes.CDLL(None).prctl(15, b"rt-safetensors", 0, 0, 0)  # PR_SET_NAME, for --comm
+            with safe_open(path, framework="numpy") as f:
+                total = sum(int(f.get_tensor(name).sum()) for name in f.keys())
+            print(os.getpid(), total)
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let made = try RunningProcess("/usr/bin/python3", [script, file, "make"]).finish()
+        try #require(made.status == 0, "safetensors and numpy (scripts/install-deps): \(made.standardError)")
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
+        let trace = try Trace(["--comm", "rt-safetensors"], in: scratch)
+        let loads = try ["cold", "warm"].map { mode in
+            let finished = try RunningProcess("/usr/bin/python3", [script, file, mode]).finish()
+            try #require(finished.status == 0, "\(finished.standardError)")
+            return try #require(Int32(finished.standardOutput.split(separator: " ").first ?? ""))
+        }
+        let dump = try trace.stop()
+        for (pid, mode) in zip(loads, ["cold", "warm"]) {
+            let entry = try #require(dump.read(pid: pid, path: file), "\(mode): no entry for \(file): \(dump.files)")
+            let loaded = (entry.int("read_bytes") ?? 0) + (entry.int("mapped_bytes") ?? 0)
+            #expect(loaded >= size && loaded <= size + 8192, "\(mode): the whole file, in whole pages: \(entry)")
+            #expect(entry["load_s"] is Double, "\(mode): a mapped load is a load: \(entry)")
+            if mode == "cold" { #expect(Self.isClose(entry.int("block_read_bytes"), to: size), "cold: \(entry)") }
+        }
+    }
+
     @Test("without bpf_loop, a bounded loop walks the same path")
     func pathWithoutBPFLoop() throws {
         let scratch = try ScratchDirectory()
