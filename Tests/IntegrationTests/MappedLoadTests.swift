@@ -86,24 +86,24 @@ struct MappedLoadTests {
         let file = filesystem.mountPoint + "/model.safetensors"
         let script = scratch.path + "/load.py"
         try """
-            import ctypes, os, sys
-            path, mode = sys.argv[1], sys.argv[2]
-            import numpy as np
-            from safetensors import safe_open
-            from safetensors.numpy import save_file
-            if mode == "make":
-                save_file({f"layer{i}": np.full(4 << 20, i, dtype=np.uint8) for i in range(4)}, path)
-                sys.exit(0)
-            if mode == "cold":
-                fd = os.open(path, os.O_RDONLY)
-                os.fsync(fd)
-                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-                os.close(fd)
-            ctypes.CDLL(None).prctl(15, b"rt-safetensors", 0, 0, 0)  # PR_SET_NAME, for --comm
-            with safe_open(path, framework="numpy") as f:
-                total = sum(int(f.get_tensor(name).sum()) for name in f.keys())
-            print(os.getpid(), total)
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        import ctypes, os, sys
+        path, mode = sys.argv[1], sys.argv[2]
+        import numpy as np
+        from safetensors import safe_open
+        from safetensors.numpy import save_file
+        if mode == "make":
+            save_file({f"layer{i}": np.full(4 << 20, i, dtype=np.uint8) for i in range(4)}, path)
+            sys.exit(0)
+        if mode == "cold":
+            fd = os.open(path, os.O_RDONLY)
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            os.close(fd)
+        ctypes.CDLL(None).prctl(15, b"rt-safetensors", 0, 0, 0)  # PR_SET_NAME, for --comm
+        with safe_open(path, framework="numpy") as f:
+            total = sum(int(f.get_tensor(name).sum()) for name in f.keys())
+        print(os.getpid(), total)
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         let made = try RunningProcess("/usr/bin/python3", [script, file, "make"]).finish()
         try #require(made.status == 0, "safetensors and numpy (scripts/install-deps): \(made.standardError)")
         let size = try #require(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int)
@@ -144,6 +144,7 @@ struct MappedLoadTests {
             Paths.readtrace, ["features"], environment: withDisabledFeatures(["bpfLoop", "warpDrive"])
         ).finish()
         #expect(finished.status != 0)
-        #expect(finished.standardError == "readtrace: READTRACE_DISABLE_FEATURES: warpDrive is not a feature (readtrace features lists them)\n")
+        #expect(
+            finished.standardError == "readtrace: READTRACE_DISABLE_FEATURES: warpDrive is not a feature (readtrace features lists them)\n")
     }
 }
