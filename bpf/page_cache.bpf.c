@@ -142,7 +142,8 @@ int BPF_PROG(note_user_fault, unsigned long address)
  * address, reported before mm_filemap_map_pages names their file; the fault handler maps the
  * faulting page after mm_filemap_fault named it. A process's first change after tracing
  * starts only sets the baseline. Threads of one process faulting on different files at once
- * may swap their bytes. */
+ * may swap their bytes. Pages a fault handler without a tracepoint maps itself (tmpfs's
+ * shmem_fault, unlike its fault-around) are not counted: nothing names their file. */
 #define RT_MM_FILEPAGES 0
 #define RT_MM_SHMEMPAGES 3
 
@@ -195,7 +196,9 @@ int count_mapped(struct trace_event_raw_rss_stat *ctx)
 		send_fill(&state->faulting, grown, RT_FILL_MAPPED);
 		return 0;
 	}
-	state->mapped_pending_bytes += grown;
+	/* Fault-around reports its file right after its change: an earlier change still waiting
+	 * came from a fault handler without a tracepoint (tmpfs's): its file is unknown, dropped. */
+	state->mapped_pending_bytes = grown;
 	return 0;
 }
 
