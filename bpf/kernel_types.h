@@ -220,6 +220,22 @@ struct trace_event_raw_io_uring_complete {
 	int res;
 } CORE;
 
+struct vm_area_struct {
+	struct file *vm_file;
+} CORE;
+
+struct vm_fault {
+	struct vm_area_struct *vma;
+} CORE;
+
+/* kmem:rss_stat: a process's page counter of kind `member`, in bytes, after a change. */
+struct trace_event_raw_rss_stat {
+	struct trace_entry ent;
+	unsigned int curr; /* the current task's own address space */
+	int member;
+	long size;
+} CORE;
+
 struct iovec;
 
 /* FUSE (6.15+ request tracepoints): the filesystem a request is for. */

@@ -119,6 +119,8 @@ struct rt_block_event {
 enum rt_fill_cause {
 	RT_FILL_FAULT = 0, /* a page fault on a mapped file */
 	RT_FILL_READ = 1,  /* a read seen by the light hook (no call to count them in) */
+	/* Not a fill: pages a fault mapped into the process's page tables, cached or not. */
+	RT_FILL_MAPPED = 2,
 };
 
 /* Page-cache pages a traced process brought in for a file outside a timed read call. */

@@ -30,6 +30,11 @@ void CBPF_set_comm_filter(struct readtrace *skeleton, unsigned index, const char
 	strncpy(slot, comm, RT_COMM_LEN - 1);
 }
 
+bool CBPF_btf_has_struct(const struct btf *btf, const char *name)
+{
+	return btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT) > 0;
+}
+
 bool CBPF_btf_has_enum_value(const struct btf *btf, const char *enum_name, const char *value)
 {
 	int id = btf__find_by_name_kind(btf, enum_name, BTF_KIND_ENUM);

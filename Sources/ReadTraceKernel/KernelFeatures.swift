@@ -1,4 +1,5 @@
 import CBPF
+import Glibc
 
 /// What the running kernel has, probed in one place for the tracer, the command and (through
 /// `readtrace features`) the tests and scripts. Everything but fentry is looked up in the
@@ -29,8 +30,36 @@ public struct KernelFeatures: Sendable {
         return KernelFeature.allCases.filter { $0.alsoNeeds == nil && version >= $0.introducedIn && !has($0) }
     }
 
-    /// Probes the running kernel.
-    public static func probe() -> KernelFeatures {
+    /// The environment variable that makes features the kernel has count as missing, so that
+    /// each fallback can be tested on a kernel new enough not to need it: feature names
+    /// (`readtrace features` spells them), comma-separated. Hidden: for tests.
+    public static let disablingVariable = "READTRACE_DISABLE_FEATURES"
+
+    /// The features `disablingVariable` names; throws on a name that is not a feature.
+    public static func disabledByEnvironment() throws(UnknownFeature) -> Set<KernelFeature> {
+        guard let value = getenv(disablingVariable).map({ String(cString: $0) }), !value.isEmpty else { return [] }
+        var disabled: Set<KernelFeature> = []
+        for name in value.split(separator: ",") {
+            guard let feature = KernelFeature(rawValue: String(name)) else { throw UnknownFeature(name: String(name)) }
+            disabled.insert(feature)
+        }
+        return disabled
+    }
+
+    /// A name in `disablingVariable` that is no feature.
+    public struct UnknownFeature: Error, Sendable {
+        public let name: String
+    }
+
+    /// Probes the running kernel; `disabled` count as missing whatever the kernel has.
+    public static func probe(disabling disabled: Set<KernelFeature> = []) -> KernelFeatures {
+        let probed = probeKernel()
+        var support: [KernelFeature: FeatureSupport] = [:]
+        for feature in KernelFeature.allCases { support[feature] = disabled.contains(feature) ? .unsupported : probed[feature] }
+        return KernelFeatures(release: probed.release, support: support)
+    }
+
+    private static func probeKernel() -> KernelFeatures {
         var support: [KernelFeature: FeatureSupport] = [:]
         guard let btf = btf__load_vmlinux_btf() else {
             for feature in KernelFeature.allCases { support[feature] = .undetermined }
@@ -52,10 +81,17 @@ public struct KernelFeatures: Sendable {
                 case .taskStorage: enumHas("bpf_map_type", "BPF_MAP_TYPE_TASK_STORAGE")
                 case .taskBTF: enumHas("bpf_func_id", "BPF_FUNC_get_current_task_btf")
                 case .bpfLoop: enumHas("bpf_func_id", "BPF_FUNC_loop")
+                case .findVMA: enumHas("bpf_func_id", "BPF_FUNC_find_vma")
                 // Without CONFIG_KPROBES the kernel has no register_kprobe.
                 case .kprobes: known(CBPF_btf_find_function(btf, "register_kprobe") > 0)
                 case .blockIOStart: tracepoint("block_io_start")
                 case .filemapFault: tracepoint("mm_filemap_fault")
+                case .filemapMapPages: tracepoint("mm_filemap_map_pages")
+                case .pageFaultUser: tracepoint("page_fault_user")
+                // 6.2 made the counters per CPU, and rss_stat report their sum on every change;
+                // before, a thread's changes reached the counter (and the tracepoint) in batches.
+                case .exactRSSStat:
+                    tracepoint("rss_stat") == .supported && !CBPF_btf_has_struct(btf, "mm_rss_stat") ? .supported : .unsupported
                 case .filemapGetPages: tracepoint("mm_filemap_get_pages")
                 case .ioUringSubmitReq: tracepoint("io_uring_submit_req")
                 case .fuseRequestEnd: tracepoint("fuse_request_end")

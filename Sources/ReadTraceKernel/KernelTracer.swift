@@ -39,6 +39,8 @@ public final class KernelTracer {
     public let refusedHooks: [HookRefusal]
     /// What this run cannot report or costs the whole node.
     public let limitations: [TraceLimitation]
+    /// How page faults on mapped files are seen.
+    public let faultHook: FaultHook
     private let skeleton: UnsafeMutablePointer<readtrace>
     private let ringBuffer: OpaquePointer
     private let sink = EventSink()
@@ -85,6 +87,7 @@ public final class KernelTracer {
         self.ringBuffer = ringBuffer
         self.hook = hook
         refusedHooks = refusals
+        faultHook = FaultHook(features)
         limitations = Self.limitations(hook: hook, chosenAutomatically: configuration.hook == .auto, features: features)
     }
 
@@ -108,7 +111,9 @@ public final class KernelTracer {
     /// What a run with `hook` cannot report, or costs the node, on a kernel with `features`.
     static func limitations(hook: HookKind, chosenAutomatically: Bool, features: KernelFeatures) -> [TraceLimitation] {
         var limitations: [TraceLimitation] = []
-        if !features.has(.filemapFault) { limitations.append(.mappedFaultsNotCounted) }
+        let faultHook = FaultHook(features)
+        if faultHook.naming == nil { limitations.append(.mappedFaultsNotCounted) }
+        if faultHook.naming != nil, !faultHook.countsMappedBytes { limitations.append(.mappedBytesNotCounted) }
         if hook != .light, !features.has(.ioUringSubmitReq), !features.has(.ioUringSubmitSqe) {
             limitations.append(.ioUringReadsNotCounted)
         }
@@ -186,6 +191,7 @@ public final class KernelTracer {
         rodata.pointee.cgroup_filter_levels = deepest.map { UInt32($0 + 1) } ?? 0
         rodata.pointee.decide_at_bio = !features.has(.blockIOStart)
         rodata.pointee.follow_fuse_daemons = features.has(.fuseRequestEnd)
+        rodata.pointee.have_bpf_loop = features.has(.bpfLoop)
         rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
     }
 
@@ -226,8 +232,14 @@ public final class KernelTracer {
         bpf_program__set_autoload(programs.follow_fork, configuration.traceChildren)
         bpf_program__set_autoload(programs.block_io_start, features.has(.blockIOStart))
         bpf_program__set_autoload(programs.block_getrq, !features.has(.blockIOStart))
-        bpf_program__set_autoload(programs.note_fault, features.has(.filemapFault))
         bpf_program__set_autoload(programs.note_fuse_daemon, features.has(.fuseRequestEnd))
+        let faults = FaultHook(features)
+        bpf_program__set_autoload(programs.note_fault, faults.naming == .tracepoint)
+        bpf_program__set_autoload(programs.fentry_filemap_fault, faults.naming == .fentry)
+        bpf_program__set_autoload(programs.kprobe_filemap_fault, faults.naming == .kprobe)
+        bpf_program__set_autoload(programs.note_user_fault, faults.naming == .pageFaultTracepoint)
+        bpf_program__set_autoload(programs.count_mapped, faults.countsMappedBytes)
+        bpf_program__set_autoload(programs.count_mapped_around, faults.countsMappedBytes)
         bpf_program__set_autoload(programs.watch_cgroup_mkdir, configuration.watchCgroups)
         // io_uring reads pass no read hook: their own pair, on every hook but light (which sees
         // their buffered part in the page cache already).

@@ -61,7 +61,15 @@ extension FaultFillRecord {
     init(_ event: rt_fault_event) {
         self.init(
             pid: Int32(bitPattern: event.tgid), file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
-            bytes: event.bytes, endNanoseconds: event.end_ns, cause: event.cause == RT_FILL_READ.rawValue ? .read : .fault)
+            bytes: event.bytes, endNanoseconds: event.end_ns, cause: Self.cause(event.cause))
+    }
+
+    private static func cause(_ raw: UInt32) -> Cause {
+        switch raw {
+        case RT_FILL_READ.rawValue: .read
+        case RT_FILL_MAPPED.rawValue: .mapped
+        default: .fault
+        }
     }
 }
 

@@ -136,14 +136,16 @@ final class Trace {
     let dumpPath: String
 
     /// Starts readtrace with `arguments` plus --json and waits until it says it is tracing;
-    /// with `setpriv` arguments, as the user and with the capabilities they give.
-    init(_ arguments: [String], in scratch: ScratchDirectory, setpriv: [String] = []) throws {
+    /// with `setpriv` arguments, as the user and with the capabilities they give; with
+    /// `disabling` features, as if the kernel lacked them (their fallbacks).
+    init(_ arguments: [String], in scratch: ScratchDirectory, setpriv: [String] = [], disabling: [String] = []) throws {
         dumpPath = scratch.path + "/dump-\(UUID().uuidString.prefix(8)).json"
         let readtrace = [Paths.readtrace, "--json", dumpPath] + arguments
+        let environment = disabling.isEmpty ? nil : withDisabledFeatures(disabling)
         running =
             setpriv.isEmpty
-            ? try RunningProcess(readtrace[0], Array(readtrace.dropFirst()))
-            : try RunningProcess("/usr/bin/setpriv", setpriv + readtrace)
+            ? try RunningProcess(readtrace[0], Array(readtrace.dropFirst()), environment: environment)
+            : try RunningProcess("/usr/bin/setpriv", setpriv + readtrace, environment: environment)
         let attached = running.wait { self.running.standardError.contains("tracing with") }
         try #require(attached, "readtrace did not start tracing: \(running.standardError)")
     }
@@ -155,6 +157,11 @@ final class Trace {
         try #require(finished.status == 0, "readtrace exited with \(finished.status): \(finished.standardError)")
         return try Dump(path: dumpPath)
     }
+}
+
+/// This process's environment with readtrace's hidden variable naming `features` to treat as missing.
+func withDisabledFeatures(_ features: [String]) -> [String: String] {
+    ProcessInfo.processInfo.environment.merging(["READTRACE_DISABLE_FEATURES": features.joined(separator: ",")]) { $1 }
 }
 
 /// A parsed dump, read with JSONSerialization (independently of readtrace's own model).

@@ -88,6 +88,21 @@ struct AggregationTests {
         #expect(aggregate.files[Self.file] != nil && aggregate.processes[10] != nil, "unnamed until the kernel names them")
     }
 
+    @Test("pages mapped from a cached file are a load, not misses")
+    func mappedPages() {
+        var aggregate = TraceAggregate(startNanoseconds: Self.start)
+        aggregate.record(
+            .file(FileRecord(id: Self.file, path: Array("/m/weights.safetensors".utf8), sizeBytes: 16384, kind: .regular, deleted: false)))
+        for step in UInt64(1)...2 {
+            aggregate.record(
+                .faultFill(FaultFillRecord(pid: 10, file: Self.file, bytes: 8192, endNanoseconds: Self.start + step * 100, cause: .mapped)))
+        }
+        let stats = aggregate.reads[ReadKey(pid: 10, file: Self.file)]
+        #expect(stats?.mappedBytes == 16384 && stats?.mmapFaultBytes == 0 && stats?.cacheMissBytes == 0)
+        #expect(stats?.loadedNanoseconds == Self.start + 200, "loaded once every page was mapped")
+        #expect((aggregate.takeInterval()[ReadKey(pid: 10, file: Self.file)]?.cacheMissBytes ?? 0) == 0)
+    }
+
     @Test("a block read of an overlay file records the lower file below it")
     func lowerFiles() {
         var aggregate = TraceAggregate(startNanoseconds: Self.start)

@@ -42,8 +42,8 @@ struct KernelFeaturesTests {
 
     @Test("required features missing, and undetermined ones, stop readtrace; optional ones do not")
     func requirements() {
-        #expect(Self.features(without: [.bpfLoop, .filemapFault]).missingRequirements == [.bpfLoop])
-        #expect(KernelFeatures(release: "6.18", support: [:]).missingRequirements == [.btf, .ringBuffer, .taskStorage, .taskBTF, .bpfLoop])
+        #expect(Self.features(without: [.taskStorage, .bpfLoop, .filemapFault]).missingRequirements == [.taskStorage])
+        #expect(KernelFeatures(release: "6.18", support: [:]).missingRequirements == [.btf, .ringBuffer, .taskStorage, .taskBTF])
     }
 
     @Test("CAP_SYS_ADMIN stands in for CAP_BPF and CAP_PERFMON, CAP_DAC_OVERRIDE for CAP_DAC_READ_SEARCH")
@@ -69,8 +69,30 @@ struct KernelFeaturesTests {
         #expect(KernelTracer.limitations(hook: .tracepoint, chosenAutomatically: false, features: Self.features()).isEmpty)
         #expect(
             KernelTracer.limitations(
-                hook: .tracepoint, chosenAutomatically: true, features: Self.features(without: [.filemapFault, .filemapGetPages]))
+                hook: .tracepoint, chosenAutomatically: true,
+                features: Self.features(without: [.filemapFault, .filemapGetPages, .fentry, .kprobes, .findVMA]))
                 == [.mappedFaultsNotCounted, .syscallTracepointsSlowEveryProcess(lightHookAvailable: false)])
+        #expect(
+            KernelTracer.limitations(hook: .fentry, chosenAutomatically: true, features: Self.features(without: [.exactRSSStat]))
+                == [.mappedBytesNotCounted])
         #expect(KernelTracer.limitations(hook: .light, chosenAutomatically: false, features: Self.features()) == [.lightHookAccuracy])
+    }
+
+    @Test(
+        "faults are named by the best hook the kernel offers, and mapped bytes counted where rss_stat is exact and fault-around names its file",
+        arguments: [
+            ([], FaultHook.Naming.tracepoint, true),
+            ([.filemapFault], .fentry, true),
+            ([.filemapFault, .fentry], .kprobe, true),
+            ([.filemapFault, .fentry, .kprobes], .pageFaultTracepoint, true),
+            ([.filemapFault, .fentry, .kprobes, .findVMA], nil, false),
+            ([.filemapFault, .fentry, .kprobes, .pageFaultUser, .exactRSSStat], nil, false),
+            ([.exactRSSStat], .tracepoint, false),
+            ([.filemapMapPages], .tracepoint, false),
+        ] as [(Set<KernelFeature>, FaultHook.Naming?, Bool)])
+    func faultHooks(missing: Set<KernelFeature>, naming: FaultHook.Naming?, countsMappedBytes: Bool) {
+        let hook = FaultHook(Self.features(without: missing))
+        #expect(hook.naming == naming)
+        #expect(hook.countsMappedBytes == countsMappedBytes)
     }
 }

@@ -24,15 +24,6 @@ RT_SHARED struct {
 	__type(value, __u8);
 } announced_processes SEC(".maps");
 
-/* A file record is built here (too large for the stack), then copied out
- * only as far as its path reaches. */
-RT_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct rt_file_event);
-} file_event_scratch SEC(".maps");
-
 static __always_inline void announce_process(__u32 tgid)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();

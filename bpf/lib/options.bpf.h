@@ -16,6 +16,8 @@ RT_SHARED const volatile bool all_files;	     /* also pipes, sockets, ttys, ... 
 RT_SHARED const volatile __u32 page_size RT_DEFAULT(4096);
 /* Kernels before 6.5 have no block_io_start: block requests are decided at block_getrq. */
 RT_SHARED const volatile bool decide_at_bio;
+/* bpf_loop (5.17) walks paths; without it a bounded loop does. */
+RT_SHARED const volatile bool have_bpf_loop RT_DEFAULT(true);
 /* Reads come from the page cache's own tracepoint (the light hook): no per-call timing. */
 RT_SHARED const volatile bool light_reads;
 /* For benchmarks: the read hooks attach but return at once (the verifier drops the rest),

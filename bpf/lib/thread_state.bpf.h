@@ -24,6 +24,11 @@ struct thread_read {
 	__u64 light_read_pages;
 	struct file_key unclaimed;
 	__u64 unclaimed_bytes;
+	/* Mapped bytes: pages mapped by fault-around, until mm_filemap_map_pages names their
+	 * file; and whether the fault in progress named its file (`faulting`) for the page its
+	 * handler maps. */
+	__u64 mapped_pending_bytes;
+	bool mapping_fault;
 };
 
 RT_SHARED struct {

@@ -44,6 +44,8 @@ static inline int CBPF_btf_find_typedef(const struct btf *btf, const char *name)
 /* Whether BTF's enum `enum_name` has the constant `value` (e.g. bpf_map_type, BPF_MAP_TYPE_RINGBUF):
  * what the running kernel was built with, readable without privileges. */
 bool CBPF_btf_has_enum_value(const struct btf *btf, const char *enum_name, const char *value);
+/* Whether the kernel's BTF has a struct of this name. */
+bool CBPF_btf_has_struct(const struct btf *btf, const char *name);
 
 /* Loads and attaches an empty fentry program on the function with vmlinux BTF id `btf_id`,
  * then detaches and closes it. 0 if the kernel allows both, else the negated errno. */

@@ -21,7 +21,7 @@ struct FeaturesCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let features = KernelFeatures.probe()
+        let features = try KernelWording.probeFeatures()
         StandardStreams.writeOutput(json ? try Self.json(features) : Self.table(features))
     }
 

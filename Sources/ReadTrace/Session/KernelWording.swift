@@ -31,7 +31,13 @@ enum KernelWording {
     static func sentence(for limitation: TraceLimitation) -> String {
         switch limitation {
         case .mappedFaultsNotCounted:
-            "page faults on mapped files are not counted: this kernel has no mm_filemap_fault tracepoint (\(KernelFeature.filemapFault.introducedIn)+)"
+            "page faults on mapped files are not counted: this kernel has no mm_filemap_fault tracepoint "
+                + "(\(KernelFeature.filemapFault.introducedIn)+), no fentry or kprobes on filemap_fault, "
+                + "and no page-fault tracepoint with bpf_find_vma (\(KernelFeature.findVMA.introducedIn)+)"
+        case .mappedBytesNotCounted:
+            "pages mapped from files are not counted (mapped_bytes), only those page faults bring into the page cache: "
+                + "a mapped load of cached pages is not seen; that needs the mm_filemap_map_pages and exact rss_stat "
+                + "tracepoints (\(KernelFeature.filemapMapPages.introducedIn)+)"
         case .ioUringReadsNotCounted:
             "io_uring reads are not counted: this kernel has no io_uring_submit_req tracepoint "
                 + "(\(KernelFeature.ioUringSubmitReq.introducedIn)+), nor io_uring_submit_sqe with the request "
@@ -45,6 +51,15 @@ enum KernelWording {
             "syscall tracepoints send every syscall of every process on this node through the kernel's slow path "
                 + "(small cached reads run about 1.5x slower with even an empty program attached)"
                 + (lightHookAvailable ? "; --hook light avoids them, at page granularity and without per-call latency" : "")
+        }
+    }
+
+    /// The kernel's features, less those the hidden test variable disables.
+    static func probeFeatures() throws -> KernelFeatures {
+        do {
+            return KernelFeatures.probe(disabling: try KernelFeatures.disabledByEnvironment())
+        } catch {
+            throw ReadTraceError("\(KernelFeatures.disablingVariable): \(error.name) is not a feature (readtrace features lists them)")
         }
     }
 
@@ -94,11 +109,15 @@ enum KernelWording {
         case .taskStorage: "BPF task-local storage"
         case .taskBTF: "bpf_get_current_task_btf"
         case .bpfLoop: "bpf_loop"
+        case .findVMA: "bpf_find_vma"
         case .fentry: "fentry programs (BPF trampolines)"
         case .kprobes: "kprobes (CONFIG_KPROBES)"
         case .blockIOStart: "block/block_io_start tracepoint"
         case .filemapFault: "filemap/mm_filemap_fault tracepoint"
         case .filemapGetPages: "filemap/mm_filemap_get_pages tracepoint"
+        case .filemapMapPages: "filemap/mm_filemap_map_pages tracepoint"
+        case .exactRSSStat: "kmem/rss_stat tracepoint with exact per-CPU counters"
+        case .pageFaultUser: "exceptions/page_fault_user tracepoint"
         case .ioUringSubmitReq: "io_uring/io_uring_submit_req tracepoint"
         case .ioUringSubmitSqe: "io_uring/io_uring_submit_sqe tracepoint with the request"
         case .fuseRequestEnd: "fuse/fuse_request_end tracepoint"

@@ -259,7 +259,7 @@ struct TraceSession {
         for output in options.outputs { try AtomicFile.checkWritable(path: output.path) }
         let missingCapabilities = Capability.missingNow()
         guard missingCapabilities.isEmpty else { throw ReadTraceError(KernelWording.missing(missingCapabilities)) }
-        let features = KernelFeatures.probe()
+        let features = try KernelWording.probeFeatures()
         if let missing = features.missingRequirements.first { throw ReadTraceError(KernelWording.missingRequirement(missing)) }
         try checkCommand()
         if let missing = options.pids.first(where: { !ProcFS.processExists($0) }) {

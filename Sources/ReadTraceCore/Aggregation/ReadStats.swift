@@ -6,7 +6,7 @@ extension ReadStats {
     /// Bytes read and faulted in over the span, MiB/s; 0 without a span.
     var throughputMiBPerSecond: Double {
         guard spanNanoseconds > 0 else { return 0 }
-        return DumpDocument.rounded(Double(bytes + mmapFaultBytes) / 1_048_576 / (Double(spanNanoseconds) / 1e9), decimals: 3)
+        return DumpDocument.rounded(Double(bytes + mappedLoadBytes) / 1_048_576 / (Double(spanNanoseconds) / 1e9), decimals: 3)
     }
 
     /// `nanoseconds` as a share of the span, at most 1.
@@ -27,6 +27,12 @@ public struct ReadStats: Sendable, Equatable {
     public var cacheMissBytes: UInt64 = 0
     /// Bytes page faults on the mapped file brought into the page cache.
     public var mmapFaultBytes: UInt64 = 0
+    /// Bytes of the file page faults mapped into the process's page tables, cached or not
+    /// (whole pages, fault-around included); 0 where the kernel does not report them.
+    public var mappedBytes: UInt64 = 0
+    /// What the process loaded through a mapping: the pages it mapped, or, where those are
+    /// not reported, the pages its faults brought in.
+    public var mappedLoadBytes: UInt64 { max(mappedBytes, mmapFaultBytes) }
     /// Bytes block devices completed for the process's requests for this file, and how many requests.
     public var blockReadBytes: UInt64 { block.value.bytes }
     public var blockReadIOs: UInt64 { block.value.requests }
@@ -72,6 +78,7 @@ extension ReadStats {
         switch fill.cause {
         case .fault: mmapFaultBytes += fill.bytes
         case .read: cacheMissBytes += fill.bytes
+        case .mapped: mappedBytes += fill.bytes
         }
         firstStartNanoseconds = min(firstStartNanoseconds, fill.endNanoseconds)
         lastEndNanoseconds = max(lastEndNanoseconds, fill.endNanoseconds)
@@ -89,7 +96,7 @@ extension ReadStats {
 
     /// The load is done the first time the bytes read and faulted in reach `loadedBytes`.
     private mutating func noteLoad(at nanoseconds: UInt64, loadedBytes: UInt64?) {
-        guard loadedNanoseconds == nil, let loadedBytes, bytes + mmapFaultBytes >= loadedBytes else { return }
+        guard loadedNanoseconds == nil, let loadedBytes, bytes + mappedLoadBytes >= loadedBytes else { return }
         loadedNanoseconds = nanoseconds
     }
 }

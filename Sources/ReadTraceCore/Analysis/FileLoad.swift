@@ -62,8 +62,8 @@ public struct FileLoad: Sendable {
         return who + TextFormat.elideMiddle(fileName, toWidth: room) + group
     }
 
-    /// Bytes the load brought in, by read calls and by faults on a mapping.
-    public var bytes: UInt64 { read.readBytes + read.mmapFaultBytes }
+    /// Bytes the load brought in, by read calls and through a mapping.
+    public var bytes: UInt64 { read.readBytes + read.mappedLoadBytes }
 
     /// When the load finished: loaded, or its last read if it never was.
     public var endSeconds: Double { read.loadSeconds.map { read.firstReadSeconds + $0 } ?? read.lastReadSeconds }
@@ -89,7 +89,7 @@ extension DumpDocument {
         // Pod uids keep at least 8 characters, container ids the 12 their runtimes show.
         let pods = IdentifierAbbreviation(processes.compactMap(\.podUID), minimumLength: 8)
         let containers = IdentifierAbbreviation(processes.compactMap(\.containerID), minimumLength: 12)
-        var loads = reads.filter { $0.readBytes + $0.mmapFaultBytes > 0 }
+        var loads = reads.filter { $0.readBytes + $0.mappedLoadBytes > 0 }
             .map { read in
                 let file = filesByID[read.fileID]
                 let process = processesByPID[ProcessKey(host: file?.host, pid: read.pid)]

@@ -239,6 +239,11 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var cacheMissBytes: UInt64
         /// Bytes page faults on the mapped file brought into the page cache.
         public var mmapFaultBytes: UInt64
+        /// Bytes of the file page faults mapped into the process's page tables, cached or not;
+        /// nil in dumps from before the field.
+        public var mappedBytes: UInt64? = nil
+        /// What the process loaded through a mapping (as `ReadStats.mappedLoadBytes`).
+        public var mappedLoadBytes: UInt64 { max(mappedBytes ?? 0, mmapFaultBytes) }
         /// Bytes and requests block devices completed for this process and file.
         public var blockReadBytes: UInt64
         public var blockReadIOs: UInt64
@@ -268,6 +273,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             case errorCalls = "error_calls"
             case cacheMissBytes = "cache_miss_bytes"
             case mmapFaultBytes = "mmap_fault_bytes"
+            case mappedBytes = "mapped_bytes"
             case blockReadBytes = "block_read_bytes"
             case blockReadIOs = "block_read_ios"
             case blockLatencyMicroseconds = "block_latency_us"
@@ -292,6 +298,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             try container.encode(errorCalls, forKey: .errorCalls)
             try container.encode(cacheMissBytes, forKey: .cacheMissBytes)
             try container.encode(mmapFaultBytes, forKey: .mmapFaultBytes)
+            try container.encodeIfPresent(mappedBytes, forKey: .mappedBytes)
             try container.encode(blockReadBytes, forKey: .blockReadBytes)
             try container.encode(blockReadIOs, forKey: .blockReadIOs)
             try container.encode(blockLatencyMicroseconds, forKey: .blockLatencyMicroseconds)

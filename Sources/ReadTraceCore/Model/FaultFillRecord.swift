@@ -1,4 +1,5 @@
-/// Page-cache bytes a traced process brought in for a file outside a timed read call.
+/// Page-cache bytes a traced process brought in for a file outside a timed read call, or
+/// mapped from it through page faults.
 public struct FaultFillRecord: Sendable {
     /// What brought the pages in.
     public enum Cause: Sendable {
@@ -6,6 +7,8 @@ public struct FaultFillRecord: Sendable {
         case fault
         /// A read the light hook saw (it has no call to count misses in).
         case read
+        /// Not a fill: pages a fault mapped into the process's page tables, cached or not.
+        case mapped
     }
 
     public var pid: Int32

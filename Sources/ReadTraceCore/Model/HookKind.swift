@@ -16,5 +16,6 @@ public enum HookKind: String, Codable, Sendable, CaseIterable {
             : "buffered reads as the page cache saw them: bytes in whole pages clipped at the end of the file, "
                 + "no per-call latency (latency fields are null), direct IO not seen; sendfile, splice, copy_file_range, "
                 + "io_uring and AIO reads seen only as buffered page-cache reads"
+                + "; mapped files as with every hook (faults are hooked apart from reads)"
     }
 }

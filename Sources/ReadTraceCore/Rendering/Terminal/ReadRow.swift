@@ -55,7 +55,7 @@ extension ReadRow {
                 key: key, comm: aggregate.comm(of: key.pid), pod: pod,
                 path: aggregate.tablePath(of: key.file), errors: stats.errors, totalBytes: stats.bytes,
                 firstReadNanoseconds: stats.firstStartNanoseconds, lastReadNanoseconds: stats.lastEndNanoseconds,
-                fileBytes: file?.sizeBytes ?? 0, loadedBytes: stats.bytes + stats.mmapFaultBytes)
+                fileBytes: file?.sizeBytes ?? 0, loadedBytes: stats.bytes + stats.mappedLoadBytes)
             if let interval {
                 let recent = interval.stats[key]
                 row.calls = recent?.calls ?? 0
