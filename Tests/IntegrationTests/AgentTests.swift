@@ -7,14 +7,15 @@ final class RunningAgent {
     let port: Int
 
     init(_ arguments: [String], waitForAttach: Bool = true) throws {
-        running = try RunningProcess(Paths.readtrace, ["agent", "--listen", "127.0.0.1:0"] + arguments)
-        let listening = running.wait { self.running.standardError.contains("msg=listening") }
-        try #require(listening, "the agent did not listen: \(running.standardError)")
-        let line = try #require(running.standardError.firstMatch(of: /msg=listening address=127\.0\.0\.1:([0-9]+)/))
+        let agent = try RunningProcess(Paths.readtrace, ["agent", "--listen", "127.0.0.1:0"] + arguments)
+        running = agent
+        let listening = agent.wait { agent.standardError.contains("msg=listening") }
+        try #require(listening, "the agent did not listen: \(agent.standardError)")
+        let line = try #require(agent.standardError.firstMatch(of: /msg=listening address=127\.0\.0\.1:([0-9]+)/))
         port = try #require(Int(line.1))
         if waitForAttach {
-            let attached = running.wait { self.running.standardError.contains("msg=attached") }
-            try #require(attached, "the agent did not attach: \(running.standardError)")
+            let attached = agent.wait { agent.standardError.contains("msg=attached") }
+            try #require(attached, "the agent did not attach: \(agent.standardError)")
         }
     }
 
@@ -233,7 +234,9 @@ struct AgentTests {
             ("/dump?last=1m&from=2026-12-01T00:00:00Z", "cannot be combined"), ("/dump?colour=blue", "unknown parameter"),
         ] {
             let refused = try agent.get(path)
-            #expect(refused.status == 400 && refused.body.contains(reason) && refused.body.split(separator: "\n").count == 1, "\(path): \(refused)")
+            #expect(
+                refused.status == 400 && refused.body.contains(reason) && refused.body.split(separator: "\n").count == 1,
+                "\(path): \(refused)")
         }
         #expect(try agent.get("/healthz").status == 200, "bad requests do not hurt the agent")
 
@@ -298,9 +301,9 @@ extension Array {
 
 extension ISO8601DateFormatter {
     /// The dump's started_at: milliseconds, Z.
-    fileprivate static let fractional: ISO8601DateFormatter = {
+    fileprivate static var fractional: ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter
-    }()
+    }
 }

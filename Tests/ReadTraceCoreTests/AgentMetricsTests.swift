@@ -9,7 +9,9 @@ final class RecordingSink: MetricSink {
     var loadsInProgress: [MetricLabels: Int] = [:]
     var removed: [MetricLabels] = []
 
-    func add(_ amount: UInt64, to counter: MetricCounter, labels: MetricLabels) { counters[labels, default: [:]][counter, default: 0] += amount }
+    func add(_ amount: UInt64, to counter: MetricCounter, labels: MetricLabels) {
+        counters[labels, default: [:]][counter, default: 0] += amount
+    }
     func observe(_ seconds: Double, in histogram: MetricHistogram, labels: MetricLabels) {
         observations[labels, default: [:]][histogram, default: []].append(seconds)
     }
@@ -27,7 +29,8 @@ struct AgentMetricsTests {
     static let engine = FileID(device: DeviceNumber(major: 7, minor: 0), inode: 12)
     static let module = FileID(device: DeviceNumber(major: 7, minor: 0), inode: 13)
     static let podUID = "0b9f3c2e-1111-2222-3333-444455556666"
-    static let cgroup = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0b9f3c2e_1111_2222_3333_444455556666.slice/"
+    static let cgroup =
+        "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0b9f3c2e_1111_2222_3333_444455556666.slice/"
         + "cri-containerd-" + String(repeating: "ab", count: 32) + ".scope"
 
     static func process(_ pid: Int32, comm: String = "trtserver", cgroup: String? = cgroup) -> TracedProcess {
@@ -44,7 +47,8 @@ struct AgentMetricsTests {
 
     static func metrics(maxSeries: Int = 100, globs: [String] = []) -> ReadMetrics {
         var metrics = ReadMetrics(
-            configuration: ReadMetrics.Configuration(fileLabels: MetricFileLabels(globs: globs), maxSeries: maxSeries, forgetAfterNanoseconds: 300_000_000_000),
+            configuration: ReadMetrics.Configuration(
+                fileLabels: MetricFileLabels(globs: globs), maxSeries: maxSeries, forgetAfterNanoseconds: 300_000_000_000),
             podName: { $0 == podUID ? PodNames.Pod(namespace: "inference", name: "trtserver-0") : nil })
         metrics.note(file(engine, "/models/resnet50/model.engine", size: 8 << 20))
         metrics.note(file(module, "/usr/lib/python3/os.pyc", size: 4096))

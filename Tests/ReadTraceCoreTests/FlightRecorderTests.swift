@@ -14,7 +14,8 @@ struct FlightRecorderTests {
     static func recorder(retain: UInt64 = 60 * second, memory: Int = 1 << 20) -> FlightRecorder {
         var recorder = FlightRecorder(
             configuration: FlightRecorder.Configuration(retainNanoseconds: retain, memoryLimitBytes: memory), startNanoseconds: 0)
-        recorder.note(TracedProcess(record: ProcessRecord(pid: 10, parentPid: 1, cgroupID: 0, comm: "trtserver"), cmdline: "trtserver --model a"))
+        recorder.note(
+            TracedProcess(record: ProcessRecord(pid: 10, parentPid: 1, cgroupID: 0, comm: "trtserver"), cmdline: "trtserver --model a"))
         recorder.note(FileRecord(id: file, path: Array("/models/a.engine".utf8), sizeBytes: 1 << 20, kind: .regular, deleted: false))
         return recorder
     }
@@ -73,7 +74,8 @@ struct AgentRequestTests {
     @Test("/dump takes last=DURATION or from=RFC3339[&to=RFC3339]")
     func windows() throws {
         let now = 1_800_000_000.0
-        #expect(try DumpWindowRequest(query: [("last", "10m")], now: now) == DumpWindowRequest(fromUnixSeconds: now - 600, toUnixSeconds: now))
+        #expect(
+            try DumpWindowRequest(query: [("last", "10m")], now: now) == DumpWindowRequest(fromUnixSeconds: now - 600, toUnixSeconds: now))
         let range = try DumpWindowRequest(query: [("from", "2026-12-02T08:00:00Z"), ("to", "2026-12-02T09:00:00.5+01:00")], now: 2e9)
         #expect(range.fromUnixSeconds == 1_796_198_400)
         #expect(range.toUnixSeconds == 1_796_198_400.5)
@@ -102,9 +104,9 @@ struct AgentRequestTests {
 
     @Test("rates are bytes per second with binary units and a required /s")
     func rates() {
-        #expect(ByteRate(parsing: "100MiB/s")?.bytesPerSecond == 100 * 1_048_576)
-        #expect(ByteRate(parsing: "1.5G/s")?.bytesPerSecond == 1.5 * 1_073_741_824)
-        #expect(ByteRate(parsing: "4096/s")?.bytesPerSecond == 4096)
+        #expect(ByteRate(parsing: "100MiB/s")?.bytesPerSecond == 104_857_600.0)
+        #expect(ByteRate(parsing: "1.5G/s")?.bytesPerSecond == 1_610_612_736.0)
+        #expect(ByteRate(parsing: "4096/s")?.bytesPerSecond == 4096.0)
         for bad in ["100MiB", "fast/s", "-1M/s", "0/s", "/s"] { #expect(ByteRate(parsing: bad) == nil, "\(bad)") }
     }
 
@@ -118,9 +120,13 @@ struct AgentRequestTests {
     func trigger() {
         let second: UInt64 = 1_000_000_000
         var trigger = LoadTrigger(
-            slowerThanBytesPerSecond: 100 * 1_048_576, longerThanNanoseconds: nil, quietNanoseconds: 300 * second, keepNanoseconds: 1800 * second)
-        #expect(trigger.judge(Self.load(start: 5 * second, end: 6 * second), now: 6 * second, loadsInProgressSince: nil) == nil, "100 MiB in 1 s is fast enough")
-        let slow = trigger.judge(Self.load(start: 5 * second + 500_000_000, end: 10 * second), now: 10 * second, loadsInProgressSince: 4 * second)
+            slowerThanBytesPerSecond: 100 * 1_048_576, longerThanNanoseconds: nil, quietNanoseconds: 300 * second,
+            keepNanoseconds: 1800 * second)
+        #expect(
+            trigger.judge(Self.load(start: 5 * second, end: 6 * second), now: 6 * second, loadsInProgressSince: nil) == nil,
+            "100 MiB in 1 s is fast enough")
+        let slow = trigger.judge(
+            Self.load(start: 5 * second + 500_000_000, end: 10 * second), now: 10 * second, loadsInProgressSince: 4 * second)
         #expect(slow?.writesDump == true)
         #expect(slow?.windowStartNanoseconds == 4 * second, "a load still in progress began earlier")
         #expect(slow?.reason == "22.2 MiB/s < 100.0 MiB/s")
@@ -129,6 +135,8 @@ struct AgentRequestTests {
         let later = trigger.judge(Self.load(start: 400 * second, end: 410 * second), now: 410 * second, loadsInProgressSince: nil)
         #expect(later?.writesDump == true)
         var longer = LoadTrigger(slowerThanBytesPerSecond: nil, longerThanNanoseconds: 30 * second, keepNanoseconds: 1800 * second)
-        #expect(longer.judge(Self.load(start: 0, end: 31 * second, bytes: 1 << 40), now: 31 * second, loadsInProgressSince: nil)?.reason == "31s > 30s")
+        #expect(
+            longer.judge(Self.load(start: 0, end: 31 * second, bytes: 1 << 40), now: 31 * second, loadsInProgressSince: nil)?.reason
+                == "31s > 30s")
     }
 }

@@ -1,5 +1,5 @@
-import Synchronization
 import ReadTraceCore
+import Synchronization
 
 /// Dumps of windows of the flight recorder, for `/dump`, SIGUSR1 and the triggers: the same
 /// `DumpContents` a tracing run writes, drawn from the window's replayed aggregate.

@@ -36,7 +36,9 @@ struct AgentSession {
         let server = try startServer(metrics: metrics, state: state)
         defer { server.stop() }
 
-        if let failure = traceUntilStopped(configuration, features: features, metrics: metrics, state: state, signals: signals, session: session) {
+        if let failure = traceUntilStopped(
+            configuration, features: features, metrics: metrics, state: state, signals: signals, session: session)
+        {
             return fail(failure, state: state, signals: signals)
         }
         logger.info("stopped", metadata: ["probes": "detached"])
@@ -70,17 +72,23 @@ struct AgentSession {
 
     /// The server, listening, before anything is attached: /healthz answers 503 meanwhile.
     private func startServer(metrics: AgentMetrics, state: State) throws -> RunningServer {
-        guard let address = AgentSettings.address(settings.listen) else { throw ReadTraceError("--listen \(settings.listen): not host:port") }
+        guard let address = AgentSettings.address(settings.listen) else {
+            throw ReadTraceError("--listen \(settings.listen): not host:port")
+        }
         let server = AgentServer(
             host: address.host, port: address.port, metrics: { metrics.exposition() }, health: { state.health.withLock { $0 } },
-            dump: { request in state.dumps.withLock { $0 }?.dump(request) }, logger: Logger(label: "readtrace.http") { _ in SwiftLogNoOpLogHandler() })
+            dump: { request in state.dumps.withLock { $0 }?.dump(request) },
+            logger: Logger(label: "readtrace.http") { _ in SwiftLogNoOpLogHandler() })
         let running = try RunningServer(server)
-        logger.info("listening", metadata: ["address": "\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(running.port)"])
+        logger.info(
+            "listening", metadata: ["address": "\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(running.port)"])
         return running
     }
 
     /// The event loop; returns the reason when the kernel side fails, nil when stopped.
-    private func trace(_ tracer: KernelTracer, metrics: AgentMetrics, state: State, signals: SignalPipe, session: TraceSession) throws -> String? {
+    private func trace(
+        _ tracer: KernelTracer, metrics: AgentMetrics, state: State, signals: SignalPipe, session: TraceSession
+    ) throws -> String? {
         let start = Clock.monotonicNanoseconds()
         let clock = AgentClock.now()
         let host = ProcFS.host()
@@ -109,11 +117,17 @@ struct AgentSession {
         }
         state.dumps.withLock { $0 = dumps }
         state.health.withLock { $0 = .attached }
-        var attached: Logger.Metadata = ["hook": "\(tracer.hook.rawValue)", "retain": "\(settings.retain)",
-            "retain_memory": "\(settings.retainMemory)", "bytes_per_event": "\(FlightRecorder.bytesPerEvent)"]
-        if !tracer.refusedHooks.isEmpty { attached["refused"] = "\(tracer.refusedHooks.map(KernelWording.sentence).joined(separator: "; "))" }
+        var attached: Logger.Metadata = [
+            "hook": "\(tracer.hook.rawValue)", "retain": "\(settings.retain)",
+            "retain_memory": "\(settings.retainMemory)", "bytes_per_event": "\(FlightRecorder.bytesPerEvent)",
+        ]
+        if !tracer.refusedHooks.isEmpty {
+            attached["refused"] = "\(tracer.refusedHooks.map(KernelWording.sentence).joined(separator: "; "))"
+        }
         logger.info("attached", metadata: attached)
-        for limitation in tracer.limitations { logger.notice("limitation", metadata: ["note": "\(KernelWording.sentence(for: limitation))"]) }
+        for limitation in tracer.limitations {
+            logger.notice("limitation", metadata: ["note": "\(KernelWording.sentence(for: limitation))"])
+        }
 
         let events = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
         var nextTick = start + Self.tickNanoseconds
@@ -207,7 +221,8 @@ struct AgentSession {
         let path = directory + "/" + Self.dumpName(start: dump.start, kind: kind, file: file)
         do {
             try AtomicFile.write(dump.bytes, to: path)
-            logger.notice("dump written", metadata: ["path": "\(path)", "kind": "\(kind)", "from": "\(dump.start)", "bytes": "\(dump.bytes.count)"])
+            logger.notice(
+                "dump written", metadata: ["path": "\(path)", "kind": "\(kind)", "from": "\(dump.start)", "bytes": "\(dump.bytes.count)"])
         } catch {
             logger.error("dump not written", metadata: ["path": "\(path)", "reason": "\(error)"])
         }

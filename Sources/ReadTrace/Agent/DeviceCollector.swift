@@ -38,7 +38,8 @@ final class DeviceCollector {
             readBytes: registry.makeCounter(
                 name: "readtrace_device_read_bytes_total", labels: labels, help: "Bytes the device read (diskstats), whoever asked."),
             utilization: registry.makeGauge(
-                name: "readtrace_device_util_ratio", labels: labels, help: "Share of the last interval the device was busy (diskstats io_ticks)."),
+                name: "readtrace_device_util_ratio", labels: labels,
+                help: "Share of the last interval the device was busy (diskstats io_ticks)."),
             readAwait: registry.makeGauge(
                 name: "readtrace_device_read_await_seconds", labels: labels,
                 help: "Mean time a read request took in the last interval, queue included (diskstats)."))

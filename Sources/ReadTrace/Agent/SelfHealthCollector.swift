@@ -32,7 +32,9 @@ final class SelfHealthCollector {
         ).set(1.0)
     }
 
-    func update(counters: KernelCounters, seriesCount: Int, foldedSeries folded: UInt64, retainedBytes bytes: Int, droppedEvents dropped: UInt64) {
+    func update(
+        counters: KernelCounters, seriesCount: Int, foldedSeries folded: UInt64, retainedBytes bytes: Int, droppedEvents dropped: UInt64
+    ) {
         lostEvents.increment(by: Int64(clamping: counters.eventsLost &- last.lost))
         skippedProgramRuns.increment(by: Int64(clamping: counters.skippedProgramRuns &- last.skipped))
         foldedSeries.increment(by: Int64(clamping: folded &- last.folded))

@@ -22,7 +22,10 @@ public struct LoadTrigger: Sendable {
     private var recent: [FinishedLoad] = []
     private let keepNanoseconds: UInt64
 
-    public init(slowerThanBytesPerSecond: Double?, longerThanNanoseconds: UInt64?, quietNanoseconds: UInt64 = 300_000_000_000, keepNanoseconds: UInt64) {
+    public init(
+        slowerThanBytesPerSecond: Double?, longerThanNanoseconds: UInt64?, quietNanoseconds: UInt64 = 300_000_000_000,
+        keepNanoseconds: UInt64
+    ) {
         self.slowerThanBytesPerSecond = slowerThanBytesPerSecond
         self.longerThanNanoseconds = longerThanNanoseconds
         self.quietNanoseconds = quietNanoseconds
@@ -49,7 +52,8 @@ public struct LoadTrigger: Sendable {
             return "\(Self.mebibytes(load.bytesPerSecond)) MiB/s < \(Self.mebibytes(slowerThanBytesPerSecond)) MiB/s"
         }
         if let longerThanNanoseconds, load.endNanoseconds - load.startNanoseconds > longerThanNanoseconds {
-            return "\(TimeSpan(seconds: DumpDocument.rounded(load.durationSeconds, decimals: 3))) > \(TimeSpan(nanoseconds: longerThanNanoseconds))"
+            return
+                "\(TimeSpan(seconds: DumpDocument.rounded(load.durationSeconds, decimals: 3))) > \(TimeSpan(nanoseconds: longerThanNanoseconds))"
         }
         return nil
     }

@@ -93,7 +93,9 @@ public struct ReadMetrics {
             sink.add(UInt64(read.result), to: .readBytes, labels: labels)
             sink.add(1, to: .readCalls, labels: labels)
             if let latency = read.latencyNanoseconds { sink.observe(Double(latency) / 1e9, in: .readLatency, labels: labels) }
-            return progress(key, bytes: UInt64(read.result), start: read.endNanoseconds &- (read.latencyNanoseconds ?? 0), end: read.endNanoseconds, sink: sink)
+            return progress(
+                key, bytes: UInt64(read.result), start: read.endNanoseconds &- (read.latencyNanoseconds ?? 0), end: read.endNanoseconds,
+                sink: sink)
         case .faultFill(let fill):
             let key = ReadKey(pid: fill.pid, file: fill.file)
             let labels = reader(key).labels
