@@ -18,8 +18,9 @@ struct AgentSession {
 
     /// How often devices and counters are sampled and the self-health gauges refreshed.
     static let tickNanoseconds: UInt64 = 1_000_000_000
-    /// How often gone processes and expired history are looked for.
-    static let sweepNanoseconds: UInt64 = 10_000_000_000
+    /// How often gone processes and expired history are looked for: every 10 s, or as often
+    /// as a shorter forget time needs.
+    var sweepNanoseconds: UInt64 { max(Self.tickNanoseconds, min(10_000_000_000, settings.forgetAfter.nanoseconds / 2)) }
 
     private final class State: Sendable {
         let health = Mutex<AgentServer.Health>(.starting)
@@ -131,7 +132,7 @@ struct AgentSession {
 
         let events = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
         var nextTick = start + Self.tickNanoseconds
-        var nextSweep = start + Self.sweepNanoseconds
+        var nextSweep = start + sweepNanoseconds
         var backlog = false
         var folded: UInt64 = 0
         while true {
@@ -179,7 +180,7 @@ struct AgentSession {
                 return (recorder.retainedBytes, recorder.evictedEvents)
             }
             if afterWait >= nextSweep {
-                nextSweep = afterWait + Self.sweepNanoseconds
+                nextSweep = afterWait + sweepNanoseconds
                 readMetrics.sweep(now: afterWait, isAlive: ProcFS.processExists, sink: collectors.series)
                 readMetrics.trimFiles()
             }
