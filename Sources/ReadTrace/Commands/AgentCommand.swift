@@ -19,8 +19,10 @@ struct AgentCommand: ParsableCommand {
 
             Examples:
               sudo readtrace agent
-              sudo readtrace agent --cgroup /kubepods.slice --dump-dir /var/lib/readtrace --dump-when-load-slower-than 100MiB/s
-              curl -s 'http://127.0.0.1:9435/dump?last=10m' > storm.json && readtrace report storm.json
+              sudo readtrace agent --cgroup /kubepods.slice --dump-dir /var/lib/readtrace \\
+                --dump-when-load-slower-than 100MiB/s
+              curl -s 'http://127.0.0.1:9435/dump?last=10m' > storm.json
+              readtrace report storm.json
             """)
 
     @OptionGroup(title: "Filters")

@@ -14,7 +14,7 @@ public struct ReadTraceCommand: ParsableCommand {
             readtrace diff <baseline> <new> [--threshold <percent>] [--key <regex>]
             readtrace baseline update|check <store> <dump>
             readtrace demo [--pods <count>] [--size <size>] [<outputs>]
-            readtrace agent [<filters>] [--listen <host:port>] [--retain <time>] [--dump-dir <dir>] [<triggers>]
+            readtrace agent [<filters>] [--listen <host:port>] [<agent options>]
             readtrace features
             readtrace help [report | diff | baseline | demo | agent | features]
             """,
