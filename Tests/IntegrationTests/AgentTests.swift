@@ -317,9 +317,10 @@ struct AgentTests {
         var engineSeries = 0
         let peaked = agent.running.wait(upTo: 20) {
             exposition = (try? agent.get("/metrics").body) ?? ""
-            engineSeries = exposition.split(separator: "\n").filter {
-                $0.hasPrefix("readtrace_read_bytes_total{") && $0.contains("file=\"\(engine)\"") && $0.hasSuffix(" 4096")
-            }.count
+            engineSeries =
+                exposition.split(separator: "\n").filter {
+                    $0.hasPrefix("readtrace_read_bytes_total{") && $0.contains("file=\"\(engine)\"") && $0.hasSuffix(" 4096")
+                }.count
             return engineSeries == 1000 && (HTTP.sample(exposition, "readtrace_series", containing: []) ?? 0) >= 1000
         }
         #expect(peaked, "engine series \(engineSeries); series: \(HTTP.sample(exposition, "readtrace_series", containing: []) ?? -1)")
