@@ -92,6 +92,8 @@ struct AgentTests {
         let size = 3 << 20
         let chunk = 65536
         let engine = try scratch.file("model.engine", size: size)
+        // Programs of readtrace runs left elsewhere on the machine are not this agent's.
+        let before = try attachedReadtracePrograms()
         let agent = try RunningAgent(["--comm", "agentreader", "--pods-log-dir", podsLog])
 
         #expect(try agent.get("/healthz").status == 200)
@@ -144,7 +146,7 @@ struct AgentTests {
         let stopped = agent.stop()
         #expect(stopped.status == 0, "\(stopped.standardError)")
         #expect(stopped.standardError.contains("msg=stopped probes=detached"))
-        #expect(try attachedReadtracePrograms() == 0)
+        #expect(try attachedReadtracePrograms() == before)
         for line in stopped.standardError.split(separator: "\n") {
             #expect(line.hasPrefix("time=") && line.contains(" level=") && line.contains(" msg="), "not logfmt: \(line)")
         }
@@ -193,6 +195,7 @@ struct AgentTests {
         let filesystem = try LoopFilesystem(sizeMiB: 128, in: scratch)
         let files = try ["a", "b"].map { try filesystem.file("recorder-\($0).safetensors", size: 16 << 20) }
         // Every load is slower than 1 TiB/s: the first fires the trigger, the second is logged only.
+        let before = try attachedReadtracePrograms()
         let agent = try RunningAgent(["--comm", "agentrec", "--dump-dir", dumps, "--dump-when-load-slower-than", "1048576MiB/s"])
         let live = try Trace(["--comm", "agentrec", "--quiet"], in: scratch)
         let readers = try files.map {
@@ -262,7 +265,7 @@ struct AgentTests {
 
         let stopped = agent.stop(with: SIGINT)
         #expect(stopped.status == 0, "\(stopped.standardError)")
-        #expect(try attachedReadtracePrograms() == 0)
+        #expect(try attachedReadtracePrograms() == before)
     }
 
     /// Timelines drawn with the same buckets agree within one bucket: the cumulative bytes of
@@ -344,12 +347,13 @@ struct AgentTests {
         let refused = try #require(
             ["fentry", "kprobe"].first { report.features[$0]?.supported == false },
             "this test needs a hook the kernel refuses (fentry or kprobe)")
+        let before = try attachedReadtracePrograms()
         let agent = try RunningAgent(["--hook", refused], waitForAttach: false)
         let failed = agent.running.wait(upTo: 10) { agent.running.standardError.contains("msg=\"kernel side failed\"") }
         #expect(failed, "\(agent.running.standardError)")
         let health = try agent.get("/healthz")
         #expect(health.status == 503 && health.body.hasPrefix("failed: "), "\(health)")
-        #expect(try attachedReadtracePrograms() == 0, "nothing stays attached after a failure")
+        #expect(try attachedReadtracePrograms() == before, "nothing stays attached after a failure")
         let stopped = agent.stop()
         #expect(stopped.status == 1)
     }
