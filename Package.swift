@@ -11,6 +11,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C boundary: libbpf, the generated skeleton, CBPF_ shims.
@@ -30,6 +35,11 @@ let package = Package(
             dependencies: [
                 "ReadTraceCore", "ReadTraceKernel", "CSpawn",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .executableTarget(name: "ReadTraceMain", dependencies: ["ReadTrace"]),
@@ -41,7 +51,8 @@ let package = Package(
                 "ReadTraceCore", .product(name: "PropertyBased", package: "swift-property-based"),
             ]),
         .testTarget(name: "ReadTraceKernelTests", dependencies: ["ReadTraceKernel", "ReadTraceCore", "CBPF"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReadTraceCommandTests", dependencies: ["ReadTrace"]),
+        .testTarget(
+            name: "ReadTraceCommandTests", dependencies: ["ReadTrace", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "IntegrationTests", dependencies: ["ReadTraceCore", "ReadTraceKernel"]),
     ]
 )

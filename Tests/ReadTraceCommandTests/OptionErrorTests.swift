@@ -101,8 +101,8 @@ struct OptionErrorTests {
     func help() throws {
         let root = try ReadTraceCommand.helpText(for: [])
         for line in [
-            "readtrace report <dump>", "readtrace demo", "readtrace features",
-            "readtrace help [report | diff | baseline | demo | features]",
+            "readtrace report <dump>", "readtrace demo", "readtrace agent", "readtrace features",
+            "readtrace help [report | diff | baseline | demo | agent | features]",
             "readtrace diff <baseline> <new>", "readtrace baseline update|check",
         ] {
             #expect(root.contains(line), "usage lacks \(line)")
@@ -110,6 +110,7 @@ struct OptionErrorTests {
         #expect(try ReadTraceCommand.helpText(for: ["report"]).contains("USAGE: readtrace report <dump>"))
         #expect(try ReadTraceCommand.helpText(for: ["demo"]).contains("--pods"))
         #expect(try ReadTraceCommand.helpText(for: ["features"]).contains("readtrace features"))
+        #expect(try ReadTraceCommand.helpText(for: ["agent"]).contains("--dump-when-load-slower-than"))
         #expect(throws: ValidationError.self) { try ReadTraceCommand.helpText(for: ["nosuch"]) }
     }
 
@@ -122,7 +123,7 @@ struct OptionErrorTests {
         let narrow = [
             ReadTraceCommand.helpMessage(columns: 80), DemoCommand.helpMessage(columns: 80), ReportCommand.helpMessage(columns: 80),
             FeaturesCommand.helpMessage(columns: 80), DiffCommand.helpMessage(columns: 80), BaselineCommand.helpMessage(columns: 80),
-            BaselineCommand.Check.helpMessage(columns: 80),
+            BaselineCommand.Check.helpMessage(columns: 80), AgentCommand.helpMessage(columns: 80),
         ]
         for command in narrow {
             let long = command.split(separator: "\n").filter { $0.count > 80 }

@@ -39,3 +39,12 @@ extension TimeSpan {
         return span
     }
 }
+
+extension ByteRate {
+    static func argument(_ text: String) throws -> ByteRate {
+        guard let rate = ByteRate(parsing: text) else {
+            throw ValidationError("a rate is a positive number of bytes per second with an optional unit: 100MiB/s, 500KiB/s, 1G/s")
+        }
+        return rate
+    }
+}

@@ -14,8 +14,9 @@ public struct ReadTraceCommand: ParsableCommand {
             readtrace diff <baseline> <new> [--threshold <percent>] [--key <regex>]
             readtrace baseline update|check <store> <dump>
             readtrace demo [--pods <count>] [--size <size>] [<outputs>]
+            readtrace agent [<filters>] [--listen <host:port>] [<agent options>]
             readtrace features
-            readtrace help [report | diff | baseline | demo | features]
+            readtrace help [report | diff | baseline | demo | agent | features]
             """,
         // Paragraphs are single lines (continued with \) so the help wraps them to the terminal.
         discussion: """
@@ -84,6 +85,7 @@ public struct ReadTraceCommand: ParsableCommand {
     /// The subcommands, by hand: `readtrace -- COMMAND` must stay the root command's.
     static let subcommands: [(name: String, command: ParsableCommand.Type)] = [
         ("report", ReportCommand.self), ("diff", DiffCommand.self), ("baseline", BaselineCommand.self), ("demo", DemoCommand.self),
+        ("agent", AgentCommand.self),
         ("features", FeaturesCommand.self),
     ]
 

@@ -24,12 +24,7 @@ struct ViewOptions: ParsableArguments {
 
     @OptionGroup var grouping: GroupingOptions
 
-    @Option(
-        name: .customLong("loaded-at"), parsing: .unconditional,
-        help: ArgumentHelp(
-            "A process has loaded a file once it has read this percentage of the file's size (1-100).",
-            discussion: "Sets load_s in the dump and the end of each load in the timeline.", valueName: "percent"))
-    var loadedAtPercent = TraceOptions().loadedShare * 100
+    @OptionGroup var load: LoadOptions
 
     @Option(
         parsing: .unconditional,
@@ -54,9 +49,6 @@ struct ViewOptions: ParsableArguments {
         if interval.nanoseconds < 10_000_000 {
             throw ValidationError("--interval must be at least 10ms, got \(interval)")
         }
-        if !(loadedAtPercent > 0 && loadedAtPercent <= 100) {
-            throw ValidationError("--loaded-at must be a percentage above 0 and at most 100, got \(loadedAtPercent)")
-        }
         if let duration, duration.nanoseconds == 0 {
             throw ValidationError("--duration must be longer than 0, got \(duration)")
         }
@@ -76,7 +68,7 @@ struct ViewOptions: ParsableArguments {
         options.sort = sort
         options.groupBy = grouping.groupBy
         options.devices = devices
-        options.loadedShare = loadedAtPercent / 100
+        options.loadedShare = load.share
         options.quiet = quiet
         options.rows = rows.policy
         options.rows.hideIdleAfter = hideIdle

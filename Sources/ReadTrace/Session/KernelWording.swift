@@ -156,3 +156,15 @@ enum KernelWording {
         }
     }
 }
+
+extension KernelWording {
+    /// A failure of the kernel side, whatever its type, in one line.
+    static func line(for error: any Error) -> String {
+        switch error {
+        case let error as KernelError: sentence(for: error)
+        case let refusal as HookRefusal: unavailable(refusal)
+        case let error as ReadTraceError: error.lines.joined(separator: "; ")
+        default: "\(error)"
+        }
+    }
+}

@@ -116,16 +116,25 @@ struct TraceSession {
     }
 
     private func makeAggregate(start: UInt64, keepsIntervals: Bool) -> TraceAggregate {
+        let namers = Self.namers()
+        return TraceAggregate(
+            startNanoseconds: start, describe: namers.describe, locate: namers.locate,
+            resolveOpenFile: { pid, file in ProcFS.openPath(of: file, in: pid) },
+            loadedShare: options.loadedShare, keepsIntervals: keepsIntervals)
+    }
+
+    /// What user space adds to the kernel's names: whole command lines from /proc, cgroup
+    /// paths, full paths from the mount table.
+    static func namers() -> (describe: TraceAggregate.ProcessDescriber, locate: TraceAggregate.FileLocator) {
         let cgroupNames = CgroupHierarchy.current().map(CgroupNames.init)
         let mounts = MountTable.current()
-        return TraceAggregate(
-            startNanoseconds: start,
-            describe: { record in
+        return (
+            { record in
                 // The kernel's copy of the command line survives the process; /proc has it whole.
                 let cmdline = record.cmdlineComplete ? record.cmdline : ProcFS.cmdline(of: record.pid) ?? record.cmdline.map { $0 + "…" }
                 return TracedProcess(record: record, cmdline: cmdline, cgroupPath: cgroupNames?.path(of: record.cgroupID))
-            }, locate: mounts.locate, resolveOpenFile: { pid, file in ProcFS.openPath(of: file, in: pid) },
-            loadedShare: options.loadedShare, keepsIntervals: keepsIntervals)
+            }, mounts.locate
+        )
     }
 
     /// Drains records, answers signals and keys, and refreshes every interval until the run
@@ -225,16 +234,20 @@ struct TraceSession {
         return written
     }
 
-    /// Hands the kernel's records to the aggregate; a new cgroup of a pod or container the user
-    /// asked for is traced from now on.
-    /// Returns whether records were left for the next call.
+    /// Hands the kernel's records to the aggregate; returns whether records were left.
     private func drain(_ tracer: KernelTracer, into aggregate: inout TraceAggregate, until deadline: UInt64 = .max) throws -> Bool {
+        try drain(tracer, until: deadline) { aggregate.record($0) }
+    }
+
+    /// Hands the kernel's records to `handle`, but for cgroups: those of a pod or container the
+    /// user asked for are traced from now on. Returns whether records were left.
+    func drain(_ tracer: KernelTracer, until deadline: UInt64, _ handle: (KernelEvent) -> Void) throws -> Bool {
         var selected: [UInt64] = []
         let left = try tracer.drain(until: deadline) { event in
             if case .cgroup(let cgroup) = event {
                 if options.selects(cgroupPath: cgroup.path) { selected.append(cgroup.id) }
             } else {
-                aggregate.record(event)
+                handle(event)
             }
         }
         for id in selected { try tracer.traceCgroup(id: id) }
@@ -255,7 +268,7 @@ struct TraceSession {
     }
 
     /// Everything that can be checked before attaching, each failure one clear line.
-    private func preflight() throws -> (KernelConfiguration, KernelFeatures) {
+    func preflight() throws -> (KernelConfiguration, KernelFeatures) {
         for output in options.outputs { try AtomicFile.checkWritable(path: output.path) }
         let missingCapabilities = Capability.missingNow()
         guard missingCapabilities.isEmpty else { throw ReadTraceError(KernelWording.missing(missingCapabilities)) }

@@ -65,3 +65,13 @@ public struct DeviceReadCounters: Sendable, Equatable {
             unattributedBytes: lhs.unattributedBytes + rhs.unattributedBytes)
     }
 }
+
+extension DeviceReadCounters {
+    /// What was counted between an earlier reading and this one.
+    public func since(_ earlier: Self) -> Self {
+        Self(
+            readBytes: readBytes &- earlier.readBytes, readIOs: readIOs &- earlier.readIOs,
+            attributedBytes: attributedBytes &- earlier.attributedBytes, filteredBytes: filteredBytes &- earlier.filteredBytes,
+            unattributedBytes: unattributedBytes &- earlier.unattributedBytes)
+    }
+}

@@ -107,14 +107,14 @@ extension DumpDocument {
         return rounded(Double(nanoseconds - start) / 1e9, decimals: 6)
     }
 
-    static func rounded(_ value: Double, decimals: Int) -> Double {
+    public static func rounded(_ value: Double, decimals: Int) -> Double {
         var factor = 1.0
         for _ in 0..<decimals { factor *= 10 }
         return (value * factor).rounded() / factor
     }
 
     /// "2026-11-24T22:44:09.123Z".
-    static func iso8601(unixSeconds: Double) -> String {
+    public static func iso8601(unixSeconds: Double) -> String {
         let totalMilliseconds = Int64((unixSeconds * 1000).rounded())
         var seconds = time_t(totalMilliseconds / 1000)
         let milliseconds = Int(totalMilliseconds % 1000)

@@ -28,7 +28,7 @@ public enum TerminalText {
     }
 
     /// C0, DEL and C1: the characters a terminal acts on instead of showing.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
