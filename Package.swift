@@ -42,6 +42,6 @@ let package = Package(
             ]),
         .testTarget(name: "ReadTraceKernelTests", dependencies: ["ReadTraceKernel", "ReadTraceCore", "CBPF"], exclude: ["Fixtures"]),
         .testTarget(name: "ReadTraceCommandTests", dependencies: ["ReadTrace"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["ReadTraceCore", "ReadTraceKernel"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ReadTraceCore", "ReadTraceKernel"], exclude: ["Fixtures"]),
     ]
 )

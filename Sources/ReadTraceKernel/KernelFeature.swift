@@ -26,6 +26,8 @@ public enum KernelFeature: String, CaseIterable, Sendable {
     /// io_uring_submit_sqe, its name before 6.3, with the request in its record and in
     /// io_uring_complete's (5.18): io_uring reads on the kernels in between.
     case ioUringSubmitSqe
+    /// uprobes with BPF attach cookies (5.15): `--mark`'s function entries, returns and USDT probes.
+    case uprobes
 
     /// The release that introduced it.
     public var introducedIn: KernelVersion {
@@ -40,6 +42,7 @@ public enum KernelFeature: String, CaseIterable, Sendable {
         case .filemapFault, .filemapGetPages: KernelVersion(6, 10)
         case .ioUringSubmitReq: KernelVersion(6, 3)
         case .ioUringSubmitSqe: KernelVersion(5, 18)
+        case .uprobes: KernelVersion(5, 15)
         }
     }
 
@@ -51,6 +54,7 @@ public enum KernelFeature: String, CaseIterable, Sendable {
         case .kprobes: "CONFIG_KPROBES"
         case .fentry: "BPF trampolines, which the kernel or a security module may refuse"
         case .ioUringSubmitReq: "CONFIG_IO_URING"
+        case .uprobes: "CONFIG_UPROBES"
         case .ioUringSubmitSqe: "CONFIG_IO_URING, and a kernel before 6.3 (then renamed io_uring_submit_req)"
         default: nil
         }
@@ -60,7 +64,8 @@ public enum KernelFeature: String, CaseIterable, Sendable {
     public var isRequired: Bool {
         switch self {
         case .btf, .ringBuffer, .taskStorage, .taskBTF, .bpfLoop: true
-        case .fentry, .kprobes, .blockIOStart, .filemapFault, .filemapGetPages, .ioUringSubmitReq, .ioUringSubmitSqe: false
+        case .fentry, .kprobes, .blockIOStart, .filemapFault, .filemapGetPages, .ioUringSubmitReq, .ioUringSubmitSqe, .uprobes:
+            false
         }
     }
 }

@@ -29,6 +29,14 @@ public struct KernelFeatures: Sendable {
         return KernelFeature.allCases.filter { $0.alsoNeeds == nil && version >= $0.introducedIn && !has($0) }
     }
 
+    /// The same kernel as if it lacked `features`: the seam through which tests (and
+    /// `--assume-missing`) check the fallbacks and refusals of features this kernel has.
+    public func without(_ features: some Sequence<KernelFeature>) -> KernelFeatures {
+        var support = support
+        for feature in features { support[feature] = .unsupported }
+        return KernelFeatures(release: release, support: support)
+    }
+
     /// Probes the running kernel.
     public static func probe() -> KernelFeatures {
         var support: [KernelFeature: FeatureSupport] = [:]
@@ -63,6 +71,10 @@ public struct KernelFeatures: Sendable {
                     KernelVersion(release: KernelVersion.runningRelease()).map { $0 >= feature.introducedIn } == true
                         ? tracepoint("io_uring_submit_sqe") : .unsupported
                 case .fentry: probeFentry(btf)
+                // Without CONFIG_UPROBES the kernel has no uprobe_register; cookies came in 5.15.
+                case .uprobes:
+                    CBPF_btf_find_function(btf, "uprobe_register") > 0
+                        ? enumHas("bpf_func_id", "BPF_FUNC_get_attach_cookie") : .unsupported
                 }
         }
         return KernelFeatures(release: KernelVersion.runningRelease(), support: support)

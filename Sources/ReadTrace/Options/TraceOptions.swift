@@ -33,6 +33,11 @@ struct TraceOptions {
     var commandAsInvokingUser = true
     var emptyReadHooks = false
     var recordStreamPath: String?
+    /// Load-phase markers (`--mark`) and presets of them.
+    var marks: [MarkSpec] = []
+    var presets: [MarkPreset] = []
+    /// For tests: features treated as missing although the kernel has them.
+    var assumedMissingFeatures: [KernelFeature] = []
 
     /// Whether a cgroup belongs to a pod or container the user asked for.
     func selects(cgroupPath: String) -> Bool {

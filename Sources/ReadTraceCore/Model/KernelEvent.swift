@@ -6,4 +6,8 @@ public enum KernelEvent: Sendable {
     case block(BlockRecord)
     case faultFill(FaultFillRecord)
     case cgroup(CgroupRecord)
+    /// A call of a marked function, or a hit of a marked probe point.
+    case mark(MarkRecord)
+    /// A traced process exec'd while a marker's library was not found yet.
+    case exec(pid: Int32)
 }
