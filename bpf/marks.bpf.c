@@ -54,7 +54,7 @@ static __always_inline void send_mark(__u64 pid_tgid, __u32 mark, __u64 start_ns
 static __always_inline void begin_mark(__u64 cookie, __u64 bytes, bool has_bytes)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct mark_key key = {.tid = (__u32)pid_tgid, .mark = cookie & RT_MARK_INDEX_MASK};
+	struct mark_key key = { .tid = (__u32)pid_tgid, .mark = cookie & RT_MARK_INDEX_MASK };
 	struct mark_call call = {}, *running;
 	__u64 now;
 
@@ -82,7 +82,7 @@ static __always_inline void begin_mark(__u64 cookie, __u64 bytes, bool has_bytes
 static __always_inline void end_mark(__u64 cookie)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct mark_key key = {.tid = (__u32)pid_tgid, .mark = cookie & RT_MARK_INDEX_MASK};
+	struct mark_key key = { .tid = (__u32)pid_tgid, .mark = cookie & RT_MARK_INDEX_MASK };
 	struct mark_call *running = bpf_map_lookup_elem(&marks_in_progress, &key);
 
 	if (!running)
@@ -103,8 +103,8 @@ static __always_inline __u32 bytes_argument(__u64 cookie)
  * at a computed one, which a switch would compile to), then one is picked from the stack. */
 static __always_inline __u64 function_argument(struct pt_regs *ctx, __u32 number)
 {
-	__u64 arguments[RT_MARK_MAX_BYTES_ARG] = {PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
-						  PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx)};
+	__u64 arguments[RT_MARK_MAX_BYTES_ARG] = { PT_REGS_PARM1(ctx), PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx),
+						   PT_REGS_PARM4(ctx), PT_REGS_PARM5(ctx) };
 	__u32 index = number - 1;
 
 	barrier_var(index);

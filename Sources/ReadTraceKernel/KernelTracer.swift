@@ -294,7 +294,8 @@ public final class KernelTracer {
                 }
             }
         case .usdt(_, let provider, let probe, let endProbe):
-            let probes = endProbe.map { [(probe, programs.mark_probe_begin, cookie), ($0, programs.mark_probe_end, cookie)] }
+            let probes =
+                endProbe.map { [(probe, programs.mark_probe_begin, cookie), ($0, programs.mark_probe_end, cookie)] }
                 ?? [(probe, programs.mark_probe_begin, cookie | UInt64(RT_MARK_POINT))]
             for (name, program, cookie) in probes {
                 var options = bpf_usdt_opts()

@@ -69,7 +69,9 @@ struct LoadPhaseTests {
 
     /// The spans of one process match its log: per call of deserialize and copy one span, in
     /// order, each inside the interval the workload timed around the call; copy's size as bytes.
-    static func expectSpans(_ spans: [[String: Any]], match log: [(call: String, tid: Int, start: UInt64, end: UInt64, size: Int?)], usdt: Bool) {
+    static func expectSpans(
+        _ spans: [[String: Any]], match log: [(call: String, tid: Int, start: UInt64, end: UInt64, size: Int?)], usdt: Bool
+    ) {
         let functionSpans = spans.filter { ["deserialize", "copy"].contains($0["name"] as? String) }
         #expect(functionSpans.map { $0["name"] as? String } == log.map(\.call))
         for (span, call) in zip(functionSpans, log) {
@@ -130,7 +132,9 @@ struct LoadPhaseTests {
         #expect((phases.first?["seconds"] as? Double ?? 0) < deserializeTotal)
     }
 
-    @Test("a library seen only in another mount namespace is marked through /proc/PID/root, for a process running at start and one exec'd later")
+    @Test(
+        "a library seen only in another mount namespace is marked through /proc/PID/root, for a process running at start and one exec'd later"
+    )
     func otherMountNamespace() throws {
         let fixture = try PhaseFixture()
         // The library's path inside the namespaces: an empty directory on the host.
@@ -188,11 +192,28 @@ struct LoadPhaseTests {
     @Test("the unstripped library's local function can be marked: the refusal above is the stripping's")
     func localFunctionBeforeStripping() throws {
         let fixture = try PhaseFixture()
-        let trace = try Trace(["--comm", "phaseworkload", "--quiet", "--mark", "count=\(fixture.library):count_bytes"], in: fixture.scratch)
+        let trace = try Trace(
+            ["--comm", "phaseworkload", "--quiet", "--mark", "count=\(fixture.library):count_bytes"], in: fixture.scratch)
         try runPhaseWorkload(fixture.linked, [fixture.library, fixture.model, "1", fixture.scratch.path + "/log"])
         let dump = try trace.stop()
         // 3 MiB read in 64 KiB calls, and the final call that returns 0 adds nothing.
         #expect(dump.marks.count == 48)
+    }
+
+    @Test("a preset whose library is not on the node is skipped with one line, and tracing goes on")
+    func presetSkipped() throws {
+        let cache = try RunningProcess("/sbin/ldconfig", ["-p"]).finish().standardOutput
+        let fixture = try PhaseFixture()
+        let trace = try Trace(["--quiet", "--preset", "tensorrt", "--mark", "d=\(fixture.library):deserialize"], in: fixture.scratch)
+        let dump = try trace.stop()
+        let notes = trace.running.standardError.split(separator: "\n").filter { $0.contains("--preset tensorrt") }
+        if cache.contains("libnvinfer.so") {
+            #expect(notes.isEmpty)
+        } else {
+            #expect(notes.count == 1, "\(trace.running.standardError)")
+            #expect(notes.first?.contains("skipped no library libnvinfer.so in the loader's cache") == true, "\(notes)")
+            #expect((dump.root["markers"] as? [[String: Any]])?.map { $0["name"] as? String } == ["d"])
+        }
     }
 
     @Test("a kernel without uprobes refuses --mark and --preset in one line")

@@ -112,7 +112,8 @@ public struct TraceAggregate: Sendable {
         let loadedBytes = loadedBytes(of: read.file)
         reads[key, default: ReadStats()].apply(read, since: startNanoseconds, loadedBytes: loadedBytes)
         if keepsCallTimes, let latency = read.latencyNanoseconds {
-            callTimes[read.pid, default: CallTimes()].reads.append(read.endNanoseconds - min(latency, read.endNanoseconds)..<read.endNanoseconds)
+            callTimes[read.pid, default: CallTimes()].reads.append(
+                read.endNanoseconds - min(latency, read.endNanoseconds)..<read.endNanoseconds)
         }
         if keepsIntervals { interval[key, default: IntervalStats()].apply(read) }
     }

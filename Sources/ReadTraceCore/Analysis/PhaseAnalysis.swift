@@ -3,14 +3,16 @@
 public enum PhaseAnalysis {
     /// The dump's spans, in the order they started.
     static func marks(of aggregate: TraceAggregate, markers: [MarkSpec]) -> [DumpDocument.Mark] {
-        aggregate.marks.filter { markers.indices.contains($0.mark) }.sorted { ($0.startNanoseconds, $0.threadID) < ($1.startNanoseconds, $1.threadID) }
-            .map { mark in
-                DumpDocument.Mark(
-                    name: markers[mark.mark].name, pid: mark.pid, tid: mark.threadID,
-                    startSeconds: DumpDocument.seconds(mark.startNanoseconds, since: aggregate.startNanoseconds),
-                    durationSeconds: DumpDocument.rounded(Double(mark.endNanoseconds - mark.startNanoseconds) / 1e9, decimals: 6),
-                    bytes: mark.bytes)
-            }
+        aggregate.marks.filter { markers.indices.contains($0.mark) }.sorted {
+            ($0.startNanoseconds, $0.threadID) < ($1.startNanoseconds, $1.threadID)
+        }
+        .map { mark in
+            DumpDocument.Mark(
+                name: markers[mark.mark].name, pid: mark.pid, tid: mark.threadID,
+                startSeconds: DumpDocument.seconds(mark.startNanoseconds, since: aggregate.startNanoseconds),
+                durationSeconds: DumpDocument.rounded(Double(mark.endNanoseconds - mark.startNanoseconds) / 1e9, decimals: 6),
+                bytes: mark.bytes)
+        }
     }
 
     /// A breakdown for every process with a marked span, by pid.
@@ -71,7 +73,9 @@ public enum PhaseAnalysis {
         guard let first = breakdowns.first else { return nil }
         var phases = first.phases.map { DumpDocument.PhaseBreakdown.Phase(name: $0.name, seconds: 0) }
         for breakdown in breakdowns {
-            for (index, phase) in breakdown.phases.enumerated() where phases.indices.contains(index) { phases[index].seconds += phase.seconds }
+            for (index, phase) in breakdown.phases.enumerated() where phases.indices.contains(index) {
+                phases[index].seconds += phase.seconds
+            }
         }
         return Verdict(
             windowSeconds: breakdowns.map(\.windowSeconds).reduce(0, +),

@@ -115,7 +115,9 @@ struct DumpValidation {
             seconds("\(field).window_start_s", breakdown.windowStartSeconds)
             let window = breakdown.windowSeconds
             seconds("\(field).window_s", window)
-            for (name, value) in [("read_s", breakdown.readSeconds), ("device_wait_s", breakdown.deviceWaitSeconds), ("neither_s", breakdown.neitherSeconds)]
+            for (name, value) in [
+                ("read_s", breakdown.readSeconds), ("device_wait_s", breakdown.deviceWaitSeconds), ("neither_s", breakdown.neitherSeconds),
+            ]
                 + breakdown.phases.map({ ("phases.\($0.name)", $0.seconds) })
             {
                 seconds("\(field).\(name)", value, upTo: window + 1e-5)

@@ -143,7 +143,9 @@ public struct TraceEventsDocument: Encodable, Sendable {
             if let name = naming(pid) { events.append(name) }
             for (name, index) in order.sorted(by: { $0.value < $1.value }) where spans.contains(where: { $0.name == name }) {
                 events.append(
-                    Event(name: "thread_name", phase: .metadata, pid: pid, tid: phaseTrackBase + index, args: ["name": .text("phase " + name)]))
+                    Event(
+                        name: "thread_name", phase: .metadata, pid: pid, tid: phaseTrackBase + index, args: ["name": .text("phase " + name)]
+                    ))
             }
             for span in spans {
                 var args: [String: Value] = ["tid": .number(Double(span.tid))]
@@ -151,7 +153,8 @@ public struct TraceEventsDocument: Encodable, Sendable {
                 events.append(
                     Event(
                         name: span.name, category: "phase", phase: span.durationSeconds > 0 ? .complete : .instant,
-                        timestamp: microseconds(span.startSeconds), duration: span.durationSeconds > 0 ? microseconds(span.durationSeconds) : nil,
+                        timestamp: microseconds(span.startSeconds),
+                        duration: span.durationSeconds > 0 ? microseconds(span.durationSeconds) : nil,
                         pid: pid, tid: phaseTrackBase + (order[span.name] ?? 0), args: args))
             }
         }

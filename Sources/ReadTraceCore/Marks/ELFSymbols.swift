@@ -89,7 +89,11 @@ public struct ELFSymbols: Sendable {
                     let strings = notes[(descriptionStart + 24)..<(descriptionStart + descriptionSize)]
                         .split(separator: 0, omittingEmptySubsequences: false)
                     if strings.count >= 2 {
-                        probes.append((String(decoding: strings[strings.startIndex], as: UTF8.self), String(decoding: strings[strings.startIndex + 1], as: UTF8.self)))
+                        probes.append(
+                            (
+                                String(decoding: strings[strings.startIndex], as: UTF8.self),
+                                String(decoding: strings[strings.startIndex + 1], as: UTF8.self)
+                            ))
                     }
                 }
                 position = next

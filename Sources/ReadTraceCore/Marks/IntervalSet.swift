@@ -36,12 +36,13 @@ public struct IntervalSet: Sendable, Equatable {
 
     /// What is covered here and not in `other`.
     public func subtracting(_ other: IntervalSet) -> IntervalSet {
-        IntervalSet(ranges: intervals.flatMap { interval in
-            other.intersection(IntervalSet([interval])).intervals.reduce(into: [interval]) { pieces, hole in
-                guard let last = pieces.popLast() else { return }
-                pieces += [last.lowerBound..<hole.lowerBound, hole.upperBound..<last.upperBound].filter { !$0.isEmpty }
-            }
-        })
+        IntervalSet(
+            ranges: intervals.flatMap { interval in
+                other.intersection(IntervalSet([interval])).intervals.reduce(into: [interval]) { pieces, hole in
+                    guard let last = pieces.popLast() else { return }
+                    pieces += [last.lowerBound..<hole.lowerBound, hole.upperBound..<last.upperBound].filter { !$0.isEmpty }
+                }
+            })
     }
 
     private init(ranges: [Range<UInt64>]) { intervals = ranges }

@@ -32,7 +32,9 @@ public struct MarkResolver {
         for root in [""] + (library.hasPrefix("/") ? processRoots : []) {
             for path in files(for: root + library) {
                 var info = stat()
-                guard stat(path, &info) == 0, !found.contains(where: { $0.device == UInt64(info.st_dev) && $0.inode == UInt64(info.st_ino) }) else {
+                guard stat(path, &info) == 0,
+                    !found.contains(where: { $0.device == UInt64(info.st_dev) && $0.inode == UInt64(info.st_ino) })
+                else {
                     continue
                 }
                 if case .failure(let problem) = check(mark, in: path) { return .failure(problem) }
@@ -101,7 +103,8 @@ public struct MarkResolver {
                         mark,
                         symbols.hasFullSymbolTable
                             ? "no function \(symbol) in \(path)"
-                            : "no function \(symbol) in \(path), which is stripped (no .symtab): only its exported functions can be marked"))
+                            : "no function \(symbol) in \(path), which is stripped (no .symtab): only its exported functions can be marked")
+                )
             }
         case .usdt(_, let provider, let probe, let endProbe):
             for name in [probe] + (endProbe.map { [$0] } ?? []) where !symbols.hasUSDTProbe(provider: provider, name: name) {
