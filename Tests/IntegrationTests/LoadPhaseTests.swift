@@ -211,7 +211,7 @@ struct LoadPhaseTests {
             #expect(notes.isEmpty)
         } else {
             #expect(notes.count == 1, "\(trace.running.standardError)")
-            #expect(notes.first?.contains("skipped no library libnvinfer.so in the loader's cache") == true, "\(notes)")
+            #expect(notes.first?.contains("skipped: no library libnvinfer.so in the loader's cache") == true, "\(notes)")
             #expect((dump.root["markers"] as? [[String: Any]])?.map { $0["name"] as? String } == ["d"])
         }
     }

@@ -49,12 +49,12 @@ final class MarkAttacher {
             for mark in preset.markers {
                 switch resolver.targets(of: mark, processRoots: roots) {
                 case .success(let targets): resolved.append((mark, targets))
-                case .failure(let problem): skipped.append(problem.problem)
+                case .failure(let problem): if !skipped.contains(problem.problem) { skipped.append(problem.problem) }
                 }
             }
             if !skipped.isEmpty {
                 StandardStreams.writeError(
-                    TerminalText.escaped("readtrace: --preset \(preset.rawValue): skipped \(skipped.joined(separator: "; "))") + "\n")
+                    TerminalText.escaped("readtrace: --preset \(preset.rawValue): skipped: \(skipped.joined(separator: "; "))") + "\n")
             }
         }
         return resolved
