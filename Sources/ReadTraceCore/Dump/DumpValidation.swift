@@ -99,7 +99,9 @@ struct DumpValidation {
     }
 
     /// Spans name a listed marker and process; a breakdown's parts fit in its window.
-    private mutating func checkMarks(_ dump: DumpDocument, pids: Set<Int32>) {
+    private mutating func checkMarks(_ dump: DumpDocument, pids processes: Set<DumpDocument.ProcessKey>) {
+        // Marks are a single run's: their processes name no host.
+        let pids = Set(processes.filter { $0.host == nil }.map(\.pid))
         let names = Set((dump.markers ?? []).map(\.name))
         for (index, mark) in (dump.marks ?? []).enumerated() {
             let field = "marks[\(index)]"
