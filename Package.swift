@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "ReadTraceKernelTests", dependencies: ["ReadTraceKernel", "ReadTraceCore", "CBPF"], exclude: ["Fixtures"]),
         .testTarget(
             name: "ReadTraceCommandTests", dependencies: ["ReadTrace", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "IntegrationTests", dependencies: ["ReadTraceCore", "ReadTraceKernel"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ReadTraceCore", "ReadTraceKernel"], exclude: ["Fixtures"]),
     ]
 )

@@ -24,6 +24,8 @@ enum rt_event_kind {
 	RT_EVENT_FAULT_FILL = 5,
 	RT_EVENT_CGROUP = 6,
 	RT_EVENT_FUSE_DAEMON = 7,
+	RT_EVENT_MARK = 8,
+	RT_EVENT_EXEC = 9,
 };
 
 /* One finished read-family call on a traced file; with the light hook, one buffered read
@@ -143,6 +145,39 @@ struct rt_cgroup_event {
 	char path[RT_CGROUP_PATH_MAX]; /* from the hierarchy's root, NUL-terminated */
 };
 
+/* A marker's attach cookie: which --mark (its index), which argument (1-5, 0 for none) is
+ * the span's byte count, and whether the probe is a point in time rather than an entry. */
+#define RT_MARK_INDEX_MASK 0xffff
+#define RT_MARK_BYTES_ARG_SHIFT 16
+#define RT_MARK_BYTES_ARG_MASK 0xf
+#define RT_MARK_POINT (1 << 20)
+#define RT_MARK_MAX_BYTES_ARG 5
+
+enum rt_mark_flags {
+	RT_MARK_HAS_BYTES = 1 << 0,
+};
+
+/* One call of a marked function (entry to return, outermost call when it recurses) or one
+ * hit of a marked USDT probe (start_ns == end_ns) by a traced thread. */
+struct rt_mark_event {
+	__u32 kind;
+	__u32 tgid;
+	__u32 tid;
+	__u32 mark; /* the --mark's index */
+	__u64 start_ns;
+	__u64 end_ns;
+	__u64 bytes; /* the argument named by :bytes=argN, when flags has RT_MARK_HAS_BYTES */
+	__u32 flags;
+	__u32 reserved;
+};
+
+/* A traced process exec'd while markers wait for a library not yet found: user space looks
+ * for it again through the process's root (/proc/PID/root), its mount namespace's view. */
+struct rt_exec_event {
+	__u32 kind;
+	__u32 tgid;
+};
+
 /* Who caused a block read request, decided where it was created, in the submitter's context. */
 enum rt_block_cause {
 	RT_BLOCK_ATTRIBUTED = 0,   /* a traced process, for a file (sent as rt_block_event) */
@@ -178,6 +213,8 @@ struct rt_counters {
 #define RT_FAULT_EVENT_SIZE 40
 #define RT_CGROUP_EVENT_SIZE 528
 #define RT_CGROUP_EVENT_PATH_OFFSET 16
+#define RT_MARK_EVENT_SIZE 48
+#define RT_EXEC_EVENT_SIZE 8
 #define RT_DEVICE_READS_SIZE 40
 #define RT_COUNTERS_SIZE 16
 
@@ -195,6 +232,8 @@ RT_ASSERT_SIZE(rt_block_event, RT_BLOCK_EVENT_SIZE);
 RT_ASSERT_SIZE(rt_fault_event, RT_FAULT_EVENT_SIZE);
 RT_ASSERT_SIZE(rt_cgroup_event, RT_CGROUP_EVENT_SIZE);
 RT_ASSERT_OFFSET(rt_cgroup_event, path, RT_CGROUP_EVENT_PATH_OFFSET);
+RT_ASSERT_SIZE(rt_mark_event, RT_MARK_EVENT_SIZE);
+RT_ASSERT_SIZE(rt_exec_event, RT_EXEC_EVENT_SIZE);
 RT_ASSERT_SIZE(rt_device_reads, RT_DEVICE_READS_SIZE);
 RT_ASSERT_SIZE(rt_counters, RT_COUNTERS_SIZE);
 

@@ -12,6 +12,8 @@ public struct KernelError: Error, Equatable, Sendable {
         case tracePID(Int32)
         case traceCgroup(UInt64)
         case attach(HookKind)
+        /// Attaching a `--mark`'s probes (by its name) to a file.
+        case attachMark(String, path: String)
         case createRingBufferReader
         case readRingBuffer
         case readCounters

@@ -38,6 +38,8 @@ public enum KernelFeature: String, CaseIterable, Sendable {
     /// The fuse_request_end tracepoint, in the daemon's context: which process serves a FUSE
     /// filesystem, so its reads of the files behind it are traced with the reads it serves.
     case fuseRequestEnd
+    /// uprobes with BPF attach cookies (5.15): `--mark`'s function entries, returns and USDT probes.
+    case uprobes
 
     /// The release that introduced it.
     public var introducedIn: KernelVersion {
@@ -55,6 +57,7 @@ public enum KernelFeature: String, CaseIterable, Sendable {
         case .ioUringSubmitReq: KernelVersion(6, 3)
         case .ioUringSubmitSqe: KernelVersion(5, 18)
         case .fuseRequestEnd: KernelVersion(6, 15)
+        case .uprobes: KernelVersion(5, 15)
         }
     }
 
@@ -67,6 +70,7 @@ public enum KernelFeature: String, CaseIterable, Sendable {
         case .fentry: "BPF trampolines, which the kernel or a security module may refuse"
         case .ioUringSubmitReq: "CONFIG_IO_URING"
         case .pageFaultUser: "x86"
+        case .uprobes: "CONFIG_UPROBES"
         case .ioUringSubmitSqe: "CONFIG_IO_URING, and a kernel before 6.3 (then renamed io_uring_submit_req)"
         case .fuseRequestEnd: "FUSE built into the kernel (a module's tracepoints are not in the kernel's BTF)"
         default: nil
@@ -78,7 +82,7 @@ public enum KernelFeature: String, CaseIterable, Sendable {
         switch self {
         case .btf, .ringBuffer, .taskStorage, .taskBTF: true
         case .bpfLoop, .findVMA, .fentry, .kprobes, .blockIOStart, .filemapFault, .filemapMapPages, .exactRSSStat, .pageFaultUser,
-            .filemapGetPages, .ioUringSubmitReq, .ioUringSubmitSqe, .fuseRequestEnd:
+            .filemapGetPages, .ioUringSubmitReq, .ioUringSubmitSqe, .fuseRequestEnd, .uprobes:
             false
         }
     }

@@ -100,6 +100,10 @@ public struct KernelFeatures: Sendable {
                     KernelVersion(release: KernelVersion.runningRelease()).map { $0 >= feature.introducedIn } == true
                         ? tracepoint("io_uring_submit_sqe") : .unsupported
                 case .fentry: probeFentry(btf)
+                // Without CONFIG_UPROBES the kernel has no uprobe_register; cookies came in 5.15.
+                case .uprobes:
+                    CBPF_btf_find_function(btf, "uprobe_register") > 0
+                        ? enumHas("bpf_func_id", "BPF_FUNC_get_attach_cookie") : .unsupported
                 }
         }
         return KernelFeatures(release: KernelVersion.runningRelease(), support: support)

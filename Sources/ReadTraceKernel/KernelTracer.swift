@@ -23,6 +23,10 @@ public struct KernelConfiguration: Sendable {
     public var allFiles = false
     public var ringBufferBytes = 4 << 20
     public var verbose = false
+    /// Load the `--mark` programs (attached one marker at a time with `attachMark`).
+    public var marks = false
+    /// Report execs of traced processes: a marker's library may appear in their mount namespace.
+    public var watchExecs = false
 
     public init() {}
 
@@ -45,6 +49,8 @@ public final class KernelTracer {
     private let ringBuffer: OpaquePointer
     private let sink = EventSink()
     private let possibleCPUs: Int
+    /// The `--mark` probes attached so far, detached before the skeleton goes.
+    private var markLinks: [OpaquePointer] = []
 
     /// Attaches the fastest hook `configuration` allows that this kernel accepts, adapting the
     /// other programs to `features`.
@@ -92,6 +98,7 @@ public final class KernelTracer {
     }
 
     deinit {
+        for link in markLinks { bpf_link__destroy(link) }
         ring_buffer__free(ringBuffer)
         readtrace__destroy(skeleton)
     }
@@ -241,6 +248,10 @@ public final class KernelTracer {
         bpf_program__set_autoload(programs.count_mapped, faults.countsMappedBytes)
         bpf_program__set_autoload(programs.count_mapped_around, faults.countsMappedBytes)
         bpf_program__set_autoload(programs.watch_cgroup_mkdir, configuration.watchCgroups)
+        for program in [programs.mark_function_entry, programs.mark_function_return, programs.mark_probe_begin, programs.mark_probe_end] {
+            bpf_program__set_autoload(program, configuration.marks)
+        }
+        bpf_program__set_autoload(programs.mark_watch_exec, configuration.watchExecs)
         // io_uring reads pass no read hook: their own pair, on every hook but light (which sees
         // their buffered part in the page cache already).
         let ioUring = hook != .light
@@ -270,6 +281,44 @@ public final class KernelTracer {
     /// Starts tracing the processes in a cgroup (and below it) from now on.
     public func traceCgroup(id: UInt64) throws {
         try Self.insert(id, into: skeleton.pointee.maps.traced_cgroups, step: .traceCgroup(id))
+    }
+
+    /// Attaches the probes of marker number `index` to the ELF file at `path` (for every
+    /// process that maps that file, now or later: uprobes belong to the file's inode).
+    public func attachMark(index: Int, _ mark: MarkSpec, path: String) throws {
+        let programs = skeleton.pointee.progs
+        var cookie = UInt64(index) & UInt64(RT_MARK_INDEX_MASK)
+        if let argument = mark.bytesArgument { cookie |= UInt64(argument) << UInt64(RT_MARK_BYTES_ARG_SHIFT) }
+        var attached: [OpaquePointer] = []
+        defer { markLinks += attached }
+        func attach(_ make: () -> OpaquePointer?) throws {
+            guard let link = make() else { throw KernelError(step: .attachMark(mark.name, path: path), errno: .current) }
+            attached.append(link)
+        }
+        switch mark.target {
+        case .function(_, let symbol):
+            for returns in [false, true] {
+                try symbol.withCString { name in
+                    var options = bpf_uprobe_opts()
+                    options.sz = MemoryLayout<bpf_uprobe_opts>.size
+                    options.bpf_cookie = cookie
+                    options.retprobe = returns
+                    options.func_name = name
+                    let program = returns ? programs.mark_function_return : programs.mark_function_entry
+                    try attach { bpf_program__attach_uprobe_opts(program, -1, path, 0, &options) }
+                }
+            }
+        case .usdt(_, let provider, let probe, let endProbe):
+            let probes =
+                endProbe.map { [(probe, programs.mark_probe_begin, cookie), ($0, programs.mark_probe_end, cookie)] }
+                ?? [(probe, programs.mark_probe_begin, cookie | UInt64(RT_MARK_POINT))]
+            for (name, program, cookie) in probes {
+                var options = bpf_usdt_opts()
+                options.sz = MemoryLayout<bpf_usdt_opts>.size
+                options.usdt_cookie = cookie
+                try attach { bpf_program__attach_usdt(program, -1, path, provider, name, &options) }
+            }
+        }
     }
 
     /// How often the ring buffer must be drained: the kernel wakes readers only once an

@@ -29,6 +29,10 @@ public enum RecordDecoder {
                 CgroupRecord(
                     id: event.id, level: Int(event.level),
                     path: String(decoding: path.prefix { $0 != 0 }, as: UTF8.self)))
+        case UInt32(RT_EVENT_MARK.rawValue) where size >= MemoryLayout<rt_mark_event>.size:
+            return .mark(MarkRecord(data.loadUnaligned(as: rt_mark_event.self)))
+        case UInt32(RT_EVENT_EXEC.rawValue) where size >= MemoryLayout<rt_exec_event>.size:
+            return .exec(pid: Int32(bitPattern: data.loadUnaligned(as: rt_exec_event.self).tgid))
         default:
             return nil
         }
@@ -42,6 +46,15 @@ extension ReadRecord {
             file: FileID(device: DeviceNumber(rawValue: event.dev), inode: event.inode),
             endNanoseconds: event.end_ns, latencyNanoseconds: event.latency_ns == 0 ? nil : event.latency_ns, result: event.result,
             cacheMissBytes: event.cache_miss_bytes)
+    }
+}
+
+extension MarkRecord {
+    init(_ event: rt_mark_event) {
+        self.init(
+            pid: Int32(bitPattern: event.tgid), threadID: Int32(bitPattern: event.tid), mark: Int(event.mark),
+            startNanoseconds: event.start_ns, endNanoseconds: max(event.end_ns, event.start_ns),
+            bytes: event.flags & UInt32(RT_MARK_HAS_BYTES.rawValue) != 0 ? event.bytes : nil)
     }
 }
 

@@ -10,7 +10,7 @@ struct KernelFeatureTests {
     @Test("every feature whose release alone decides is reported supported on a kernel that new")
     func newEnoughKernelHasIt() throws {
         let report = try KernelFeatureReport.read()
-        #expect(report.features.count == 16, "\(report.features.keys.sorted())")
+        #expect(report.features.count == 18, "\(report.features.keys.sorted())")
         for feature in report.features.values where report.isNewEnough(for: feature) {
             #expect(feature.supported == true, "\(report.kernel) should have \(feature.name) (\(feature.since))")
         }

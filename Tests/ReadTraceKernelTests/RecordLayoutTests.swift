@@ -16,6 +16,8 @@ struct RecordLayoutTests {
         #expect(MemoryLayout<rt_fault_event>.size == Int(RT_FAULT_EVENT_SIZE))
         #expect(MemoryLayout<rt_cgroup_event>.size == Int(RT_CGROUP_EVENT_SIZE))
         #expect(MemoryLayout<rt_fuse_daemon_event>.size == Int(RT_FUSE_DAEMON_EVENT_SIZE))
+        #expect(MemoryLayout<rt_mark_event>.size == Int(RT_MARK_EVENT_SIZE))
+        #expect(MemoryLayout<rt_exec_event>.size == Int(RT_EXEC_EVENT_SIZE))
         #expect(MemoryLayout<rt_device_reads>.size == Int(RT_DEVICE_READS_SIZE))
         #expect(MemoryLayout<rt_counters>.size == Int(RT_COUNTERS_SIZE))
     }

@@ -29,7 +29,7 @@ struct AgentSession {
 
     func run() throws -> Int32 {
         let session = TraceSession(options: options)
-        let (configuration, features) = try session.preflight()
+        let (configuration, features, _) = try session.preflight()
         let signals = try SignalPipe.shared()
         signals.watch(Self.stopSignals + [SIGUSR1])
         let metrics = AgentMetrics()

@@ -9,6 +9,10 @@ extension SortKey: ExpressibleByArgument {}
 
 extension GroupBy: ExpressibleByArgument {}
 
+extension MarkPreset: ExpressibleByArgument {}
+
+extension KernelFeature: ExpressibleByArgument {}
+
 extension DeviceSelection: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
     public var defaultValueDescription: String { "auto" }

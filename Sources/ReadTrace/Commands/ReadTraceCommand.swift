@@ -54,6 +54,9 @@ public struct ReadTraceCommand: ParsableCommand {
     @OptionGroup(title: "Outputs")
     var outputs: OutputOptions
 
+    @OptionGroup(title: "Load phases")
+    var marks: MarkOptions
+
     @OptionGroup(title: "Kernel")
     var kernel: KernelOptions
 
@@ -77,6 +80,7 @@ public struct ReadTraceCommand: ParsableCommand {
         filters.apply(to: &options)
         view.apply(to: &options)
         kernel.apply(to: &options)
+        marks.apply(to: &options)
         options.outputs = outputs.requested
         options.command = command
         return options

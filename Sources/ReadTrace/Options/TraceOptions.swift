@@ -33,6 +33,9 @@ struct TraceOptions {
     var commandAsInvokingUser = true
     var emptyReadHooks = false
     var recordStreamPath: String?
+    /// Load-phase markers (`--mark`) and presets of them.
+    var marks: [MarkSpec] = []
+    var presets: [MarkPreset] = []
 
     /// Whether a cgroup belongs to a pod or container the user asked for.
     func selects(cgroupPath: String) -> Bool {

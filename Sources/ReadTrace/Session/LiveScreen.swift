@@ -114,6 +114,8 @@ final class LiveScreen: IntervalConsumer {
         for paragraph in StormSummary.paragraphs(dump, rule: rule) {
             text += "\n" + TextFormat.wrap(paragraph, width: width, indent: 2).joined(separator: "\n") + "\n"
         }
+        let phases = PhaseReport.breakdown(dump, width: width)
+        if !phases.isEmpty { text += "\n" + phases.joined(separator: "\n") + "\n" }
         return text
     }
 }

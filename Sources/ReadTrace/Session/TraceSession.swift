@@ -14,7 +14,7 @@ struct TraceSession {
     /// returns the exit status.
     func run() throws -> Int32 {
         let sessionStart = Clock.monotonicNanoseconds()
-        let (configuration, features) = try preflight()
+        let (configuration, features, marks) = try preflight()
         let signals = try SignalPipe.shared()
         signals.watch(Self.stopSignals + (options.command.isEmpty ? [] : [SIGCHLD]))
         let liveMode: LiveScreen.Mode =
@@ -23,7 +23,9 @@ struct TraceSession {
         let screen = LiveScreen(
             mode: liveMode, sort: options.sort, pathFilter: PathFilter(options.paths),
             devices: options.devices, grouping: options.groupBy, rows: options.rows)
-        let traced = Result { try trace(configuration, features: features, signals: signals, screen: screen, since: sessionStart) }
+        let traced = Result {
+            try trace(configuration, features: features, marks: marks, signals: signals, screen: screen, since: sessionStart)
+        }
         screen.close()  // whatever happened, the terminal gets its normal screen back
         let outcome = try traced.get()
         return switch report(outcome, screen: screen, writer: OutputWriter(signals: signals)) {
@@ -46,10 +48,13 @@ struct TraceSession {
     /// Attaches, runs the event loop, drains the last records; the probes go with the tracer
     /// when this returns (or throws).
     private func trace(
-        _ configuration: KernelConfiguration, features: KernelFeatures, signals: SignalPipe, screen: LiveScreen,
-        since sessionStart: UInt64
+        _ configuration: KernelConfiguration, features: KernelFeatures, marks: [(MarkSpec, [MarkResolver.Target])],
+        signals: SignalPipe, screen: LiveScreen, since sessionStart: UInt64
     ) throws -> Outcome {
         let tracer = try KernelTracer(configuration: configuration, features: features)
+        // After an exec only markers given by path are looked for: no soname lookups then.
+        let attacher = MarkAttacher(markers: marks.map(\.0), resolver: MarkResolver(libraries: SharedLibraries(ldconfigOutput: "")))
+        try attacher.attach(marks.map(\.1), to: tracer)
         let recording = try recordStream(of: tracer)
         defer { if let recording { close(recording) } }
         HeapMemory.returnFreePages()
@@ -58,8 +63,8 @@ struct TraceSession {
         // The first diskstats sample comes before the message that tells anyone waiting that
         // tracing has begun, so the kernel's block counts and diskstats cover the same IO.
         var run = Run(
-            aggregate: makeAggregate(start: start, keepsIntervals: screen.showsIntervals),
-            deviceHistory: DeviceHistory(startNanoseconds: start), start: start)
+            aggregate: makeAggregate(start: start, keepsIntervals: screen.showsIntervals, keepsCallTimes: !marks.isEmpty),
+            deviceHistory: DeviceHistory(startNanoseconds: start), start: start, marks: attacher)
         run.deviceHistory.record(DiskStats.read())
         announce(tracer, attachedAfter: start - sessionStart)
         let child =
@@ -68,15 +73,16 @@ struct TraceSession {
             : ChildProcess(arguments: options.command, user: options.commandAsInvokingUser ? .invokingSudoUser() : nil)
         let exitCode = try loop(&run, tracer: tracer, child: child, signals: signals, consumers: [screen], screen: screen)
 
-        _ = try drain(tracer, into: &run.aggregate)
+        _ = try drain(tracer, into: &run.aggregate, marks: attacher)
         let counters = try tracer.counters()
         let deviceReads = tracer.deviceReads()
         let end = Clock.monotonicNanoseconds()
         run.deviceHistory.record(DiskStats.read())
-        let metadata = RunMetadata(
+        var metadata = RunMetadata(
             toolVersion: ReadTraceVersion.current, host: ProcFS.host(), hook: tracer.hook,
             startedAtUnixSeconds: startedAt, durationSeconds: Double(end - start) / 1e9,
             filters: options.filters, counters: counters)
+        metadata.markers = attacher.markers
         return Outcome(
             aggregate: run.aggregate, deviceHistory: run.deviceHistory, metadata: metadata, deviceReads: deviceReads,
             exitCode: exitCode)
@@ -87,6 +93,7 @@ struct TraceSession {
         var aggregate: TraceAggregate
         var deviceHistory: DeviceHistory
         let start: UInt64
+        let marks: MarkAttacher
         /// Records were left in the ring buffer at the last drain.
         var backlog = false
         /// The command has had its Ctrl-C.
@@ -115,12 +122,12 @@ struct TraceSession {
         for limitation in tracer.limitations { StandardStreams.writeError("readtrace: note: \(KernelWording.sentence(for: limitation))\n") }
     }
 
-    private func makeAggregate(start: UInt64, keepsIntervals: Bool) -> TraceAggregate {
+    private func makeAggregate(start: UInt64, keepsIntervals: Bool, keepsCallTimes: Bool) -> TraceAggregate {
         let namers = Self.namers()
         return TraceAggregate(
             startNanoseconds: start, describe: namers.describe, locate: namers.locate,
             resolveOpenFile: { pid, file in ProcFS.openPath(of: file, in: pid) },
-            loadedShare: options.loadedShare, keepsIntervals: keepsIntervals)
+            loadedShare: options.loadedShare, keepsIntervals: keepsIntervals, keepsCallTimes: keepsCallTimes)
     }
 
     /// What user space adds to the kernel's names: whole command lines from /proc, cgroup
@@ -153,7 +160,7 @@ struct TraceSession {
             try events.wait(timeoutNanoseconds: wakeAt > now ? wakeAt - now : 0, also: screen.inputDescriptors)
             // Bounded, so that signals, keys and refreshes keep their turn under a flood of records.
             run.backlog = try drain(
-                tracer, into: &run.aggregate,
+                tracer, into: &run.aggregate, marks: run.marks,
                 until: min(nextRefresh, Clock.monotonicNanoseconds() + Self.drainSliceNanoseconds))
             if let exitCode = answer(signals.take(), child: child, run: &run) { return exitCode }
             screen.handleKeys()
@@ -234,9 +241,17 @@ struct TraceSession {
         return written
     }
 
-    /// Hands the kernel's records to the aggregate; returns whether records were left.
-    private func drain(_ tracer: KernelTracer, into aggregate: inout TraceAggregate, until deadline: UInt64 = .max) throws -> Bool {
-        try drain(tracer, until: deadline) { aggregate.record($0) }
+    /// Hands the kernel's records to the aggregate; markers attach to their library in a new
+    /// process's mount namespace. Returns whether records were left for the next call.
+    private func drain(
+        _ tracer: KernelTracer, into aggregate: inout TraceAggregate, marks: MarkAttacher, until deadline: UInt64 = .max
+    ) throws -> Bool {
+        var execs: [Int32] = []
+        let left = try drain(tracer, until: deadline) { event in
+            if case .exec(let pid) = event { execs.append(pid) } else { aggregate.record(event) }
+        }
+        for pid in execs { marks.noteExec(of: pid, tracer: tracer) }
+        return left
     }
 
     /// Hands the kernel's records to `handle`, but for cgroups: those of a pod or container the
@@ -268,7 +283,7 @@ struct TraceSession {
     }
 
     /// Everything that can be checked before attaching, each failure one clear line.
-    func preflight() throws -> (KernelConfiguration, KernelFeatures) {
+    func preflight() throws -> (KernelConfiguration, KernelFeatures, [(MarkSpec, [MarkResolver.Target])]) {
         for output in options.outputs { try AtomicFile.checkWritable(path: output.path) }
         let missingCapabilities = Capability.missingNow()
         guard missingCapabilities.isEmpty else { throw ReadTraceError(KernelWording.missing(missingCapabilities)) }
@@ -289,7 +304,22 @@ struct TraceSession {
         configuration.ringBufferBytes = options.bufferSize.bytes
         configuration.verbose = options.verbose
         configuration.emptyReadHooks = options.emptyReadHooks
-        return (configuration, features)
+        let marks = try markTargets(features: features)
+        configuration.marks = !marks.isEmpty
+        configuration.watchExecs = MarkAttacher.watchesExecs(marks.map(\.0))
+        return (configuration, features, marks)
+    }
+
+    /// The files each `--mark` (and each preset's marker) attaches to; refused in one line when
+    /// the kernel has no uprobes or a marker's library, symbol or probe is missing.
+    private func markTargets(features: KernelFeatures) throws -> [(MarkSpec, [MarkResolver.Target])] {
+        guard !options.marks.isEmpty || !options.presets.isEmpty else { return [] }
+        guard features.has(.uprobes) else {
+            let flag = options.marks.isEmpty ? "--preset" : "--mark"
+            throw ReadTraceError("\(flag) needs uprobes, and this kernel has none (\(KernelWording.noun(for: .uprobes)))")
+        }
+        return try MarkAttacher.resolve(
+            marks: options.marks, presets: options.presets, resolver: MarkResolver(libraries: SharedLibraries.current()))
     }
 
     /// The command of `-- COMMAND` can be run: exit 127 when it is not found, 126 when it is no executable.

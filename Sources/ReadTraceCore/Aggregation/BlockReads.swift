@@ -1,4 +1,5 @@
-/// What block devices completed for one process's requests for one file.
+/// What block devices completed for one process's requests for one file, and how long its
+/// reads waited with the device's data missing from the page cache.
 struct BlockReads: EmptyInitializable, Sendable, Equatable {
     var bytes: UInt64 = 0
     var requests: UInt64 = 0
@@ -6,4 +7,5 @@ struct BlockReads: EmptyInitializable, Sendable, Equatable {
     var latency = LatencyHistogram()
     var serviceLatency = LatencyHistogram()
     var timeline = Timeline()
+    var deviceWaitNanoseconds: UInt64 = 0
 }

@@ -112,7 +112,8 @@ public struct FlightRecorder: Sendable {
         case .faultFill(let fill): events.append(.faultFill(fill))
         case .process(let process): note(TracedProcess(record: process))
         case .file(let file): note(file)
-        case .cgroup: break
+        // Not retained: which FUSE daemon serves what, and markers (the agent takes no --mark).
+        case .cgroup, .fuseDaemon, .mark, .exec: break
         }
         if (events.count - head) * Self.bytesPerEvent > configuration.memoryLimitBytes { evictOldest() }
     }

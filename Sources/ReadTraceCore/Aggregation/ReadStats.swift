@@ -40,14 +40,15 @@ public struct ReadStats: Sendable, Equatable {
     public var blockLatency: LatencyHistogram { block.value.latency }
     public var blockServiceLatency: LatencyHistogram { block.value.serviceLatency }
     public var blockTimeline: Timeline { block.value.timeline }
+    /// Time inside calls that had to bring pages in from the device: waiting on it (kept with
+    /// the block reads: most entries never wait on a device).
+    public var deviceWaitNanoseconds: UInt64 { block.value.deviceWaitNanoseconds }
     /// Most files are read from the page cache: their entries never hold block figures.
     private var block = LazilyAllocated<BlockReads>()
     public var firstStartNanoseconds: UInt64 = .max
     public var lastEndNanoseconds: UInt64 = 0
     /// When the bytes read (and faulted in) first reached the loaded share of the file's size.
     public var loadedNanoseconds: UInt64?
-    /// Time inside calls that had to bring pages in from the device: waiting on it.
-    public var deviceWaitNanoseconds: UInt64 = 0
     /// Latency of the calls that returned a byte count.
     public var latency = LatencyHistogram()
     public var timeline = Timeline()
@@ -68,7 +69,7 @@ extension ReadStats {
         bytes += UInt64(read.result)
         if let callLatency = read.latencyNanoseconds {
             latency.record(callLatency)
-            if read.cacheMissBytes > 0 { deviceWaitNanoseconds += callLatency }
+            if read.cacheMissBytes > 0 { block.value.deviceWaitNanoseconds += callLatency }
         }
         timeline.add(UInt64(read.result), atNanosecondsSinceStart: read.endNanoseconds &- min(runStart, read.endNanoseconds))
         noteLoad(at: read.endNanoseconds, loadedBytes: loadedBytes)

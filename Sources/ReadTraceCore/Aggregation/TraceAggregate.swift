@@ -29,12 +29,24 @@ public struct TraceAggregate: Sendable {
     public private(set) var interval = InsertionOrderedTable<ReadKey, IntervalStats>()
     public let keepsIntervals: Bool
     public private(set) var eventsReceived: UInt64 = 0
+    /// Calls of marked functions and hits of marked probes (`--mark`), in the order they ended.
+    public private(set) var marks = ChunkedArray<MarkRecord>()
+    /// Per process, when it was in read calls and waiting on device requests: kept (with
+    /// markers) for the breakdown of its time into reads, marked phases and neither.
+    public private(set) var callTimes: [Int32: CallTimes] = [:]
+    public let keepsCallTimes: Bool
+
+    public struct CallTimes: Sendable {
+        public var reads = ChunkedArray<Range<UInt64>>()
+        public var deviceRequests = ChunkedArray<Range<UInt64>>()
+    }
 
     public init(
         startNanoseconds: UInt64, describe: @escaping ProcessDescriber = { TracedProcess(record: $0) },
         locate: @escaping FileLocator = { $0 }, resolveOpenFile: @escaping OpenFileResolver = { _, _ in nil },
-        loadedShare: Double = 1, keepsIntervals: Bool = true
+        loadedShare: Double = 1, keepsIntervals: Bool = true, keepsCallTimes: Bool = false
     ) {
+        self.keepsCallTimes = keepsCallTimes
         self.startNanoseconds = startNanoseconds
         self.describe = describe
         self.locate = locate
@@ -60,12 +72,15 @@ public struct TraceAggregate: Sendable {
             processes[process.pid] = describe(process)
         case .block(let block):
             record(block)
-        case .cgroup:
-            break  // the session's business: which cgroups to trace
+        case .cgroup, .exec:
+            break  // the session's business: which cgroups to trace, where markers attach
         case .fuseDaemon(let daemon):
             if fuseDaemons[daemon.pid]?.contains(daemon.filesystem) != true {
                 fuseDaemons[daemon.pid, default: []].append(daemon.filesystem)
             }
+        case .mark(let mark):
+            noteProcess(mark.pid)
+            marks.append(mark)
         case .faultFill(let fill):
             let key = noteReader(pid: fill.pid, file: fill.file)
             let loadedBytes = loadedBytes(of: fill.file)
@@ -77,11 +92,16 @@ public struct TraceAggregate: Sendable {
 
     /// Makes sure the process and the file have entries, named or not yet; returns their key.
     private mutating func noteReader(pid: Int32, file: FileID) -> ReadKey {
+        noteProcess(pid)
+        if files.position(of: file) == nil { files.updateValue(.unnamed(file), forKey: file) }
+        return ReadKey(pid: pid, file: file)
+    }
+
+    /// Makes sure the process has an entry, named or not yet.
+    private mutating func noteProcess(_ pid: Int32) {
         if processes[pid] == nil {
             processes[pid] = describe(ProcessRecord(pid: pid, parentPid: 0, cgroupID: 0, comm: "?"))
         }
-        if files.position(of: file) == nil { files.updateValue(.unnamed(file), forKey: file) }
-        return ReadKey(pid: pid, file: file)
     }
 
     // The statistics are changed in place in their dictionaries: copying one out and back
@@ -90,6 +110,10 @@ public struct TraceAggregate: Sendable {
         let key = noteReader(pid: block.pid, file: block.file)
         if let lower = block.lowerFile { lowerFiles[block.file] = lower }
         reads[key, default: ReadStats()].apply(block, since: startNanoseconds)
+        if keepsCallTimes {
+            callTimes[block.pid, default: CallTimes()].deviceRequests.append(
+                block.endNanoseconds - min(block.queuedNanoseconds, block.endNanoseconds)..<block.endNanoseconds)
+        }
         if keepsIntervals { interval[key, default: IntervalStats()].apply(block) }
     }
 
@@ -98,6 +122,10 @@ public struct TraceAggregate: Sendable {
         if !truncatedFiles.isEmpty, truncatedFiles.contains(read.file) { completePath(of: read.file, openIn: read.pid) }
         let loadedBytes = loadedBytes(of: read.file)
         reads[key, default: ReadStats()].apply(read, since: startNanoseconds, loadedBytes: loadedBytes)
+        if keepsCallTimes, let latency = read.latencyNanoseconds {
+            callTimes[read.pid, default: CallTimes()].reads.append(
+                read.endNanoseconds - min(latency, read.endNanoseconds)..<read.endNanoseconds)
+        }
         if keepsIntervals { interval[key, default: IntervalStats()].apply(read) }
     }
 

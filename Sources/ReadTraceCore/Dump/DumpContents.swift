@@ -54,6 +54,16 @@ public struct DumpContents {
             processes: shown.readers.sorted().map { Self.process($0, in: aggregate) }, files: [], reads: [],
             devices: Self.devices(deviceHistory, holding: fileDevices, topology: topology, deviceReads: deviceReads),
             diskstatsSkippedLines: deviceHistory?.skippedLines ?? 0)
+        if !metadata.markers.isEmpty {
+            let markers = metadata.markers
+            outline.markers = markers.map { DumpDocument.Marker(name: $0.name, definition: $0.description) }
+            outline.marks = PhaseAnalysis.marks(of: aggregate, markers: markers)
+            outline.phaseBreakdown = PhaseAnalysis.breakdowns(of: aggregate, markers: markers)
+            // Processes seen only in marked calls are described too.
+            let described = Set(outline.processes.map(\.pid))
+            let marked = Set(outline.marks?.map(\.pid) ?? []).subtracting(described)
+            outline.processes = (described.union(marked)).sorted().map { Self.process($0, in: aggregate) }
+        }
     }
 
     /// The positions of the reads whose file `pathFilter` shows (most bytes first), of their

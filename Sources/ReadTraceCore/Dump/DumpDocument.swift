@@ -368,9 +368,16 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         }
     }
 
+    /// The `--mark` markers in order, their spans, and per process the breakdown of its time;
+    /// absent from runs without markers.
+    public var markers: [Marker]? = nil
+    public var marks: [Mark]? = nil
+    public var phaseBreakdown: [PhaseBreakdown]? = nil
+
     enum CodingKeys: String, CodingKey {
-        case host, hook, filters, processes, files, reads, devices
+        case host, hook, filters, processes, files, reads, devices, markers, marks
         case mergedFrom = "merged_from"
+        case phaseBreakdown = "phase_breakdown"
         case diskstatsSkippedLines = "diskstats_skipped_lines"
         case loadedShare = "loaded_share"
         case hookAccuracy = "hook_accuracy"

@@ -116,6 +116,44 @@ struct DumpValidation {
             check(device, field: "devices[\(index)]")
             host("devices[\(index)]", device.host, labels: labels)
         }
+        checkMarks(dump, pids: pids)
+    }
+
+    /// Spans name a listed marker and process; a breakdown's parts fit in its window.
+    private mutating func checkMarks(_ dump: DumpDocument, pids processes: Set<DumpDocument.ProcessKey>) {
+        // Marks are a single run's: their processes name no host.
+        let pids = Set(processes.filter { $0.host == nil }.map(\.pid))
+        let names = Set((dump.markers ?? []).map(\.name))
+        for (index, mark) in (dump.marks ?? []).enumerated() {
+            let field = "marks[\(index)]"
+            if !names.contains(mark.name) { problem("\(field).name", "refers to no marker in markers") }
+            if !pids.contains(mark.pid) { problem("\(field).pid", "\(mark.pid) refers to no process") }
+            seconds("\(field).start_s", mark.startSeconds)
+            seconds("\(field).duration_s", mark.durationSeconds)
+            if let bytes = mark.bytes { self.bytes("\(field).bytes", bytes) }
+        }
+        for (index, breakdown) in (dump.phaseBreakdown ?? []).enumerated() {
+            let field = "phase_breakdown[\(index)]"
+            if !pids.contains(breakdown.pid) { problem("\(field).pid", "\(breakdown.pid) refers to no process") }
+            seconds("\(field).window_start_s", breakdown.windowStartSeconds)
+            let window = breakdown.windowSeconds
+            seconds("\(field).window_s", window)
+            for (name, value) in [
+                ("read_s", breakdown.readSeconds), ("device_wait_s", breakdown.deviceWaitSeconds), ("neither_s", breakdown.neitherSeconds),
+            ]
+                + breakdown.phases.map({ ("phases.\($0.name)", $0.seconds) })
+            {
+                seconds("\(field).\(name)", value, upTo: window + 1e-5)
+            }
+            if breakdown.deviceWaitSeconds > breakdown.readSeconds + 1e-6 {
+                problem("\(field).device_wait_s", "\(breakdown.deviceWaitSeconds) is more than read_s (\(breakdown.readSeconds))")
+            }
+            let parts = breakdown.readSeconds + breakdown.phases.map(\.seconds).reduce(0, +) + breakdown.neitherSeconds
+            // Each part is rounded to the microsecond.
+            if abs(parts - window) > 1e-6 * Double(breakdown.phases.count + 3) {
+                problem("\(field)", "read_s, the phases and neither_s add up to \(parts), not window_s (\(window))")
+            }
+        }
     }
 
     /// A merged dump's entries name one of its sources; a dump of one run's name none.

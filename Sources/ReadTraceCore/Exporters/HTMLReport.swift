@@ -72,8 +72,18 @@ public enum HTMLReport {
             <div class="scroll">
             \(HTMLTimeline(dump: dump, rule: rule, rowPolicy: rowPolicy, rowLimit: defaultRowLimit).render())</div>
             <pre id="details" aria-live="polite"></pre>
-
+            \(phaseSection(dump))
             """
+    }
+
+    /// The marked phases' breakdown per process and the verdict on the disk, under the timeline
+    /// (whose purple rows are the phases' calls).
+    static func phaseSection(_ dump: DumpDocument) -> String {
+        let lines = PhaseReport.breakdown(dump, width: Int.max / 2)
+        guard !lines.isEmpty else { return "" }
+        return "<h2>Load phases</h2>\n<p class=\"legend\">Purple rows in the timeline: calls of the marked functions (bars) "
+            + "and hits of marked probes (ticks). Where each process's time went, from its first traced call to its last:</p>\n<ul>"
+            + lines.map { "<li>\(escape(String($0.trimmingPrefix(while: { $0 == " " }))))</li>" }.joined() + "</ul>\n"
     }
 
     static func stormSection(_ dump: DumpDocument, rule: LoadRule) -> String {
@@ -190,7 +200,7 @@ public enum HTMLReport {
         td { overflow-wrap: anywhere; max-width: 36em; } td.n { white-space: nowrap; text-align: right; } tr.rest td { color: #555; font-style: italic; }
         svg text { font: 12px system-ui, sans-serif; fill: #333; } svg .axis-title { font-weight: bold; }
         svg .tick { stroke: #e4e4e4; } svg .baseline { stroke: #999; } svg .rest { font-style: italic; fill: #555; }
-        .load-bar, .load-bar-sample { fill: #eef2f7; stroke: #c8d0da; } .loaded-tick { stroke: #000; stroke-width: 2; }
+        .load-bar, .load-bar-sample { fill: #eef2f7; stroke: #c8d0da; } .loaded-tick { stroke: #000; stroke-width: 2; } .phase-bar { fill: #8e5bd6; } .phase-hit { stroke: #8e5bd6; stroke-width: 2; }
         .at-once { fill: #9aa4b1; } svg .count { fill: #fff; font-size: 11px; }
         .peak { fill: none; stroke: #d1242f; stroke-width: 2; } svg .peak-label { fill: #d1242f; font-weight: bold; }
         g.load:hover text, g.device:hover text { font-weight: bold; } g.load:hover .load-bar { stroke: #000; }

@@ -31,7 +31,9 @@ struct HTMLTimeline {
             ?? 0
         let throughput = ColorScale.throughput(maximum: max(busiest, 0.1))
         let restRows = selection.rest.isEmpty ? 0 : 1
-        let tracksTop = Self.axisTop + Double(shown.count + restRows) * Self.rowHeight
+        let phases = PhaseReport.rows(dump)
+        let phasesTop = Self.axisTop + Double(shown.count + restRows) * Self.rowHeight
+        let tracksTop = phasesTop + Double(phases.count) * Self.rowHeight
         let concurrencyTop = tracksTop + Double(devices.count) * Self.rowHeight
         let plotBottom = concurrencyTop + Double(byDevice.count) * (Self.concurrencyHeight + 8)
         let height = plotBottom + 110
@@ -52,6 +54,9 @@ struct HTMLTimeline {
         }
         if let rest = selection.restLine("loads", bytes: \.bytes) {
             svg += "<text class=\"rest\" x=\"4\" y=\"\(number(tracksTop - 6))\">\(HTMLReport.escape(rest + ", the largest shown"))</text>\n"
+        }
+        for (index, phase) in phases.enumerated() {
+            svg += phaseRow(phase, y: phasesTop + Double(index) * Self.rowHeight, x: x)
         }
         for (index, device) in devices.enumerated() {
             let y = tracksTop + Double(index) * Self.rowHeight
@@ -114,6 +119,27 @@ struct HTMLTimeline {
             svg +=
                 "<line class=\"loaded-tick\" x1=\"\(number(x(load.endSeconds)))\" x2=\"\(number(x(load.endSeconds)))\" "
                 + "y1=\"\(number(y + 1))\" y2=\"\(number(y + Self.rowHeight - 1))\"/>"
+        }
+        return svg + "</g>\n"
+    }
+
+    /// A marker's spans in one process: a bar per call, a tick per probe hit, each with its details as a title.
+    func phaseRow(_ row: PhaseReport.Row, y: Double, x: (Double) -> Double) -> String {
+        func number(_ value: Double) -> String { TextFormat.fixed(value, decimals: 1) }
+        var svg =
+            "<g class=\"phase\" data-pid=\"\(row.pid)\"><text x=\"4\" y=\"\(number(y + 14))\">\(HTMLReport.escape(row.label))</text>"
+        for span in row.spans {
+            let title =
+                "<title>\(HTMLReport.escape(span.name)) thread \(span.tid): \(TextFormat.fixed(span.startSeconds, decimals: 6)) s"
+                + (span.durationSeconds > 0 ? " for \(TextFormat.fixed(span.durationSeconds * 1000, decimals: 3)) ms" : "")
+                + (span.bytes.map { ", \(TextFormat.bytes($0))" } ?? "") + "</title>"
+            let left = x(span.startSeconds)
+            svg +=
+                span.durationSeconds > 0
+                ? "<rect class=\"phase-bar\" x=\"\(number(left))\" y=\"\(number(y + 3))\" "
+                    + "width=\"\(number(max(1, x(span.startSeconds + span.durationSeconds) - left)))\" height=\"\(number(Self.rowHeight - 6))\">\(title)</rect>"
+                : "<line class=\"phase-hit\" x1=\"\(number(left))\" x2=\"\(number(left))\" y1=\"\(number(y + 1))\" "
+                    + "y2=\"\(number(y + Self.rowHeight - 1))\">\(title)</line>"
         }
         return svg + "</g>\n"
     }

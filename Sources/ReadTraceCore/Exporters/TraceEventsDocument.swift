@@ -30,6 +30,8 @@ public struct TraceEventsDocument: Encodable, Sendable {
         case counter = "C"
         /// Metadata naming a track.
         case metadata = "M"
+        /// A moment (a probe hit).
+        case instant = "i"
     }
 
     public struct Event: Encodable, Sendable, Equatable {
@@ -98,6 +100,15 @@ public struct TraceEventsDocument: Encodable, Sendable {
                 events.append(Event(name: "bytes/s", phase: .counter, timestamp: Self.microseconds(seconds), pid: pid, args: values))
             }
         }
+        // Marks are a single run's (a merged dump has none): their pids are the tracks' own.
+        let named = Set(byProcess.keys.map(track))
+        events += Self.phaseEvents(dump) { pid in
+            guard !named.contains(pid) else { return nil }
+            let process = dump.processes.first { $0.pid == pid }
+            var name = "\(process?.comm ?? "?") \(pid)"
+            if let label = process.map(\.identity)?.label() { name += " " + label }
+            return Event(name: "process_name", phase: .metadata, pid: pid, args: ["name": .text(name)])
+        }
         if !dump.devices.isEmpty {
             events.append(Event(name: "process_name", phase: .metadata, pid: Self.devicesPid, args: ["name": .text("block devices")]))
         }
@@ -117,6 +128,37 @@ public struct TraceEventsDocument: Encodable, Sendable {
             "tool": "readtrace \(dump.toolVersion)", "host": dump.host.hostname, "kernel": dump.host.kernel,
             "started_at": dump.startedAt, "hook": dump.hook.rawValue,
         ]
+    }
+
+    /// Marked phases get a track per marker in their process, past any file id.
+    static let phaseTrackBase = 1 << 30
+
+    /// A slice per marked call (an instant for a probe hit) on its marker's track; `naming`
+    /// names a process that has no loads.
+    static func phaseEvents(_ dump: DumpDocument, naming: (Int32) -> Event?) -> [Event] {
+        guard let marks = dump.marks, !marks.isEmpty else { return [] }
+        let order = Dictionary((dump.markers ?? []).enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var events: [Event] = []
+        for (pid, spans) in Dictionary(grouping: marks, by: \.pid).sorted(by: { $0.key < $1.key }) {
+            if let name = naming(pid) { events.append(name) }
+            for (name, index) in order.sorted(by: { $0.value < $1.value }) where spans.contains(where: { $0.name == name }) {
+                events.append(
+                    Event(
+                        name: "thread_name", phase: .metadata, pid: pid, tid: phaseTrackBase + index, args: ["name": .text("phase " + name)]
+                    ))
+            }
+            for span in spans {
+                var args: [String: Value] = ["tid": .number(Double(span.tid))]
+                if let bytes = span.bytes { args["bytes"] = .number(Double(bytes)) }
+                events.append(
+                    Event(
+                        name: span.name, category: "phase", phase: span.durationSeconds > 0 ? .complete : .instant,
+                        timestamp: microseconds(span.startSeconds),
+                        duration: span.durationSeconds > 0 ? microseconds(span.durationSeconds) : nil,
+                        pid: pid, tid: phaseTrackBase + (order[span.name] ?? 0), args: args))
+            }
+        }
+        return events
     }
 
     static func microseconds(_ seconds: Double) -> Double { (max(seconds, 0) * 1e6).rounded() }

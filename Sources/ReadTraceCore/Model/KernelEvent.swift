@@ -7,4 +7,8 @@ public enum KernelEvent: Sendable {
     case faultFill(FaultFillRecord)
     case cgroup(CgroupRecord)
     case fuseDaemon(FuseDaemonRecord)
+    /// A call of a marked function, or a hit of a marked probe point.
+    case mark(MarkRecord)
+    /// A traced process exec'd while a marker's library was not found yet.
+    case exec(pid: Int32)
 }

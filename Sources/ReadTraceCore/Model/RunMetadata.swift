@@ -43,6 +43,8 @@ public struct RunMetadata: Sendable, Equatable {
     public var durationSeconds: Double
     public var filters: Filters
     public var counters: KernelCounters
+    /// The `--mark` markers (and presets'), in the order their spans number them.
+    public var markers: [MarkSpec] = []
 
     public init(
         toolVersion: String, host: Host, hook: HookKind, startedAtUnixSeconds: Double,

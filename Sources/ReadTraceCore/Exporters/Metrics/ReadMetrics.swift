@@ -106,6 +106,10 @@ public struct ReadMetrics {
             case .fault:
                 sink.add(fill.bytes, to: .mmapFaultBytes, labels: labels)
                 return progress(key, bytes: fill.bytes, start: fill.endNanoseconds, end: fill.endNanoseconds, sink: sink)
+            case .mapped:
+                // Pages mapped without a fault bringing them in: a warm mapped load's progress is
+                // not followed here (the dump's mapped_bytes has it), only fault-in bytes are.
+                return nil
             }
         case .block(let block):
             let labels = reader(ReadKey(pid: block.pid, file: block.file)).labels
@@ -118,7 +122,7 @@ public struct ReadMetrics {
         case .file(let record):
             note(record)
             return nil
-        case .cgroup:
+        case .cgroup, .fuseDaemon, .mark, .exec:
             return nil
         }
     }

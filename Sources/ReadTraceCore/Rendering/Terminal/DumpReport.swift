@@ -50,6 +50,8 @@ public struct DumpReport {
         if !daemons.isEmpty { lines += [""] + daemons.map { TextFormat.fit($0, width: width) } }
         let storms = StormSummary.paragraphs(dump, rule: rule)
         for paragraph in storms { lines += [""] + TextFormat.wrap(paragraph, width: width, indent: 2) }
+        let phases = PhaseReport.breakdown(dump, width: width)
+        if !phases.isEmpty { lines += [""] + phases }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -32,14 +32,20 @@ public struct LoadTimeline {
     public func render(_ dump: DumpDocument) -> [String] {
         let all = dump.loads
         let loads = dump.loads(countedBy: rule)
-        guard !all.isEmpty, dump.durationSeconds > 0 else { return [] }
-        guard !loads.isEmpty else {
-            return TextFormat.wrap(
-                "Load timeline: none of the \(all.count) files read counts as a load (\(rule.description)).",
-                width: width, indent: 2)
-        }
+        let hasMarks = dump.marks?.isEmpty == false
+        guard !all.isEmpty || hasMarks, dump.durationSeconds > 0 else { return [] }
         let columns = max(10, width - Self.labelWidth - 1)
         let axis = Axis(columns: columns, secondsPerColumn: dump.durationSeconds / Double(columns))
+        // Marked phases on the loads' axis.
+        let phases = PhaseReport.tracks(dump, columns: columns, secondsPerColumn: axis.secondsPerColumn, labelWidth: Self.labelWidth)
+        guard !loads.isEmpty else {
+            let note =
+                all.isEmpty
+                ? "Load timeline: 0 s to \(TextFormat.fixed(dump.durationSeconds, decimals: 1)) s, no file read."
+                : "Load timeline: none of the \(all.count) files read counts as a load (\(rule.description))."
+            return (TextFormat.wrap(note, width: width, indent: 2) + phases + Self.utilizationTracks(dump.devices, axis: axis))
+                .map { TextFormat.fit($0, width: width) }
+        }
         let selection = RowSelection(loads.sorted { $0.bytes > $1.bytes }, policy: rowPolicy, bytes: \.bytes)
         let shownKeys = Set(selection.shown.map { "\($0.read.pid) \($0.read.fileID)" })
         let shown = loads.filter { shownKeys.contains("\($0.read.pid) \($0.read.fileID)") }
@@ -55,7 +61,7 @@ public struct LoadTimeline {
         if let rest = selection.restLine("loads", bytes: \.bytes) {
             lines.append(TextFormat.fit(rest + " (--top, --min-bytes)", width: width))
         }
-        lines += Self.utilizationTracks(dump.devices, axis: axis) + Self.concurrencyTracks(loads, axis: axis)
+        lines += phases + Self.utilizationTracks(dump.devices, axis: axis) + Self.concurrencyTracks(loads, axis: axis)
         return lines.map { TextFormat.fit($0, width: width) }
     }
 
