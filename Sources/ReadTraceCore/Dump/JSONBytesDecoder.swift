@@ -10,13 +10,24 @@ struct JSONBytesDecoder: Decoder {
     let text: JSONText
     /// Where the value starts (no whitespace before it).
     let start: Int
-    let codingPath: [any CodingKey]
+    /// The container's path and the value's key in it, joined only when asked: most values are
+    /// read without, and an array per value was a tenth of the time.
+    let containerPath: [any CodingKey]
+    let key: (any CodingKey)?
+    var codingPath: [any CodingKey] { key.map { containerPath + [$0] } ?? containerPath }
+
+    init(text: JSONText, start: Int, containerPath: [any CodingKey] = [], key: (any CodingKey)? = nil) {
+        self.text = text
+        self.start = start
+        self.containerPath = containerPath
+        self.key = key
+    }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         try bytes.withUnsafeBufferPointer { buffer in
             let text = try JSONText(buffer)
-            return try JSONBytesDecoder(text: text, start: text.root, codingPath: []).decode(type)
+            return try JSONBytesDecoder(text: text, start: text.root).decode(type)
         }
     }
 
@@ -203,10 +214,11 @@ struct JSONBytesDecoder: Decoder {
         let decoder: JSONBytesDecoder
         /// Each member's name (its bytes in the text, or unescaped) and where its value starts.
         private var members: [(name: [UInt8]?, range: Range<Int>, value: Int)] = []
-        var codingPath: [any CodingKey] { decoder.codingPath }
+        let codingPath: [any CodingKey]
 
         init(_ decoder: JSONBytesDecoder) throws {
             self.decoder = decoder
+            codingPath = decoder.codingPath
             let text = decoder.text
             var index = text.skippingSpace(from: decoder.start + 1)
             while text.bytes[index] != UInt8(ascii: "}") {
@@ -248,7 +260,7 @@ struct JSONBytesDecoder: Decoder {
 
         func decoder(for key: Key) throws -> JSONBytesDecoder {
             guard let start = value(for: key) else { throw Refusal() }
-            return JSONBytesDecoder(text: decoder.text, start: start, codingPath: codingPath + [key])
+            return JSONBytesDecoder(text: decoder.text, start: start, containerPath: codingPath, key: key)
         }
 
         func decodeNil(forKey key: Key) throws -> Bool { try decoder(for: key).isNull }
@@ -285,20 +297,21 @@ struct JSONBytesDecoder: Decoder {
         let decoder: JSONBytesDecoder
         /// Where the next element starts, or the closing bracket.
         private var index: Int
-        var codingPath: [any CodingKey] { decoder.codingPath }
+        let codingPath: [any CodingKey]
         var count: Int? { nil }
         private(set) var currentIndex = 0
         var isAtEnd: Bool { decoder.bytes[index] == UInt8(ascii: "]") }
 
         init(_ decoder: JSONBytesDecoder) {
             self.decoder = decoder
+            codingPath = decoder.codingPath
             index = decoder.text.skippingSpace(from: decoder.start + 1)
         }
 
         private mutating func next() throws -> JSONBytesDecoder {
             guard !isAtEnd else { throw Refusal() }
             let element = JSONBytesDecoder(
-                text: decoder.text, start: index, codingPath: codingPath + [JSONValueDecoder.Index(intValue: currentIndex)])
+                text: decoder.text, start: index, containerPath: codingPath, key: JSONValueDecoder.Index(intValue: currentIndex))
             let text = decoder.text
             index = text.skippingSpace(from: text.end(ofValueAt: index))
             if text.bytes[index] == UInt8(ascii: ",") { index = text.skippingSpace(from: index + 1) }
