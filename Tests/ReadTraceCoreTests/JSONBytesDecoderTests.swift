@@ -56,7 +56,8 @@ struct JSONBytesDecoderTests {
         func object(_ members: [(String, String)]) -> String {
             var members = members
             if pick([true, false]) { members.reverse() }
-            return "{" + space() + members.map { "\"\($0.0)\"" + space() + ":" + space() + $0.1 + space() }.joined(separator: "," + space()) + "}"
+            return "{" + space() + members.map { "\"\($0.0)\"" + space() + ":" + space() + $0.1 + space() }.joined(separator: "," + space())
+                + "}"
         }
         func inner() -> String {
             var members = [("counts", array((0..<pick([0, 1, 3, 5])).map { _ in pick(integers.filter { !$0.hasPrefix("-") }) }))]
@@ -97,11 +98,14 @@ struct JSONBytesDecoderTests {
     }
 
     /// Bytes that break JSON in interesting ways where they land.
-    static let damage = ["", "\"", "\\", "\\u", "\\ud800", ",", "}", "]", "{", "-", "e", "1e400", ".", "\u{01}", "\u{FF}", "0", "null", "tru"]
+    static let damage = [
+        "", "\"", "\\", "\\u", "\\ud800", ",", "}", "]", "{", "-", "e", "1e400", ".", "\u{01}", "\u{FF}", "0", "null", "tru",
+    ]
 
     @Test("on damaged JSON it reads a value only where JSONDecoder reads the same")
     func damagedText() async {
-        await propertyCheck(count: 400, input: Self.choices, Gen.int(in: 0...100_000), Gen.element(of: Self.damage)) { choices, place, damage in
+        await propertyCheck(count: 400, input: Self.choices, Gen.int(in: 0...100_000), Gen.element(of: Self.damage)) {
+            choices, place, damage in
             var bytes = Array(Self.text(choices).utf8)
             let at = place % (bytes.count + 1)
             bytes.replaceSubrange(at..<min(bytes.count, at + place % 3), with: Array(damage!.utf8))
@@ -132,7 +136,8 @@ struct JSONBytesDecoderTests {
         #expect((try? JSONBytesDecoder.decode(One.self, from: Array(fine.utf8)))?.a == [])
     }
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test(
         "committed dumps read as JSONDecoder reads them",
@@ -144,6 +149,8 @@ struct JSONBytesDecoderTests {
         let bytes = Array(try Data(contentsOf: Self.repository.appendingPathComponent(path)))
         let expected = try JSONDecoder().decode(DumpDocument.self, from: Data(bytes))
         #expect(try JSONBytesDecoder.decode(DumpDocument.self, from: bytes) == expected)
-        #expect(try JSONBytesDecoder.decode(DumpDocument.self, from: UntrustedInputProperties.baseDump) == (try JSONDecoder().decode(DumpDocument.self, from: Data(UntrustedInputProperties.baseDump))))
+        #expect(
+            try JSONBytesDecoder.decode(DumpDocument.self, from: UntrustedInputProperties.baseDump)
+                == (try JSONDecoder().decode(DumpDocument.self, from: Data(UntrustedInputProperties.baseDump))))
     }
 }

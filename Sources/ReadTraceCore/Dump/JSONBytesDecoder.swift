@@ -230,7 +230,9 @@ struct JSONBytesDecoder: Decoder {
                 // JSONDecoder decides what a name given twice means.
                 guard members.count < 64 else { throw Refusal() }
                 let new = (name, range, value)
-                let taken = try Self.bytes(of: new, in: text) { name in members.contains { Self.bytes(of: $0, in: text) { $0.elementsEqual(name) } } }
+                let taken = try Self.bytes(of: new, in: text) { name in
+                    members.contains { Self.bytes(of: $0, in: text) { $0.elementsEqual(name) } }
+                }
                 guard !taken else { throw Refusal() }
                 members.append(new)
                 index = text.skippingSpace(from: text.end(ofValueAt: value))
@@ -246,7 +248,9 @@ struct JSONBytesDecoder: Decoder {
         }
 
         var allKeys: [Key] {
-            members.compactMap { member in Self.bytes(of: member, in: decoder.text) { Key(stringValue: String(decoding: $0, as: UTF8.self)) } }
+            members.compactMap { member in
+                Self.bytes(of: member, in: decoder.text) { Key(stringValue: String(decoding: $0, as: UTF8.self)) }
+            }
         }
 
         private func value(for key: Key) -> Int? {
@@ -281,7 +285,9 @@ struct JSONBytesDecoder: Decoder {
         func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder(for: key).decode(type) }
         func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder(for: key).decode(type) }
 
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type, forKey key: Key
+        ) throws -> KeyedDecodingContainer<NestedKey> {
             try decoder(for: key).container(keyedBy: type)
         }
 

@@ -227,7 +227,10 @@ struct JSONText {
         if hasExponent || integerDigits > 300 {
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             guard let value = Double(text), value.isFinite,
-                value != 0 || !text.utf8.prefix(while: { $0 != UInt8(ascii: "e") && $0 != UInt8(ascii: "E") }).contains(where: { (UInt8(ascii: "1")...UInt8(ascii: "9")).contains($0) })
+                value != 0
+                    || !text.utf8.prefix(while: { $0 != UInt8(ascii: "e") && $0 != UInt8(ascii: "E") }).contains(where: {
+                        (UInt8(ascii: "1")...UInt8(ascii: "9")).contains($0)
+                    })
             else { throw Refusal() }
         }
         return index
