@@ -66,9 +66,10 @@ extension DumpDocument {
                 case schemaVersion = "schema_version"
             }
         }
+        // One fast parse when the dump is good (JSONDecoder takes a minute over 100 MB); JSONDecoder
+        // when it is not (or holds what only JSONDecoder reads), then the version and the field at fault.
+        if let dump = try? JSONBytesDecoder.decode(DumpDocument.self, from: bytes) { return try checked(dump) }
         let data = Data(bytes)
-        // One parse when the dump is good (a 100 MB dump takes seconds to parse); the version and
-        // the field at fault are looked for only when it is not.
         let dump: DumpDocument
         do {
             dump = try JSONDecoder().decode(DumpDocument.self, from: data)
@@ -90,6 +91,10 @@ extension DumpDocument {
             }
             throw DecodingFailure("corrupt readtrace dump")
         }
+        return try checked(dump)
+    }
+
+    private static func checked(_ dump: DumpDocument) throws(DecodingFailure) -> DumpDocument {
         try checkVersion(dump.schemaVersion)
         let problems = DumpValidation(dump).problems
         guard problems.isEmpty else { throw DecodingFailure(problems) }

@@ -153,14 +153,15 @@ struct JSONValueDecoder: Decoder {
         func superDecoder(forKey key: Key) throws -> any Decoder { try decoder(for: key) }
     }
 
-    private struct Unkeyed: UnkeyedDecodingContainer {
-        struct Index: CodingKey {
-            var intValue: Int?
-            var stringValue: String { "\(intValue ?? 0)" }
-            init(intValue: Int) { self.intValue = intValue }
-            init?(stringValue: String) { nil }
-        }
+    /// An array element's place in a coding path.
+    struct Index: CodingKey {
+        var intValue: Int?
+        var stringValue: String { "\(intValue ?? 0)" }
+        init(intValue: Int) { self.intValue = intValue }
+        init?(stringValue: String) { nil }
+    }
 
+    private struct Unkeyed: UnkeyedDecodingContainer {
         let elements: [JSONValue]
         let codingPath: [any CodingKey]
         var currentIndex = 0
