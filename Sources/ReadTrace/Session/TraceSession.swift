@@ -257,6 +257,7 @@ struct TraceSession {
     /// Everything that can be checked before attaching, each failure one clear line.
     private func preflight() throws -> (KernelConfiguration, KernelFeatures) {
         for output in options.outputs { try AtomicFile.checkWritable(path: output.path) }
+        Capability.raisePermitted()
         let missingCapabilities = Capability.missingNow()
         guard missingCapabilities.isEmpty else { throw ReadTraceError(KernelWording.missing(missingCapabilities)) }
         let features = KernelFeatures.probe()
