@@ -1,8 +1,11 @@
 #include "CBPF.h"
 
+#include <errno.h>
+#include <linux/capability.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static bool libbpf_verbose;
@@ -65,4 +68,15 @@ int CBPF_probe_fentry(unsigned btf_id)
 		close(link);
 	close(program);
 	return link < 0 ? link : 0;
+}
+
+int CBPF_raise_permitted_capabilities(void)
+{
+	struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	if (syscall(SYS_capget, &header, data) != 0)
+		return errno;
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		data[i].effective = data[i].permitted;
+	return syscall(SYS_capset, &header, data) == 0 ? 0 : errno;
 }

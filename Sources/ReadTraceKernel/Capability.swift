@@ -1,3 +1,4 @@
+import CBPF
 import ReadTraceCore
 
 /// A capability loading and attaching readtrace's programs takes (numbers from linux/capability.h).
@@ -38,6 +39,13 @@ public enum Capability: Int, CaseIterable, Sendable {
     /// Those of `capabilities` that `effective` grants neither directly nor through a broader one.
     public static func missing(_ capabilities: [Capability] = required, effective: (Capability) -> Bool) -> [Capability] {
         capabilities.filter { !effective($0) && !($0.broader.map(effective) ?? false) }
+    }
+
+    /// Raises every permitted capability into the effective set: what a binary with file
+    /// capabilities set as permitted only (as the container image has them) must do itself.
+    /// Failing changes nothing; the check that follows names what is missing.
+    public static func raisePermitted() {
+        _ = CBPF_raise_permitted_capabilities()
     }
 
     /// Those of `capabilities` this process lacks now.

@@ -6,8 +6,14 @@ final class RunningAgent {
     let running: RunningProcess
     let port: Int
 
-    init(_ arguments: [String], waitForAttach: Bool = true) throws {
-        let agent = try RunningProcess(Paths.readtrace, ["agent", "--listen", "127.0.0.1:0"] + arguments)
+    /// `declared` are the agent's own arguments (the DaemonSet's, say) but for its address:
+    /// it listens on a free loopback port. `launcher` runs it (in a sandbox, as another user).
+    init(
+        _ arguments: [String], waitForAttach: Bool = true, binary: String = Paths.readtrace, launcher: [String] = [],
+        declared: [String] = ["agent"]
+    ) throws {
+        let command = launcher + [binary] + declared.filter { !$0.hasPrefix("--listen") } + ["--listen", "127.0.0.1:0"] + arguments
+        let agent = try RunningProcess(command[0], Array(command.dropFirst()))
         running = agent
         let listening = agent.wait { agent.standardError.contains("msg=listening") }
         try #require(listening, "the agent did not listen: \(agent.standardError)")
@@ -152,37 +158,12 @@ struct AgentTests {
         }
     }
 
-    /// Debian's Prometheus on a free loopback port scrapes the agent every second; PromQL over
-    /// its HTTP API returns the reader's bytes for its pod.
+    /// Debian's Prometheus scrapes the agent; PromQL over its HTTP API returns the reader's
+    /// bytes for its pod.
     func scrapeWithPrometheus(agentPort: Int, in scratch: ScratchDirectory, expect bytes: Int, pod: String) throws {
-        let port = Int.random(in: 20000...29999)
-        let config = scratch.path + "/prometheus.yml"
-        try """
-        global:
-          scrape_interval: 1s
-        scrape_configs:
-          - job_name: readtrace
-            static_configs:
-              - targets: ['127.0.0.1:\(agentPort)']
-        """.write(toFile: config, atomically: true, encoding: .utf8)
-        let prometheus = try RunningProcess(
-            "/usr/bin/prometheus",
-            [
-                "--config.file=\(config)", "--storage.tsdb.path=\(scratch.path)/tsdb", "--web.listen-address=127.0.0.1:\(port)",
-            ])
-        defer {
-            kill(prometheus.pid, SIGTERM)
-            prometheus.finish(timeout: 10)
-        }
+        let prometheus = try PrometheusServer(scraping: agentPort, in: scratch)
         let query = "sum(readtrace_read_bytes_total{pod=\"\(pod)\",namespace=\"inference\"})"
-        let url = "http://127.0.0.1:\(port)/api/v1/query?query=" + query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        var answer = ""
-        let found = prometheus.wait(upTo: 40) {
-            answer = (try? HTTP.get(url).body) ?? ""
-            usleep(250_000)
-            return answer.contains("\"\(bytes)\"")
-        }
-        #expect(found, "PromQL \(query): \(answer) \(prometheus.standardError.suffix(600))")
+        #expect(try prometheus.waitForValue(query) == Double(bytes), "PromQL \(query): \(prometheus.log)")
     }
 
     @Test(
@@ -369,5 +350,53 @@ extension ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter
+    }
+}
+
+/// Debian's Prometheus on a free loopback port, scraping one agent every second.
+final class PrometheusServer {
+    private let process: RunningProcess
+    let port = Int.random(in: 20000...29999)
+    var log: String { String(process.standardError.suffix(600)) }
+
+    init(scraping agentPort: Int, in scratch: ScratchDirectory) throws {
+        let config = scratch.path + "/prometheus.yml"
+        try """
+        global:
+          scrape_interval: 1s
+        scrape_configs:
+          - job_name: readtrace
+            static_configs:
+              - targets: ['127.0.0.1:\(agentPort)']
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        process = try RunningProcess(
+            "/usr/bin/prometheus",
+            [
+                "--config.file=\(config)", "--storage.tsdb.path=\(scratch.path)/tsdb", "--web.listen-address=127.0.0.1:\(port)",
+            ])
+    }
+
+    deinit {
+        kill(process.pid, SIGTERM)
+        process.finish(timeout: 10)
+    }
+
+    /// An instant query over the HTTP API.
+    func query(_ promql: String) throws -> (status: Int, body: String, headers: String) {
+        try HTTP.get("http://127.0.0.1:\(port)/api/v1/query?query=" + promql.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
+    }
+
+    /// The first sample's value once the query returns one (scrapes take a moment), nil after `seconds`.
+    func waitForValue(_ promql: String, upTo seconds: Double = 40) throws -> Double? {
+        var value: Double?
+        _ = process.wait(upTo: seconds) {
+            let body = (try? query(promql).body) ?? ""
+            let json = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
+            let result = (json?["data"] as? [String: Any])?["result"] as? [[String: Any]]
+            value = ((result?.first?["value"] as? [Any])?.last as? String).flatMap(Double.init)
+            if value == nil { usleep(250_000) }
+            return value != nil
+        }
+        return value
     }
 }

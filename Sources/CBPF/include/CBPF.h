@@ -51,4 +51,10 @@ bool CBPF_btf_has_struct(const struct btf *btf, const char *name);
  * then detaches and closes it. 0 if the kernel allows both, else the negated errno. */
 int CBPF_probe_fentry(unsigned btf_id);
 
+/* Makes the effective capability set equal to the permitted one. A binary with file
+ * capabilities that are permitted but not effective (`setcap cap_bpf,...=p`) is started even
+ * where a container grants fewer of them, and readtrace then names what is missing instead of
+ * the exec failing. 0, or the errno of capget/capset. */
+int CBPF_raise_permitted_capabilities(void);
+
 #endif

@@ -285,6 +285,7 @@ struct TraceSession {
     /// Everything that can be checked before attaching, each failure one clear line.
     func preflight() throws -> (KernelConfiguration, KernelFeatures, [(MarkSpec, [MarkResolver.Target])]) {
         for output in options.outputs { try AtomicFile.checkWritable(path: output.path) }
+        Capability.raisePermitted()
         let missingCapabilities = Capability.missingNow()
         guard missingCapabilities.isEmpty else { throw ReadTraceError(KernelWording.missing(missingCapabilities)) }
         let features = try KernelWording.probeFeatures()

@@ -1,0 +1,245 @@
+import Foundation
+import Testing
+
+/// deploy/: the manifests validate offline against the Kubernetes API schemas and agree with each
+/// other, the alert rules pass promtool's checks and their unit tests, the dashboard's queries
+/// run against a real Prometheus, and the image builds and runs.
+@Suite("Deployment: manifests, alert rules, dashboard and image", .serialized)
+struct DeploymentTests {
+    static let deploy = Paths.repository + "/deploy"
+
+    @Test("every manifest of built-in kinds validates strictly against the Kubernetes 1.37 API schemas")
+    func manifestsValidate() throws {
+        let manifests = try Manifest.all()
+        let builtIn = manifests.filter { !Manifest.operatorKinds.contains($0.kind) }
+        #expect(Set(builtIn.map(\.kind)) == ["Namespace", "ServiceAccount", "DaemonSet", "Service"])
+        let result = try RunningProcess(
+            "/usr/bin/env", ["kubernetes-validate", "--strict", "--kubernetes-version", "1.37.0"] + builtIn.map(\.path)
+        ).finish()
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+        #expect(
+            result.standardOutput.components(separatedBy: " passed for resource ").count - 1 == builtIn.count, "\(result.standardOutput)")
+    }
+
+    @Test("a manifest with a misspelt field fails validation (the check above can fail)")
+    func validationCatchesMistakes() throws {
+        let scratch = try ScratchDirectory()
+        let text = try String(contentsOfFile: Self.deploy + "/kubernetes/daemonset.yaml", encoding: .utf8)
+        let broken = scratch.path + "/daemonset.yaml"
+        try text.replacingOccurrences(of: "readOnlyRootFilesystem", with: "readOnlyRootFileSystem")
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        let result = try RunningProcess("/usr/bin/env", ["kubernetes-validate", "--strict", broken]).finish()
+        #expect(result.status != 0)
+        #expect((result.standardOutput + result.standardError).contains("readOnlyRootFileSystem"))
+    }
+
+    @Test("the Service, ServiceMonitor and probes select the DaemonSet's pods and its metrics port")
+    func manifestsAgree() throws {
+        let daemonSet = try Manifest.daemonSet()
+        let labels = daemonSet.podLabels
+        let service = try Manifest.named("Service")
+        let selector = service.json["spec"]["selector"] as? [String: String] ?? [:]
+        #expect(!selector.isEmpty && selector.allSatisfy { labels[$0.key] == $0.value })
+        #expect(daemonSet.ports["metrics"] == 9435)
+        let servicePorts = service.json["spec"]["ports"] as? [[String: Any]] ?? []
+        #expect(servicePorts.contains { $0["name"] as? String == "metrics" && $0["targetPort"] as? String == "metrics" })
+        let monitor = try Manifest.named("ServiceMonitor")
+        let matched = monitor.json["spec"]["selector"]["matchLabels"] as? [String: String] ?? [:]
+        let serviceLabels = service.json["metadata"]["labels"] as? [String: String] ?? [:]
+        #expect(!matched.isEmpty && matched.allSatisfy { serviceLabels[$0.key] == $0.value })
+        // job="readtrace", which the rules and the dashboard select, comes from this label.
+        let jobLabel = monitor.json["spec"]["jobLabel"] as? String
+        #expect(jobLabel.flatMap { serviceLabels[$0] } == "readtrace")
+        for probe in ["readinessProbe", "livenessProbe"] {
+            let get = daemonSet.container[probe]["httpGet"] as? [String: Any]
+            #expect(get?["path"] as? String == "/healthz" && get?["port"] as? String == "metrics", "\(probe)")
+        }
+        #expect(daemonSet.image == "localhost/readtrace:\(try Manifest.version())")
+    }
+
+    @Test("the alert rules pass promtool check and every alert's unit tests, firing and not firing")
+    func alertRules() throws {
+        let check = try RunningProcess("/usr/bin/promtool", ["check", "rules", Self.deploy + "/prometheus/readtrace-rules.yml"]).finish()
+        #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
+        #expect(check.standardOutput.contains("SUCCESS: 5 rules found"), "\(check.standardOutput)")
+        let unit = try RunningProcess("/usr/bin/promtool", ["test", "rules", Self.deploy + "/prometheus/readtrace-rules.test.yml"]).finish()
+        #expect(unit.status == 0, "\(unit.standardOutput)\(unit.standardError)")
+        // Every alert has a test where it fires and one where it does not.
+        let tests = try String(contentsOfFile: Self.deploy + "/prometheus/readtrace-rules.test.yml", encoding: .utf8)
+        for alert in try Manifest.alertNames() {
+            let blocks = tests.components(separatedBy: "alertname: \(alert)\n").dropFirst()
+            #expect(blocks.contains { $0.hasPrefix("        exp_alerts: []") }, "\(alert) never tested not firing")
+            #expect(blocks.contains { $0.hasPrefix("        exp_alerts:\n") }, "\(alert) never tested firing")
+        }
+    }
+
+    @Test("the PrometheusRule is the rules file, regenerated by make deploy-rules")
+    func prometheusRuleIsGenerated() throws {
+        let committed = try String(contentsOfFile: Self.deploy + "/kubernetes/prometheusrule.yaml", encoding: .utf8)
+        let scratch = try ScratchDirectory()
+        let regenerated = scratch.path + "/prometheusrule.yaml"
+        let make = try RunningProcess(
+            "/usr/bin/make", ["-C", Paths.repository, "--no-print-directory", "deploy-rules", "RULE_CRD=\(regenerated)"]
+        ).finish()
+        #expect(make.status == 0, "\(make.standardError)")
+        #expect(try String(contentsOfFile: regenerated, encoding: .utf8) == committed, "run make deploy-rules and commit it")
+        let spec = try Manifest.named("PrometheusRule").json["spec"] as? [String: Any]
+        #expect(
+            NSDictionary(dictionary: spec ?? [:]).isEqual(
+                to: try Manifest.yaml(Self.deploy + "/prometheus/readtrace-rules.yml") as? [String: Any] ?? [:]))
+    }
+
+    @Test("make image builds the image, whose static binary runs --version in it and carries the DaemonSet's capabilities")
+    func image() throws {
+        let image = try ContainerImage.shared.get()
+        #expect(image.name == (try Manifest.daemonSet()).image)
+        let version = try RunningProcess(
+            "/usr/bin/buildah", ["run", "--isolation", "chroot", image.container, "--", "/usr/bin/readtrace", "--version"]
+        ).finish()
+        #expect(version.status == 0, "\(version.standardError)")
+        #expect(version.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == (try Manifest.version()))
+        // Nothing but the binary: no shell, no libraries.
+        #expect(image.files == ["usr/bin/readtrace"], "\(image.files)")
+        let caps = try RunningProcess("/usr/sbin/getcap", [image.binary]).finish()
+        let declared = try Manifest.daemonSet().capabilities.map { "cap_" + $0 }
+        let granted = caps.standardOutput.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(granted.map { Set($0.dropLast(2).split(separator: ",").map(String.init)) } == Set(declared), "\(caps.standardOutput)")
+        #expect(granted?.hasSuffix("=p") == true, "permitted only: \(caps.standardOutput)")
+    }
+}
+
+/// The image `make image` builds, mounted: its binary is what the least-privilege tests run.
+final class ContainerImage: Sendable {
+    static let shared = Result { try ContainerImage() }
+    let name: String
+    let container: String
+    let root: String
+    /// The image's regular files, read before anything ran in it.
+    let files: [String]
+    var binary: String { root + "/usr/bin/readtrace" }
+
+    private init() throws {
+        let make = try RunningProcess("/usr/bin/make", ["-C", Paths.repository, "--no-print-directory", "image"]).finish(timeout: 1200)
+        guard make.status == 0 else { throw ReadTraceTestError("make image failed: \(make.standardError.suffix(2000))") }
+        let version = try Manifest.version()
+        name = "localhost/readtrace:\(version)"
+        container = try Self.buildah(["from", "-q", name])
+        root = try Self.buildah(["mount", container])
+        let enumerator = FileManager.default.enumerator(atPath: root)
+        var files: [String] = []
+        while let path = enumerator?.nextObject() as? String {
+            if (enumerator?.fileAttributes?[.type] as? FileAttributeType) == .typeRegular { files.append(path) }
+        }
+        self.files = files
+    }
+
+    deinit { _ = try? Self.buildah(["rm", container]) }
+
+    @discardableResult
+    static func buildah(_ arguments: [String]) throws -> String {
+        let result = try RunningProcess("/usr/bin/buildah", arguments).finish(timeout: 120)
+        guard result.status == 0 else { throw ReadTraceTestError("buildah \(arguments.joined(separator: " ")): \(result.standardError)") }
+        return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// One object of deploy/kubernetes, read through PyYAML (installed with kubernetes-validate).
+struct Manifest {
+    static let operatorKinds: Set<String> = ["ServiceMonitor", "PrometheusRule"]
+    let path: String
+    let json: [String: Any]
+    var kind: String { json["kind"] as? String ?? "" }
+
+    static func yaml(_ path: String) throws -> Any {
+        let result = try RunningProcess(
+            "/usr/bin/python3",
+            ["-c", "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)", path]
+        ).finish()
+        guard result.status == 0 else { throw ReadTraceTestError("\(path): \(result.standardError)") }
+        return try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))
+    }
+
+    static func all() throws -> [Manifest] {
+        let directory = DeploymentTests.deploy + "/kubernetes"
+        return try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted().map {
+            let path = directory + "/" + $0
+            return Manifest(path: path, json: try yaml(path) as? [String: Any] ?? [:])
+        }
+    }
+
+    static func named(_ kind: String) throws -> Manifest {
+        guard let manifest = try all().first(where: { $0.kind == kind }) else {
+            throw ReadTraceTestError("no \(kind) in deploy/kubernetes")
+        }
+        return manifest
+    }
+
+    static func daemonSet() throws -> DaemonSetSpec { DaemonSetSpec(json: try named("DaemonSet").json) }
+
+    static func alertNames() throws -> [String] {
+        let rules = try yaml(DeploymentTests.deploy + "/prometheus/readtrace-rules.yml") as? [String: Any]
+        let groups = rules?["groups"] as? [[String: Any]] ?? []
+        return groups.flatMap { ($0["rules"] as? [[String: Any]] ?? []).compactMap { $0["alert"] as? String } }
+    }
+
+    /// readtrace's version, as the image tag carries it.
+    static func version() throws -> String {
+        let source = try String(
+            contentsOfFile: Paths.repository + "/Sources/ReadTraceCore/Model/ReadTraceVersion.swift", encoding: .utf8)
+        return source.components(separatedBy: "current = \"").dropFirst().first?.components(separatedBy: "\"").first ?? ""
+    }
+}
+
+/// What the DaemonSet declares about the agent's container.
+struct DaemonSetSpec {
+    let json: [String: Any]
+    var pod: [String: Any] { json["spec"]["template"]["spec"] as? [String: Any] ?? [:] }
+    var podLabels: [String: String] { json["spec"]["template"]["metadata"]["labels"] as? [String: String] ?? [:] }
+    var container: [String: Any] { (pod["containers"] as? [[String: Any]])?.first ?? [:] }
+    var image: String { container["image"] as? String ?? "" }
+    var arguments: [String] { container["args"] as? [String] ?? [] }
+    var ports: [String: Int] {
+        Dictionary(
+            uniqueKeysWithValues: (container["ports"] as? [[String: Any]] ?? []).compactMap { port in
+                (port["name"] as? String).flatMap { name in (port["containerPort"] as? Int).map { (name, $0) } }
+            })
+    }
+    /// The added capabilities in libcap's spelling (bpf, perfmon, dac_read_search).
+    var capabilities: [String] {
+        let added = container["securityContext"]["capabilities"]["add"] as? [String] ?? []
+        return added.map { $0.lowercased() }
+    }
+    var user: Int? { pod["securityContext"]["runAsUser"] as? Int }
+    var readOnlyRoot: Bool { container["securityContext"]["readOnlyRootFilesystem"] as? Bool ?? false }
+    /// Mount path and read-only flag of every volume mount.
+    var mounts: [(path: String, readOnly: Bool)] {
+        (container["volumeMounts"] as? [[String: Any]] ?? []).map {
+            ($0["mountPath"] as? String ?? "", $0["readOnly"] as? Bool ?? false)
+        }
+    }
+}
+
+extension Optional where Wrapped == Any {
+    /// JSON lookup through optional dictionaries.
+    subscript(key: String) -> Any? { (self as? [String: Any])?[key] }
+}
+
+/// A test step that failed, with what it printed.
+struct ReadTraceTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The Grafana dashboard's queries, with Grafana's variables given values a query can run with.
+enum DashboardQueries {
+    static func all() throws -> [String] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: DeploymentTests.deploy + "/grafana/readtrace-dashboard.json"))
+        let dashboard = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let panels = dashboard?["panels"] as? [[String: Any]] ?? []
+        return panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }.map {
+            $0.replacingOccurrences(of: "$__rate_interval", with: "1m")
+                .replacingOccurrences(of: "$__range", with: "1h")
+                .replacingOccurrences(of: "$instance", with: ".*")
+        }
+    }
+}
