@@ -51,9 +51,14 @@ struct DaemonSetPrivilegeTests {
             let answer = try prometheus.query(query)
             #expect(answer.status == 200 && answer.body.contains(#""status":"success""#), "\(query): \(answer.body)")
         }
-        // The throughput panel shows the pod.
+        // The throughput panel shows the pod, once two scrapes give its rate.
         let throughput = try #require(queries.first { $0.contains("rate(readtrace_read_bytes_total") })
-        #expect(try prometheus.query(throughput).body.contains(#""pod":"loader-0""#))
+        var panel = ""
+        for _ in 0..<40 where !panel.contains(#""pod":"loader-0""#) {
+            panel = try prometheus.query(throughput).body
+            usleep(250_000)
+        }
+        #expect(panel.contains(#""pod":"loader-0""#), "\(panel)")
 
         let stopped = agent.stop()
         #expect(stopped.status == 0, "\(stopped.standardError)")
