@@ -199,7 +199,7 @@ enum SchemaValidation {
     /// Runs scripts/validate-dump; a dump that does not match the schema fails the test.
     static func check(_ dumpPath: String) throws {
         let validator = try RunningProcess(Paths.repository + "/scripts/validate-dump", [Paths.schema, dumpPath])
-        let result = validator.finish()
+        let result = validator.finish(timeout: 300)
         #expect(result.status == 0, "dump does not match the schema: \(result.standardOutput) \(result.standardError)")
     }
 }
