@@ -27,8 +27,17 @@ int BPF_PROG(watch_cgroup_mkdir, struct cgroup *cgroup, const char *path)
 	return 0;
 }
 
-/* With follow_forks, a new process inherits tracing from its parent; readtrace's
- * own children (the command it runs) are traced from their first instruction. */
+/* The command readtrace runs, between its fork and its exec: until the exec it is a copy of
+ * readtrace (its faults are readtrace's pages), so it is traced from the exec on. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u8);
+} children_before_exec SEC(".maps");
+
+/* With --, a new process inherits tracing from its parent; readtrace's own
+ * children wait for their exec. */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(follow_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -37,12 +46,15 @@ int BPF_PROG(follow_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (child_tgid == parent_tgid)
 		return 0;
-	if (parent_tgid == self_tgid || bpf_map_lookup_elem(&traced_tgids, &parent_tgid))
+	if (parent_tgid == self_tgid)
+		bpf_map_update_elem(&children_before_exec, &child_tgid, &present, BPF_ANY);
+	else if (bpf_map_lookup_elem(&traced_tgids, &parent_tgid))
 		bpf_map_update_elem(&traced_tgids, &child_tgid, &present, BPF_ANY);
 	return 0;
 }
 
-/* exec changes the name: describe the process again on its next read. */
+/* exec changes the name: describe the process again on its next read. readtrace's own
+ * child becomes the command here. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(forget_exec_name)
 {
@@ -50,6 +62,8 @@ int BPF_PROG(forget_exec_name)
 
 	bpf_map_delete_elem(&announced_processes, &tgid);
 	bpf_task_storage_delete(&thread_reads, bpf_get_current_task_btf());
+	if (bpf_map_delete_elem(&children_before_exec, &tgid) == 0)
+		bpf_map_update_elem(&traced_tgids, &tgid, &present, BPF_ANY);
 	return 0;
 }
 
@@ -63,6 +77,7 @@ int BPF_PROG(forget_exited, struct task_struct *task)
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 	bpf_map_delete_elem(&announced_processes, &tgid);
+	bpf_map_delete_elem(&children_before_exec, &tgid);
 	if (filter_by_tgid)
 		bpf_map_delete_elem(&traced_tgids, &tgid);
 	return 0;

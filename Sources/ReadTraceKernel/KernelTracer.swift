@@ -184,7 +184,6 @@ public final class KernelTracer {
         let rodata = skeleton.pointee.rodata!
         rodata.pointee.self_tgid = UInt32(getpid())
         rodata.pointee.filter_by_tgid = configuration.traceChildren || !configuration.pids.isEmpty
-        rodata.pointee.follow_forks = configuration.traceChildren
         rodata.pointee.all_files = configuration.allFiles
         rodata.pointee.empty_read_hooks = configuration.emptyReadHooks
         rodata.pointee.light_reads = hook == .light

@@ -72,9 +72,9 @@ struct EndOfRunMemoryTests {
         #expect(trace?["traceEvents"] is [Any])
     }
 
-    @Test("a second Ctrl-C during a long write stops it: the output being written and those after are named, none is left half-written")
-    func secondInterruptStopsTheWrite() throws {
-        let scratch = try ScratchDirectory()
+    /// A run that traced 3,000 small files, stopped: its JSON is written first, then the HTML, as
+    /// large, is under way. Returns the running readtrace and the three output paths.
+    private func stopLongWrite(_ scratch: ScratchDirectory) throws -> (readtrace: RunningProcess, outputs: String, json: String, html: String, events: String) {
         let directory = scratch.path + "/many"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for index in 0..<3000 { _ = try scratch.file("many/\(index).dat", size: 100) }
@@ -87,8 +87,14 @@ struct EndOfRunMemoryTests {
         try runWorkload(["--directory", directory, "--name", "rt-longwrite"])
         usleep(1_500_000)
         kill(readtrace.pid, SIGINT)
-        // The 3,000-entry dump is written first; the HTML, as large, is under way when the second Ctrl-C comes.
         try #require(readtrace.wait(upTo: 120) { readtrace.standardError.contains("wrote \(json)") }, "\(readtrace.standardError)")
+        return (readtrace, outputs, json, html, events)
+    }
+
+    @Test("a second Ctrl-C during a long write stops it: the output being written and those after are named, none is left half-written")
+    func secondInterruptStopsTheWrite() throws {
+        let scratch = try ScratchDirectory()
+        let (readtrace, outputs, json, html, events) = try stopLongWrite(scratch)
         usleep(100_000)
         kill(readtrace.pid, SIGINT)
         let finished = readtrace.finish(timeout: 120)
@@ -97,5 +103,27 @@ struct EndOfRunMemoryTests {
         #expect(finished.standardError.contains("\(events) not written (stopped)"), "\(finished.standardError)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: outputs) == ["run.json"], "no half-written output or temporary file")
         _ = try Dump(path: json)
+    }
+
+    @Test("SIGKILL in the middle of a write leaves no temporary file: the output being written was never named")
+    func killDuringWriteLeavesNothing() throws {
+        let scratch = try ScratchDirectory()
+        let (readtrace, outputs, json, _, _) = try stopLongWrite(scratch)
+        // The HTML is being written when readtrace holds an unnamed file in the outputs directory
+        // (an O_TMPFILE shows in /proc as "#inode (deleted)").
+        let unnamedFile = { () -> Bool in
+            let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(readtrace.pid)/fd")) ?? []
+            return descriptors.contains { descriptor in
+                let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(readtrace.pid)/fd/\(descriptor)")) ?? ""
+                return target.hasPrefix(outputs + "/") && target.hasSuffix(" (deleted)")
+            }
+        }
+        try #require(readtrace.wait(upTo: 60, until: unnamedFile), "no write caught under way: \(readtrace.standardError)")
+        kill(readtrace.pid, SIGKILL)
+        let finished = readtrace.finish(timeout: 60)
+        #expect(finished.status == SIGKILL, "killed by the signal (Foundation reports its number)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outputs) == ["run.json"], "no half-written output or temporary file")
+        _ = try Dump(path: json)
+        #expect(try attachedReadtracePrograms() == 0, "probes must be detached once readtrace is killed")
     }
 }

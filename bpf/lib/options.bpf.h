@@ -7,7 +7,6 @@
 
 RT_SHARED const volatile __u32 self_tgid;
 RT_SHARED const volatile bool filter_by_tgid; /* only tgids in traced_tgids */
-RT_SHARED const volatile bool follow_forks;   /* children of readtrace and of traced processes are traced */
 RT_SHARED const volatile __u32 comm_filter_count;
 /* Compared as two words per name (comm_matches): aligned for those loads. */
 RT_SHARED const volatile char comm_filters[RT_MAX_COMM_FILTERS][RT_COMM_LEN] __attribute__((aligned(8)));

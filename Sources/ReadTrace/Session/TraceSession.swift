@@ -124,12 +124,10 @@ struct TraceSession {
 
     private func makeAggregate(start: UInt64, keepsIntervals: Bool, keepsCallTimes: Bool) -> TraceAggregate {
         let namers = Self.namers()
-        var aggregate = TraceAggregate(
+        return TraceAggregate(
             startNanoseconds: start, describe: namers.describe, locate: namers.locate,
             resolveOpenFile: { pid, file in ProcFS.openPath(of: file, in: pid) },
             loadedShare: options.loadedShare, keepsIntervals: keepsIntervals, keepsCallTimes: keepsCallTimes)
-        aggregate.ownExecutable = ProcFS.ownExecutable()
-        return aggregate
     }
 
     /// What user space adds to the kernel's names: whole command lines from /proc, cgroup

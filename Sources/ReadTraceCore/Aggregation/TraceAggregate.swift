@@ -3,9 +3,6 @@
 public struct TraceAggregate: Sendable {
     /// CLOCK_MONOTONIC at which tracing started; `*_s` figures count from here.
     public let startNanoseconds: UInt64
-    /// readtrace's own executable (`ProcFS.ownExecutable()`): a command it starts maps it
-    /// between fork and exec.
-    public var ownExecutable: FileID?
     /// Adds what /proc knows about a newly seen process.
     public typealias ProcessDescriber = @Sendable (ProcessRecord) -> TracedProcess
     /// Completes what the kernel said about a file (a full path for a filesystem-relative one).
@@ -85,9 +82,6 @@ public struct TraceAggregate: Sendable {
             noteProcess(mark.pid)
             marks.append(mark)
         case .faultFill(let fill):
-            // A command readtrace starts is traced from its fork: the pages of readtrace's own
-            // executable it maps before its exec are readtrace's, not the command's.
-            if fill.cause == .mapped, fill.file == ownExecutable { return }
             let key = noteReader(pid: fill.pid, file: fill.file)
             let loadedBytes = loadedBytes(of: fill.file)
             reads[key, default: ReadStats()].apply(fill, loadedBytes: loadedBytes)

@@ -85,11 +85,4 @@ public enum ProcFS {
         else { return false }
         return mask & (1 << UInt64(capability)) != 0
     }
-
-    /// This process's executable, as the kernel identifies files.
-    public static func ownExecutable() -> FileID? {
-        var info = stat()
-        guard stat("/proc/self/exe", &info) == 0 else { return nil }
-        return FileID(device: DeviceNumber(userSpace: UInt64(info.st_dev)), inode: UInt64(info.st_ino))
-    }
 }
