@@ -74,7 +74,9 @@ struct EndOfRunMemoryTests {
 
     /// A run that traced 3,000 small files, stopped: its JSON is written first, then the HTML, as
     /// large, is under way. Returns the running readtrace and the three output paths.
-    private func stopLongWrite(_ scratch: ScratchDirectory) throws -> (readtrace: RunningProcess, outputs: String, json: String, html: String, events: String) {
+    private func stopLongWrite(
+        _ scratch: ScratchDirectory
+    ) throws -> (readtrace: RunningProcess, outputs: String, json: String, html: String, events: String) {
         let directory = scratch.path + "/many"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for index in 0..<3000 { _ = try scratch.file("many/\(index).dat", size: 100) }
