@@ -92,7 +92,9 @@ public struct TraceAggregate: Sendable {
             let loadedBytes = loadedBytes(of: fill.file)
             reads[key, default: ReadStats()].apply(fill, loadedBytes: loadedBytes)
             // Mapped pages may have been cached all along, and prefetched ones were not read: not misses.
-            if keepsIntervals, fill.cause == .fault || fill.cause == .read { interval[key, default: IntervalStats()].cacheMissBytes += fill.bytes }
+            if keepsIntervals, fill.cause == .fault || fill.cause == .read {
+                interval[key, default: IntervalStats()].cacheMissBytes += fill.bytes
+            }
         }
     }
 
