@@ -16,9 +16,17 @@
 #include "lib/read_calls.bpf.h"
 #include "lib/thread_state.bpf.h"
 
-/* iocbs followed per io_submit and completions per io_getevents; more are counted lost. */
+/* iocbs followed per io_submit and completions per io_getevents; more are counted lost. Each
+ * is one step of bpf_loop (5.17), verified once; before it, of a bounded loop verified step by
+ * step, which must stay short. */
 #define AIO_MAX_BATCH 256
+#define AIO_MAX_BATCH_BOUNDED 16
 #define O_DIRECT_FLAG 040000 /* O_DIRECT on x86 (arm64: 0200000) */
+
+#ifdef __TARGET_ARCH_arm64
+#undef O_DIRECT_FLAG
+#define O_DIRECT_FLAG 0200000
+#endif
 
 struct aio_key {
 	__u64 iocb; /* the iocb's user address */
@@ -56,10 +64,14 @@ struct {
 	__type(value, struct aio_call);
 } aio_calls SEC(".maps");
 
-#ifdef __TARGET_ARCH_arm64
-#undef O_DIRECT_FLAG
-#define O_DIRECT_FLAG 0200000
-#endif
+/* One pass over a call's array: numbers only, as a bpf_loop callback's context. */
+struct aio_pass {
+	__u64 array;
+	__u64 now;
+	__s64 result; /* io_submit's return */
+	__u32 tgid;
+	__u32 padding;
+};
 
 static __always_inline void count_lost(__u64 events)
 {
@@ -70,45 +82,71 @@ static __always_inline void count_lost(__u64 events)
 		counter->events_lost += events;
 }
 
-/* Remembers the call's user array for its return; only for traced threads. */
-static __always_inline void enter_aio_call(__u64 array, __u64 count)
+/* Runs `step` over the first `count` entries of the call's array, counting the rest lost. */
+static __always_inline void each_entry(__u64 count, void *step, struct aio_pass *pass)
+{
+	long (*visit)(__u32, struct aio_pass *) = step;
+	__u64 limit = have_bpf_loop ? AIO_MAX_BATCH : AIO_MAX_BATCH_BOUNDED;
+
+	if (count > limit)
+		count_lost(count - limit);
+	if (have_bpf_loop) {
+		bpf_loop(count < AIO_MAX_BATCH ? count : AIO_MAX_BATCH, step, pass, 0);
+		return;
+	}
+	for (__u32 index = 0; index < AIO_MAX_BATCH_BOUNDED && index < count; index++)
+		if (visit(index, pass))
+			break;
+}
+
+/* Remembers the call's user array for its return; only for traced threads (returns whether). */
+static __always_inline bool enter_aio_call(__u64 array, __u64 count)
 {
 	struct aio_call *call;
 
 	if (empty_read_hooks || !is_traced(bpf_get_current_task_btf()))
-		return;
+		return false;
 	call = bpf_task_storage_get(&aio_calls, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!call) {
 		count_event(false);
-		return;
+		return false;
 	}
 	call->array = array;
 	call->count = count;
+	return true;
 }
 
-/* The array of the call the current thread returns from, NULL if it was not traced. */
-static __always_inline struct aio_call *exit_aio_call(void)
+/* The array of the call the current thread returns from (then forgotten), into `pass`; its
+ * length, 0 if the call was not traced. */
+static __always_inline __u64 exit_aio_call(struct aio_pass *pass)
 {
 	struct aio_call *call = bpf_task_storage_get(&aio_calls, bpf_get_current_task_btf(), 0, 0);
+	__u64 count;
 
-	return call && call->array ? call : NULL;
+	if (!call || !call->array)
+		return 0;
+	pass->array = call->array;
+	pass->now = bpf_ktime_get_ns();
+	pass->tgid = bpf_get_current_pid_tgid() >> 32;
+	count = call->count;
+	call->array = 0;
+	return count;
 }
 
 /* The user address of the call's iocb number `index`; 0 if unreadable. */
-static __always_inline __u64 iocb_address(struct aio_call *call, __u32 index)
+static __always_inline __u64 iocb_address(struct aio_pass *pass, __u32 index)
 {
 	__u64 address = 0;
 
-	bpf_probe_read_user(&address, sizeof(address), (void *)(call->array + index * sizeof(__u64)));
+	bpf_probe_read_user(&address, sizeof(address), (void *)(pass->array + (__u64)index * sizeof(__u64)));
 	return address;
 }
 
-/* One iocb of a traced io_submit: a read of a regular file starts here. A global function,
- * so the verifier checks it (and the file naming in it) once, not once per iocb. */
-__noinline int aio_submit_iocb(__u64 address)
+/* One iocb of a traced io_submit: a read of a regular file starts here. */
+static long submit_iocb(__u32 index, struct aio_pass *pass)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct aio_key key = { .iocb = address, .tgid = pid_tgid >> 32 };
+	__u64 address = iocb_address(pass, index);
+	struct aio_key key = { .iocb = address, .tgid = pass->tgid };
 	struct aio_read read = {};
 	struct iocb iocb;
 	struct file *file;
@@ -125,7 +163,7 @@ __noinline int aio_submit_iocb(__u64 address)
 	begin_read(file);
 	read.file = file_key_of(inode);
 	read.submit_ns = bpf_ktime_get_ns();
-	read.tid = (__u32)pid_tgid;
+	read.tid = (__u32)bpf_get_current_pid_tgid();
 	read.direct = (BPF_CORE_READ(file, f_flags) & O_DIRECT_FLAG) != 0;
 	if (bpf_map_update_elem(&aio_reads, &key, &read, BPF_ANY))
 		count_event(false);
@@ -135,50 +173,43 @@ __noinline int aio_submit_iocb(__u64 address)
 SEC("tracepoint/syscalls/sys_enter_io_submit")
 int enter_io_submit(struct trace_event_raw_sys_enter *ctx)
 {
-	struct aio_call *call;
-	__u64 count = ctx->args[1];
+	struct aio_pass pass = { .array = ctx->args[2], .tgid = bpf_get_current_pid_tgid() >> 32 };
 
-	enter_aio_call(ctx->args[2], count);
-	call = exit_aio_call();
-	if (!call)
-		return 0;
-	if (count > AIO_MAX_BATCH)
-		count_lost(count - AIO_MAX_BATCH);
-	for (__u32 index = 0; index < AIO_MAX_BATCH && index < count; index++)
-		aio_submit_iocb(iocb_address(call, index));
+	if (enter_aio_call(pass.array, ctx->args[1]))
+		each_entry(ctx->args[1], submit_iocb, &pass);
 	return 0;
 }
 
-/* io_submit's return: iocbs past the count it returns were not submitted (the caller submits
- * them again); when it fails, its first iocb is a read that failed. Buffered reads completed
- * inside it. Page-cache misses of the call count for its file, as a read's. */
+/* io_submit's return for one iocb: past the count it returns, not submitted (the caller submits
+ * it again); when it fails, its first iocb is a read that failed. Buffered reads completed inside it. */
+static long settle_iocb(__u32 index, struct aio_pass *pass)
+{
+	struct aio_key key = { .iocb = iocb_address(pass, index), .tgid = pass->tgid };
+	struct aio_read *read = bpf_map_lookup_elem(&aio_reads, &key);
+
+	if (!read)
+		return 0;
+	if (index < pass->result) {
+		if (!read->direct)
+			read->complete_ns = pass->now;
+		return 0;
+	}
+	if (pass->result < 0 && index == 0)
+		emit_read(pass->tgid, read->tid, &read->file, pass->now, pass->now - read->submit_ns, pass->result, 0);
+	bpf_map_delete_elem(&aio_reads, &key);
+	return 0;
+}
+
+/* Page-cache misses of the call count for its file, as a read's. */
 SEC("tracepoint/syscalls/sys_exit_io_submit")
 int exit_io_submit(struct trace_event_raw_sys_exit *ctx)
 {
-	struct aio_call *call = exit_aio_call();
-	long submitted = ctx->ret;
-	__u64 now, pid_tgid;
+	struct aio_pass pass = { .result = ctx->ret };
+	__u64 count = exit_aio_call(&pass);
 
-	if (!call)
+	if (!count)
 		return 0;
-	now = bpf_ktime_get_ns();
-	pid_tgid = bpf_get_current_pid_tgid();
-	for (__u32 index = 0; index < AIO_MAX_BATCH && index < call->count; index++) {
-		struct aio_key key = { .iocb = iocb_address(call, index), .tgid = pid_tgid >> 32 };
-		struct aio_read *read = bpf_map_lookup_elem(&aio_reads, &key);
-
-		if (!read)
-			continue;
-		if (index < submitted) {
-			if (!read->direct)
-				read->complete_ns = now;
-			continue;
-		}
-		if (submitted < 0 && index == 0)
-			emit_read(key.tgid, read->tid, &read->file, now, now - read->submit_ns, submitted, 0);
-		bpf_map_delete_elem(&aio_reads, &key);
-	}
-	call->array = 0;
+	each_entry(count, settle_iocb, &pass);
 	end_call_with_fill(RT_FILL_READ, false);
 	return 0;
 }
@@ -197,35 +228,32 @@ int enter_io_pgetevents(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-/* The completions io_getevents returns: one read record each for the traced reads among them. */
+/* One completion io_getevents returns: a read record if it is a traced read's. */
+static long reap_event(__u32 index, struct aio_pass *pass)
+{
+	struct io_event event;
+	struct aio_key key = { .tgid = pass->tgid };
+	struct aio_read *read;
+	__u64 end;
+
+	if (bpf_probe_read_user(&event, sizeof(event), (void *)(pass->array + (__u64)index * sizeof(event))))
+		return 1;
+	key.iocb = event.obj;
+	read = bpf_map_lookup_elem(&aio_reads, &key);
+	if (!read)
+		return 0;
+	end = read->complete_ns ? read->complete_ns : pass->now;
+	emit_read(pass->tgid, read->tid, &read->file, end, end - read->submit_ns, event.res, 0);
+	bpf_map_delete_elem(&aio_reads, &key);
+	return 0;
+}
+
 static __always_inline void reap_aio_reads(long reaped)
 {
-	struct aio_call *call = exit_aio_call();
-	__u64 now, pid_tgid;
+	struct aio_pass pass = {};
 
-	if (!call)
-		return;
-	call->array = 0;
-	if (reaped > AIO_MAX_BATCH)
-		count_lost(reaped - AIO_MAX_BATCH);
-	now = bpf_ktime_get_ns();
-	pid_tgid = bpf_get_current_pid_tgid();
-	for (__u32 index = 0; index < AIO_MAX_BATCH && index < reaped; index++) {
-		struct io_event event;
-		struct aio_key key = { .tgid = pid_tgid >> 32 };
-		struct aio_read *read;
-		__u64 end;
-
-		if (bpf_probe_read_user(&event, sizeof(event), (void *)(call->array + index * sizeof(event))))
-			break;
-		key.iocb = event.obj;
-		read = bpf_map_lookup_elem(&aio_reads, &key);
-		if (!read)
-			continue;
-		end = read->complete_ns ? read->complete_ns : now;
-		emit_read(key.tgid, read->tid, &read->file, end, end - read->submit_ns, event.res, 0);
-		bpf_map_delete_elem(&aio_reads, &key);
-	}
+	if (exit_aio_call(&pass) && reaped > 0)
+		each_entry(reaped, reap_event, &pass);
 }
 
 SEC("tracepoint/syscalls/sys_exit_io_getevents")

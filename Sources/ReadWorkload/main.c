@@ -203,7 +203,16 @@ static long long prefetch_file(int fd)
 	}
 	if (failed)
 		fail("prefetch call failed");
-	return resident_bytes(fd, status.st_size) - before;
+	/* mincore counts a page once its read completed: wait until the count stops growing. */
+	long long after = resident_bytes(fd, status.st_size), previous = -1;
+	for (int wait = 0; after != previous && wait < 100; wait++) {
+		struct timespec pause = { 0, 20000000 };
+
+		nanosleep(&pause, NULL);
+		previous = after;
+		after = resident_bytes(fd, status.st_size);
+	}
+	return after - before;
 }
 
 /* One pass through a mapping: a page fault (or fault-around) per untouched page. */
