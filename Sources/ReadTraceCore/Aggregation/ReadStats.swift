@@ -35,7 +35,7 @@ public struct ReadStats: Sendable, Equatable {
     public var mappedLoadBytes: UInt64 { max(mappedBytes, mmapFaultBytes) }
     /// Bytes the process's prefetch calls (readahead, fadvise, madvise, MAP_POPULATE) brought
     /// into the page cache for the file: not read, so neither in `bytes` nor in its load.
-    public var prefetchBytes: UInt64 = 0
+    public var prefetchBytes: UInt64 { block.value.prefetchBytes }
     /// Bytes block devices completed for the process's requests for this file, and how many requests.
     public var blockReadBytes: UInt64 { block.value.bytes }
     public var blockReadIOs: UInt64 { block.value.requests }
@@ -83,7 +83,7 @@ extension ReadStats {
         case .fault: mmapFaultBytes += fill.bytes
         case .read: cacheMissBytes += fill.bytes
         case .mapped: mappedBytes += fill.bytes
-        case .prefetch: prefetchBytes += fill.bytes
+        case .prefetch: if fill.bytes > 0 { block.value.prefetchBytes += fill.bytes }
         }
         firstStartNanoseconds = min(firstStartNanoseconds, fill.endNanoseconds)
         lastEndNanoseconds = max(lastEndNanoseconds, fill.endNanoseconds)
