@@ -10,7 +10,7 @@ MULTIARCH   := $(shell uname -m)-linux-gnu
 BPF_ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 SKELETON    := Sources/CBPF/include/readtrace.skel.h
 # One file per hook family, linked into one object; shared.bpf.c defines what they share.
-BPF_PROGRAMS := shared reads io_uring page_cache block process fuse marks
+BPF_PROGRAMS := shared reads io_uring aio prefetch page_cache block process fuse marks
 BPF_SOURCES := $(BPF_PROGRAMS:%=bpf/%.bpf.c) $(sort $(wildcard bpf/lib/*.bpf.h)) bpf/readtrace.h bpf/kernel_types.h
 BPF_OUT     ?= .build/bpf
 

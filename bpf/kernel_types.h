@@ -138,6 +138,7 @@ struct path {
 struct file {
 	struct path f_path;
 	struct inode *f_inode;
+	unsigned int f_flags;
 } CORE;
 
 struct fdtable {

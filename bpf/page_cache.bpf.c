@@ -116,22 +116,16 @@ int BPF_KPROBE(kprobe_filemap_fault, struct vm_fault *vmf)
  * starts), its file looked up by address with bpf_find_vma (5.17). The lookup needs the
  * address-space lock without waiting: a fault while a thread of the process maps or unmaps
  * goes unnamed, and what it brings in uncounted. */
-static long file_of_vma(struct task_struct *task, struct vm_area_struct *vma, struct inode **inode)
-{
-	*inode = BPF_CORE_READ(vma, vm_file, f_inode);
-	return 0;
-}
-
 SEC("tp_btf/page_fault_user")
 int BPF_PROG(note_user_fault, unsigned long address)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct inode *inode = NULL;
+	struct file *file = NULL;
 
 	if (!is_traced(task))
 		return 0;
-	bpf_find_vma(task, address, file_of_vma, &inode, 0);
-	note_faulting_file(inode);
+	bpf_find_vma(task, address, file_of_vma, &file, 0);
+	note_faulting_file(file ? BPF_CORE_READ(file, f_inode) : NULL);
 	return 0;
 }
 

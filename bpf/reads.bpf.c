@@ -9,44 +9,8 @@
 #include "lib/announce.bpf.h"
 #include "lib/emit.bpf.h"
 #include "lib/filter.bpf.h"
+#include "lib/read_calls.bpf.h"
 #include "lib/thread_state.bpf.h"
-
-/* Entry of a read-family call by a traced process: remember which file and when.
- * A repeat read of the thread's previous file is recognised by its inode object and
- * number (three loads); otherwise the process and the file are named to user space,
- * as they are again when the file has been deleted since it was named. */
-static __always_inline void begin_read(struct file *file)
-{
-	struct thread_read *state;
-	struct inode *inode;
-	bool deleted;
-	__u64 ino;
-
-	if (!file)
-		return;
-	inode = BPF_CORE_READ(file, f_inode);
-	if (!inode)
-		return;
-	ino = BPF_CORE_READ(inode, i_ino);
-	deleted = BPF_CORE_READ(inode, i_nlink) == 0;
-	state = current_thread_state();
-	if (!state || state->inode_address != (__u64)inode || state->file.inode != ino ||
-	    (deleted && !(state->file_flags_sent & RT_FILE_DELETED))) {
-		struct file_key key;
-
-		if (!all_files && !is_regular(inode))
-			return;
-		if (!state && !(state = new_thread_state()))
-			return; /* no room to follow this thread: its read is lost */
-		key = file_key_of(inode);
-		announce_process(bpf_get_current_pid_tgid() >> 32);
-		state->file_flags_sent = announce_open_file(file, inode, &key, deleted, true);
-		state->file = key;
-		state->inode_address = (__u64)inode;
-	}
-	state->cache_miss_bytes = 0;
-	state->start_ns = bpf_ktime_get_ns();
-}
 
 /* One read record for the thread's file; latency 0 where it was not measured (light hook). */
 static __always_inline void send_read(struct task_struct *task, struct thread_read *state, __u64 now, __u64 latency_ns,
@@ -125,19 +89,6 @@ static __always_inline void end_read(long result)
 
 VFS_READ_FUNCTIONS(FENTRY_READ_HOOKS)
 VFS_READ_FUNCTIONS(KPROBE_READ_HOOKS)
-
-/* The syscall tracepoints carry an fd, not a file: found through the task's fd table,
- * which another thread may change meanwhile (the memory stays valid under RCU). */
-static __always_inline struct file *file_of_fd(unsigned long fd)
-{
-	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
-	struct file *file = NULL;
-
-	if (!fdt || fd >= fdt->max_fds)
-		return NULL;
-	bpf_probe_read_kernel(&file, sizeof(file), &fdt->fd[fd]);
-	return file;
-}
 
 /* The read syscalls, with the argument that holds the descriptor read from: the five read
  * calls, and the in-kernel copies, counted as reads of their source (sendfile's is its second

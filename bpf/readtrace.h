@@ -123,6 +123,9 @@ enum rt_fill_cause {
 	RT_FILL_READ = 1,  /* a read seen by the light hook (no call to count them in) */
 	/* Not a fill: pages a fault mapped into the process's page tables, cached or not. */
 	RT_FILL_MAPPED = 2,
+	/* Pages a prefetch call (readahead, fadvise or madvise WILLNEED, MADV_POPULATE_READ,
+	 * mmap with MAP_POPULATE) brought in; sent also when it brought none (0 bytes). */
+	RT_FILL_PREFETCH = 3,
 };
 
 /* Page-cache pages a traced process brought in for a file outside a timed read call. */

@@ -222,6 +222,12 @@ public final class KernelTracer {
                 programs.enter_preadv2, programs.exit_preadv2, programs.enter_sendfile64, programs.exit_sendfile64,
                 programs.enter_splice, programs.exit_splice, programs.enter_copy_file_range,
                 programs.exit_copy_file_range,
+                // Linux AIO passes no read syscall: its submission and reaping calls.
+                programs.enter_io_submit, programs.exit_io_submit, programs.enter_io_getevents,
+                programs.exit_io_getevents, programs.enter_io_pgetevents, programs.exit_io_pgetevents,
+                // Prefetch calls (madvise's, which needs bpf_find_vma, in chooseOtherPrograms).
+                programs.enter_readahead, programs.exit_readahead, programs.enter_fadvise64, programs.exit_fadvise64,
+                programs.enter_mmap, programs.exit_mmap,
             ],
             .light: [programs.light_read],
         ]
@@ -246,6 +252,8 @@ public final class KernelTracer {
         bpf_program__set_autoload(programs.note_user_fault, faults.naming == .pageFaultTracepoint)
         bpf_program__set_autoload(programs.count_mapped, faults.countsMappedBytes)
         bpf_program__set_autoload(programs.count_mapped_around, faults.countsMappedBytes)
+        bpf_program__set_autoload(programs.enter_madvise, hook == .tracepoint && features.has(.findVMA))
+        bpf_program__set_autoload(programs.exit_madvise, hook == .tracepoint && features.has(.findVMA))
         bpf_program__set_autoload(programs.watch_cgroup_mkdir, configuration.watchCgroups)
         for program in [programs.mark_function_entry, programs.mark_function_return, programs.mark_probe_begin, programs.mark_probe_end] {
             bpf_program__set_autoload(program, configuration.marks)

@@ -81,6 +81,7 @@ extension FaultFillRecord {
         switch raw {
         case RT_FILL_READ.rawValue: .read
         case RT_FILL_MAPPED.rawValue: .mapped
+        case RT_FILL_PREFETCH.rawValue: .prefetch
         default: .fault
         }
     }

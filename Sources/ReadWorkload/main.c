@@ -21,6 +21,7 @@ static const char usage[] =
 	"                          [--syscall read|pread64|readv|preadv|preadv2|sendfile|splice|copy_file_range]\n"
 	"                          [--chunk BYTES] [--repeat N] [--failing-reads N] [--name COMM] [--wait-stdin]\n"
 	"                          [--unlink | --unlink-midway] [--threads N] [--drop-cache] [--direct | --mmap]\n"
+	"                          [--prefetch readahead|fadvise|madvise|populate-read|map-populate]\n"
 	"Reads PATH from start to end of file in chunks of BYTES with one syscall, N times (the\n"
 	"last call of each pass returns 0), then makes the given number of reads with the same\n"
 	"syscall that fail (EBADF, on a write-only descriptor). --wait-stdin waits for a line on\n"
@@ -30,6 +31,9 @@ static const char usage[] =
 	"the passes (one descriptor each); --direct opens PATH with O_DIRECT (BYTES a multiple of\n"
 	"the block size); --mmap maps PATH instead and reads one byte of every page, no read calls;\n"
 	"--directory reads every regular file in DIR once, start to end, each through its own descriptor.\n"
+	"--prefetch asks for the whole file first with readahead(2), posix_fadvise(WILLNEED),\n"
+	"madvise(MADV_WILLNEED) or madvise(MADV_POPULATE_READ) on a mapping, or mmap(MAP_POPULATE), and\n"
+	"prints prefetched=BYTES: how much more of the file the page cache held after it (mincore).\n"
 	"The copying calls read without a user buffer: sendfile to /dev/null, splice into a pipe\n"
 	"(then drained to /dev/null), copy_file_range into an unnamed file beside PATH.\n"
 	"Prints what it did, summed over threads.\n";
@@ -39,7 +43,11 @@ static const char *const syscall_names[] = { "read",	"pread64",  "readv",  "prea
 					     "preadv2", "sendfile", "splice", "copy_file_range" };
 static const char *file_path;
 
+enum prefetch_kind { NO_PREFETCH, READAHEAD, FADVISE, MADVISE, POPULATE_READ, MAP_POPULATE_MMAP };
+static const char *const prefetch_names[] = { "", "readahead", "fadvise", "madvise", "populate-read", "map-populate" };
+
 static enum syscall_kind kind = READ;
+static enum prefetch_kind prefetch = NO_PREFETCH;
 static size_t chunk = 4096;
 static int map_pages;
 
@@ -139,6 +147,72 @@ static void read_to_end(int fd, char *buffer, long long *bytes, long long *calls
 		*bytes += got;
 		offset += got;
 	}
+}
+
+/* Bytes of the file the page cache holds, in whole pages (mincore on a mapping, which faults nothing). */
+static long long resident_bytes(int fd, off_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t pages = (size + page - 1) / page;
+	unsigned char *vector = malloc(pages ? pages : 1);
+	void *mapped = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	long long resident = 0;
+
+	if (!vector || mapped == MAP_FAILED || mincore(mapped, size, vector) != 0)
+		fail("cannot see which pages are cached");
+	for (size_t i = 0; i < pages; i++)
+		resident += (vector[i] & 1) * page;
+	munmap(mapped, size);
+	free(vector);
+	return resident;
+}
+
+/* --prefetch: one call for the whole file; returns the bytes the page cache gained. */
+static long long prefetch_file(int fd)
+{
+	struct stat status;
+	void *mapped;
+	int failed = 0;
+
+	if (fstat(fd, &status) != 0 || status.st_size == 0)
+		fail("cannot stat file, or it is empty");
+	long long before = resident_bytes(fd, status.st_size);
+	switch (prefetch) {
+	case READAHEAD:
+		failed = readahead(fd, 0, status.st_size) != 0;
+		break;
+	case FADVISE:
+		failed = posix_fadvise(fd, 0, status.st_size, POSIX_FADV_WILLNEED) != 0;
+		break;
+	case MADVISE:
+	case POPULATE_READ:
+		mapped = mmap(NULL, status.st_size, PROT_READ, MAP_SHARED, fd, 0);
+		failed = mapped == MAP_FAILED ||
+			 madvise(mapped, status.st_size, prefetch == MADVISE ? MADV_WILLNEED : MADV_POPULATE_READ) != 0;
+		if (mapped != MAP_FAILED)
+			munmap(mapped, status.st_size);
+		break;
+	case MAP_POPULATE_MMAP:
+		mapped = mmap(NULL, status.st_size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+		failed = mapped == MAP_FAILED;
+		if (!failed)
+			munmap(mapped, status.st_size);
+		break;
+	case NO_PREFETCH:
+		return 0;
+	}
+	if (failed)
+		fail("prefetch call failed");
+	/* mincore counts a page once its read completed: wait until the count stops growing. */
+	long long after = resident_bytes(fd, status.st_size), previous = -1;
+	for (int wait = 0; after != previous && wait < 100; wait++) {
+		struct timespec pause = { 0, 20000000 };
+
+		nanosleep(&pause, NULL);
+		previous = after;
+		after = resident_bytes(fd, status.st_size);
+	}
+	return after - before;
 }
 
 /* One pass through a mapping: a page fault (or fault-around) per untouched page. */
@@ -257,7 +331,14 @@ static void parse_options(int argc, char **argv, struct options *options)
 			options->threads = strtol(value, NULL, 10);
 		else if (strcmp(flag, "--name") == 0)
 			options->name = value;
-		else if (strcmp(flag, "--syscall") == 0) {
+		else if (strcmp(flag, "--prefetch") == 0) {
+			prefetch = NO_PREFETCH;
+			for (int k = READAHEAD; k <= MAP_POPULATE_MMAP; k++)
+				if (strcmp(value, prefetch_names[k]) == 0)
+					prefetch = k;
+			if (prefetch == NO_PREFETCH)
+				fail("unknown prefetch call");
+		} else if (strcmp(flag, "--syscall") == 0) {
 			int found = 0;
 			for (int k = 0; k <= COPY_FILE_RANGE; k++)
 				if (strcmp(value, syscall_names[k]) == 0) {
@@ -284,8 +365,9 @@ static void run_directory(const struct options *options)
 	       nanoseconds_between(&start, &end));
 }
 
-/* The passes over --file, on one thread or several (one descriptor each); returns the time taken. */
-static long long run_readers(const struct options *options, struct reader *readers)
+/* The passes over --file, on one thread or several (one descriptor each), after any --prefetch
+ * (its gain in *prefetched); returns the time taken. */
+static long long run_readers(const struct options *options, struct reader *readers, long long *prefetched)
 {
 	pthread_t ids[64];
 	struct timespec start, end;
@@ -302,6 +384,7 @@ static long long run_readers(const struct options *options, struct reader *reade
 	if (options->drop_cache &&
 	    (fsync(readers[0].fd) != 0 || posix_fadvise(readers[0].fd, 0, 0, POSIX_FADV_DONTNEED) != 0))
 		fail("cannot drop the file's pages");
+	*prefetched = prefetch_file(readers[0].fd);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (options->threads == 1)
 		read_passes(&readers[0]);
@@ -338,7 +421,7 @@ int main(int argc, char **argv)
 {
 	struct options options = { .repeat = 1, .threads = 1 };
 	struct reader readers[64] = { 0 };
-	long long bytes = 0, calls = 0, failed = 0;
+	long long bytes = 0, calls = 0, failed = 0, prefetched = 0;
 
 	errno = 0; /* fail() names errno only when a call set it */
 	parse_options(argc, argv, &options);
@@ -363,13 +446,16 @@ int main(int argc, char **argv)
 			fail("stdin closed");
 	}
 
-	long long elapsed = run_readers(&options, readers);
+	long long elapsed = run_readers(&options, readers, &prefetched);
 	for (long i = 0; i < options.threads; i++) {
 		bytes += readers[i].bytes;
 		calls += readers[i].calls;
 	}
 	if (options.failing_reads > 0)
 		failed = make_failing_reads(&options);
-	printf("bytes=%lld calls=%lld failed_calls=%lld elapsed_ns=%lld\n", bytes, calls, failed, elapsed);
+	printf("bytes=%lld calls=%lld failed_calls=%lld elapsed_ns=%lld", bytes, calls, failed, elapsed);
+	if (prefetch != NO_PREFETCH)
+		printf(" prefetched=%lld", prefetched);
+	printf("\n");
 	return 0;
 }

@@ -103,6 +103,20 @@ struct AggregationTests {
         #expect((aggregate.takeInterval()[ReadKey(pid: 10, file: Self.file)]?.cacheMissBytes ?? 0) == 0)
     }
 
+    @Test("pages a prefetch call brought in are prefetch bytes: not read, not a load, not misses")
+    func prefetchedPages() {
+        var aggregate = TraceAggregate(startNanoseconds: Self.start)
+        aggregate.record(
+            .file(FileRecord(id: Self.file, path: Array("/m/model.engine".utf8), sizeBytes: 16384, kind: .regular, deleted: false)))
+        aggregate.record(
+            .faultFill(FaultFillRecord(pid: 10, file: Self.file, bytes: 16384, endNanoseconds: Self.start + 100, cause: .prefetch)))
+        let stats = aggregate.reads[ReadKey(pid: 10, file: Self.file)]
+        #expect(stats?.prefetchBytes == 16384)
+        #expect(stats?.bytes == 0 && stats?.calls == 0 && stats?.cacheMissBytes == 0 && stats?.mappedLoadBytes == 0)
+        #expect(stats?.loadedNanoseconds == nil, "prefetching a file is not loading it")
+        #expect((aggregate.takeInterval()[ReadKey(pid: 10, file: Self.file)]?.cacheMissBytes ?? 0) == 0)
+    }
+
     @Test("a block read of an overlay file records the lower file below it")
     func lowerFiles() {
         var aggregate = TraceAggregate(startNanoseconds: Self.start)

@@ -34,20 +34,26 @@ struct DumpValidationTests {
             (#""duration_s":2.5"#, #""duration_s":1e308"#, "duration_s: 1e+308 is not 0 or a time"),
             (#""duration_s":2.5"#, #""duration_s":0.0000001"#, "duration_s: 1e-07 is not 0 or a time"),
             (
-                #""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":-1,"#,
+                #""pid":42,"prefetch_bytes":0,"read_bytes":8192,"#, #""pid":42,"prefetch_bytes":0,"read_bytes":-1,"#,
                 "reads[0].read_bytes: -1 is not a whole number from 0 to 18446744073709551615"
             ),
             (
-                #""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":1e30,"#,
+                #""pid":42,"prefetch_bytes":0,"read_bytes":8192,"#, #""pid":42,"prefetch_bytes":0,"read_bytes":1e30,"#,
                 "reads[0].read_bytes: 1e+30 is not a whole number from 0 to 18446744073709551615"
             ),
             (
-                #""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":"8192","#,
+                #""pid":42,"prefetch_bytes":0,"read_bytes":8192,"#, #""pid":42,"prefetch_bytes":0,"read_bytes":"8192","#,
                 "reads[0].read_bytes: expected a whole number from 0 to 18446744073709551615, found a string"
             ),
-            (#""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":null,"#, "reads[0].read_bytes: expected a value, found null"),
+            (
+                #""pid":42,"prefetch_bytes":0,"read_bytes":8192,"#, #""pid":42,"prefetch_bytes":0,"read_bytes":null,"#,
+                "reads[0].read_bytes: expected a value, found null"
+            ),
             (#""file_id":1,"first_read_s""#, #""file_id":999,"first_read_s""#, "reads[0].file_id: 999 refers to no file"),
-            (#""pid":42,"read_bytes""#, #""pid":4242,"read_bytes""#, "reads[0].pid: 4242 refers to no process"),
+            (
+                #""pid":42,"prefetch_bytes":0,"read_bytes""#, #""pid":4242,"prefetch_bytes":0,"read_bytes""#,
+                "reads[0].pid: 4242 refers to no process"
+            ),
             (#""first_read_s":0.149998"#, #""first_read_s":5"#, "reads[0].last_read_s: 1.27 is before first_read_s (5.0)"),
             (
                 #""block_latency_us":{"max":0,"p50":0,"#, #""block_latency_us":{"max":0,"p50":-3,"#,
@@ -155,7 +161,7 @@ extension DumpValidationTests {
         var text = Self.valid
         for (original, replacement) in [
             (#""duration_s":2.5"#, #""duration_s":0.001"#),
-            (#""pid":42,"read_bytes":8192,"#, #""pid":42,"read_bytes":9007199254740992,"#),
+            (#""pid":42,"prefetch_bytes":0,"read_bytes":8192,"#, #""pid":42,"prefetch_bytes":0,"read_bytes":9007199254740992,"#),
             (
                 #""bucket_s":0.1,"read_bytes":[0,4096,0,0,0,0,0,0,0,0,0,0,4096,0,0,0,0,0,0,0,0,0,0,0,0]"#,
                 #""bucket_s":0.001,"read_bytes":[9007199254740992]"#

@@ -29,4 +29,12 @@ static __always_inline bool is_regular(struct inode *inode)
 	return (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFREG;
 }
 
+/* bpf_find_vma's callback (5.17): the file a mapping maps, NULL for anonymous memory. */
+static __attribute__((unused)) long file_of_vma(struct task_struct *task, struct vm_area_struct *vma,
+						struct file **file)
+{
+	*file = BPF_CORE_READ(vma, vm_file);
+	return 0;
+}
+
 #endif

@@ -1,5 +1,6 @@
-/// What block devices completed for one process's requests for one file, and how long its
-/// reads waited with the device's data missing from the page cache.
+/// What block devices completed for one process's requests for one file, how long its
+/// reads waited with the device's data missing from the page cache, and what its prefetch
+/// calls brought in (rare, like the rest: kept here so an entry stays small).
 struct BlockReads: EmptyInitializable, Sendable, Equatable {
     var bytes: UInt64 = 0
     var requests: UInt64 = 0
@@ -8,4 +9,5 @@ struct BlockReads: EmptyInitializable, Sendable, Equatable {
     var serviceLatency = LatencyHistogram()
     var timeline = Timeline()
     var deviceWaitNanoseconds: UInt64 = 0
+    var prefetchBytes: UInt64 = 0
 }

@@ -33,6 +33,9 @@ public struct ReadStats: Sendable, Equatable {
     /// What the process loaded through a mapping: the pages it mapped, or, where those are
     /// not reported, the pages its faults brought in.
     public var mappedLoadBytes: UInt64 { max(mappedBytes, mmapFaultBytes) }
+    /// Bytes the process's prefetch calls (readahead, fadvise, madvise, MAP_POPULATE) brought
+    /// into the page cache for the file: not read, so neither in `bytes` nor in its load.
+    public var prefetchBytes: UInt64 { block.value.prefetchBytes }
     /// Bytes block devices completed for the process's requests for this file, and how many requests.
     public var blockReadBytes: UInt64 { block.value.bytes }
     public var blockReadIOs: UInt64 { block.value.requests }
@@ -80,6 +83,7 @@ extension ReadStats {
         case .fault: mmapFaultBytes += fill.bytes
         case .read: cacheMissBytes += fill.bytes
         case .mapped: mappedBytes += fill.bytes
+        case .prefetch: if fill.bytes > 0 { block.value.prefetchBytes += fill.bytes }
         }
         firstStartNanoseconds = min(firstStartNanoseconds, fill.endNanoseconds)
         lastEndNanoseconds = max(lastEndNanoseconds, fill.endNanoseconds)

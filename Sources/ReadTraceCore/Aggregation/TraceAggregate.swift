@@ -85,8 +85,10 @@ public struct TraceAggregate: Sendable {
             let key = noteReader(pid: fill.pid, file: fill.file)
             let loadedBytes = loadedBytes(of: fill.file)
             reads[key, default: ReadStats()].apply(fill, loadedBytes: loadedBytes)
-            // Mapped pages may have been cached all along: not misses.
-            if keepsIntervals, fill.cause != .mapped { interval[key, default: IntervalStats()].cacheMissBytes += fill.bytes }
+            // Mapped pages may have been cached all along, and prefetched ones were not read: not misses.
+            if keepsIntervals, fill.cause == .fault || fill.cause == .read {
+                interval[key, default: IntervalStats()].cacheMissBytes += fill.bytes
+            }
         }
     }
 

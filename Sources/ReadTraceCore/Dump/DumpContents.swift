@@ -153,7 +153,7 @@ public struct DumpContents {
         return DumpDocument.Read(
             pid: key.pid, fileID: aggregate.fileNumber(of: key.file) ?? 0, readCalls: stats.calls, readBytes: stats.bytes,
             errorCalls: stats.errors, cacheMissBytes: stats.cacheMissBytes, mmapFaultBytes: stats.mmapFaultBytes,
-            mappedBytes: stats.mappedBytes,
+            mappedBytes: stats.mappedBytes, prefetchBytes: stats.prefetchBytes,
             blockReadBytes: stats.blockReadBytes, blockReadIOs: stats.blockReadIOs,
             blockLatencyMicroseconds: DumpDocument.Latency(stats.blockLatency),
             blockServiceMicroseconds: DumpDocument.Latency(stats.blockServiceLatency),

@@ -244,6 +244,9 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var mappedBytes: UInt64? = nil
         /// What the process loaded through a mapping (as `ReadStats.mappedLoadBytes`).
         public var mappedLoadBytes: UInt64 { max(mappedBytes ?? 0, mmapFaultBytes) }
+        /// Bytes the process's prefetch calls brought into the page cache for the file (as
+        /// `ReadStats.prefetchBytes`); nil in dumps from before the field.
+        public var prefetchBytes: UInt64? = nil
         /// Bytes and requests block devices completed for this process and file.
         public var blockReadBytes: UInt64
         public var blockReadIOs: UInt64
@@ -274,6 +277,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             case cacheMissBytes = "cache_miss_bytes"
             case mmapFaultBytes = "mmap_fault_bytes"
             case mappedBytes = "mapped_bytes"
+            case prefetchBytes = "prefetch_bytes"
             case blockReadBytes = "block_read_bytes"
             case blockReadIOs = "block_read_ios"
             case blockLatencyMicroseconds = "block_latency_us"
@@ -299,6 +303,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
             try container.encode(cacheMissBytes, forKey: .cacheMissBytes)
             try container.encode(mmapFaultBytes, forKey: .mmapFaultBytes)
             try container.encodeIfPresent(mappedBytes, forKey: .mappedBytes)
+            try container.encodeIfPresent(prefetchBytes, forKey: .prefetchBytes)
             try container.encode(blockReadBytes, forKey: .blockReadBytes)
             try container.encode(blockReadIOs, forKey: .blockReadIOs)
             try container.encode(blockLatencyMicroseconds, forKey: .blockLatencyMicroseconds)

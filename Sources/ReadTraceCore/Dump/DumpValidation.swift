@@ -174,6 +174,7 @@ struct DumpValidation {
         for (name, value) in [
             ("read_bytes", read.readBytes), ("cache_miss_bytes", read.cacheMissBytes),
             ("mmap_fault_bytes", read.mmapFaultBytes), ("mapped_bytes", read.mappedBytes ?? 0),
+            ("prefetch_bytes", read.prefetchBytes ?? 0),
             ("block_read_bytes", read.blockReadBytes),
         ] {
             bytes("\(field).\(name)", value)

@@ -9,6 +9,9 @@ public struct FaultFillRecord: Sendable {
         case read
         /// Not a fill: pages a fault mapped into the process's page tables, cached or not.
         case mapped
+        /// A prefetch call (readahead, fadvise or madvise WILLNEED, MADV_POPULATE_READ,
+        /// MAP_POPULATE): the pages it brought in, 0 when they were cached.
+        case prefetch
     }
 
     public var pid: Int32

@@ -106,9 +106,10 @@ public struct ReadMetrics {
             case .fault:
                 sink.add(fill.bytes, to: .mmapFaultBytes, labels: labels)
                 return progress(key, bytes: fill.bytes, start: fill.endNanoseconds, end: fill.endNanoseconds, sink: sink)
-            case .mapped:
+            case .mapped, .prefetch:
                 // Pages mapped without a fault bringing them in: a warm mapped load's progress is
                 // not followed here (the dump's mapped_bytes has it), only fault-in bytes are.
+                // Prefetched pages are not a load's progress either (the dump's prefetch_bytes).
                 return nil
             }
         case .block(let block):
