@@ -9,7 +9,14 @@
 #include "lib/announce.bpf.h"
 #include "lib/emit.bpf.h"
 #include "lib/filter.bpf.h"
+#include "lib/selection.bpf.h"
 #include "lib/thread_state.bpf.h"
+
+/* Whether the thread's file was decided outside the agent's selection when it was named. */
+static __always_inline bool is_unselected(struct thread_read *state)
+{
+	return select_files && (state->file_flags_sent & RT_FILE_UNSELECTED);
+}
 
 /* Entry of a read-family call by a traced process: remember which file and when.
  * A repeat read of the thread's previous file is recognised by its inode object and
@@ -45,7 +52,8 @@ static __always_inline void begin_read(struct file *file)
 		state->inode_address = (__u64)inode;
 	}
 	state->cache_miss_bytes = 0;
-	state->start_ns = bpf_ktime_get_ns();
+	/* An unselected file's read is counted, not timed: start_ns only marks it in progress. */
+	state->start_ns = is_unselected(state) ? 1 : bpf_ktime_get_ns();
 }
 
 /* One read record for the thread's file; latency 0 where it was not measured (light hook). */
@@ -72,8 +80,12 @@ static __always_inline void end_read(long result)
 	state = thread_state_of(task);
 	if (!state || !state->start_ns)
 		return;
-	now = bpf_ktime_get_ns();
-	send_read(task, state, now, now - state->start_ns, result);
+	if (is_unselected(state)) {
+		count_unselected_read(task->tgid, result, state->cache_miss_bytes);
+	} else {
+		now = bpf_ktime_get_ns();
+		send_read(task, state, now, now - state->start_ns, result);
+	}
 	state->start_ns = 0;
 }
 
