@@ -24,6 +24,13 @@ typedef struct {
 } CORE atomic_t;
 
 struct qstr {
+	union {
+		struct {
+			__u32 hash;
+			__u32 len;
+		};
+		__u64 hash_len;
+	};
 	const unsigned char *name;
 } CORE;
 

@@ -10,6 +10,7 @@
 #include "lib/emit.bpf.h"
 #include "lib/filter.bpf.h"
 #include "lib/read_calls.bpf.h"
+#include "lib/selection.bpf.h"
 #include "lib/thread_state.bpf.h"
 
 /* One read record for the thread's file; latency 0 where it was not measured (light hook). */
@@ -36,8 +37,12 @@ static __always_inline void end_read(long result)
 	state = thread_state_of(task);
 	if (!state || !state->start_ns)
 		return;
-	now = bpf_ktime_get_ns();
-	send_read(task, state, now, now - state->start_ns, result);
+	if (is_unselected(state)) {
+		count_unselected_read(task->tgid, result, state->cache_miss_bytes);
+	} else {
+		now = bpf_ktime_get_ns();
+		send_read(task, state, now, now - state->start_ns, result);
+	}
 	state->start_ns = 0;
 }
 

@@ -15,6 +15,9 @@
 #define RT_CMDLINE_MAX 256
 #define RT_CGROUP_PATH_MAX 512
 #define RT_FS_TYPE_LEN 16
+/* The agent's file selection: name suffixes of at most RT_FILE_SUFFIX_LEN bytes. */
+#define RT_MAX_FILE_SUFFIXES 16
+#define RT_FILE_SUFFIX_LEN 16
 
 enum rt_event_kind {
 	RT_EVENT_READ = 1,
@@ -51,6 +54,9 @@ enum rt_file_flags {
 	/* cached_bytes was counted as the first traced read (or fault) began, before it could
 	 * bring pages in; without it the file was first seen after its pages came in. */
 	RT_FILE_CACHE_MEASURED = 1 << 3,
+	/* Outside the agent's selection (select_files): its reads are counted per process in the
+	 * kernel (rt_process_reads), not sent. */
+	RT_FILE_UNSELECTED = 1 << 4,
 };
 
 /* Names a file the first time a traced process reads it, and again if a read finds
@@ -196,6 +202,15 @@ struct rt_device_reads {
 	__u64 bytes_by_cause[RT_BLOCK_CAUSES];
 };
 
+/* One process's reads of files outside the agent's selection, counted in the kernel
+ * (unselected_reads, keyed by tgid) and read by user space once a second. */
+struct rt_process_reads {
+	__u64 read_bytes;
+	__u64 read_calls; /* calls that returned bytes (or 0) */
+	__u64 read_errors;
+	__u64 cache_miss_bytes;
+};
+
 /* Per-CPU counters, summed by user space. */
 struct rt_counters {
 	__u64 events_emitted;
@@ -220,6 +235,7 @@ struct rt_counters {
 #define RT_EXEC_EVENT_SIZE 8
 #define RT_DEVICE_READS_SIZE 40
 #define RT_COUNTERS_SIZE 16
+#define RT_PROCESS_READS_SIZE 32
 
 #define RT_ASSERT_SIZE(type, size) _Static_assert(sizeof(struct type) == (size), #type " changed size")
 #define RT_ASSERT_OFFSET(type, field, offset)                                                                          \
@@ -239,5 +255,6 @@ RT_ASSERT_SIZE(rt_mark_event, RT_MARK_EVENT_SIZE);
 RT_ASSERT_SIZE(rt_exec_event, RT_EXEC_EVENT_SIZE);
 RT_ASSERT_SIZE(rt_device_reads, RT_DEVICE_READS_SIZE);
 RT_ASSERT_SIZE(rt_counters, RT_COUNTERS_SIZE);
+RT_ASSERT_SIZE(rt_process_reads, RT_PROCESS_READS_SIZE);
 
 #endif

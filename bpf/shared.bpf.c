@@ -8,6 +8,7 @@
 #include "lib/thread_state.bpf.h"
 #include "lib/announce.bpf.h"
 #include "lib/fuse.bpf.h"
+#include "lib/selection.bpf.h"
 
 /* GPL-compatible, as the probe-read helpers require. */
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

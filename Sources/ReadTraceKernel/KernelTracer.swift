@@ -21,6 +21,9 @@ public struct KernelConfiguration: Sendable {
     /// For benchmarks: attach the read hooks with programs that return at once.
     public var emptyReadHooks = false
     public var allFiles = false
+    /// The agent's selection, decided in the kernel: reads of other files are counted per
+    /// process there (`unselectedReads`) and never sent. nil: every read is sent.
+    public var fileSelection: SuffixSelection?
     public var ringBufferBytes = 4 << 20
     public var verbose = false
     /// Load the `--mark` programs (attached one marker at a time with `attachMark`).
@@ -174,6 +177,8 @@ public final class KernelTracer {
         chooseOtherPrograms(skeleton.pointee.progs, configuration, hook: hook, features: features)
         let result = bpf_map__set_max_entries(skeleton.pointee.maps.events, UInt32(configuration.ringBufferBytes))
         guard result == 0 else { throw KernelError(step: .sizeRingBuffer, errno: Errno(negated: result)) }
+        // Without a selection nothing is counted there: no memory for it (a map needs one entry).
+        if configuration.fileSelection == nil { bpf_map__set_max_entries(skeleton.pointee.maps.unselected_reads, 1) }
     }
 
     /// The programs' rodata options, the filters among them.
@@ -199,6 +204,27 @@ public final class KernelTracer {
         rodata.pointee.follow_fuse_daemons = features.has(.fuseRequestEnd)
         rodata.pointee.have_bpf_loop = features.has(.bpfLoop)
         rodata.pointee.wakeup_threshold_bytes = UInt64(configuration.ringBufferBytes / 8)
+        if let selection = configuration.fileSelection {
+            rodata.pointee.select_files = true
+            rodata.pointee.file_suffixes_casefold = selection.caseInsensitive
+            rodata.pointee.file_suffix_count = UInt32(selection.suffixes.count)
+            withUnsafeMutableBytes(of: &rodata.pointee.file_suffix_lengths) { lengths in
+                withUnsafeMutableBytes(of: &rodata.pointee.file_suffixes) { suffixes in
+                    withUnsafeMutableBytes(of: &rodata.pointee.file_suffix_masks) { masks in
+                        for (index, suffix) in selection.suffixes.enumerated() {
+                            let words = selection.words(index)
+                            lengths.storeBytes(of: UInt32(suffix.count), toByteOffset: index * 4, as: UInt32.self)
+                            for (offset, word) in [words.suffix.0, words.suffix.1].enumerated() {
+                                suffixes.storeBytes(of: word, toByteOffset: index * 16 + offset * 8, as: UInt64.self)
+                            }
+                            for (offset, word) in [words.mask.0, words.mask.1].enumerated() {
+                                masks.storeBytes(of: word, toByteOffset: index * 16 + offset * 8, as: UInt64.self)
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Loads the read programs of `hook` only.
@@ -415,6 +441,37 @@ extension KernelTracer {
             hasKey = true
         }
         return result
+    }
+}
+
+extension KernelTracer {
+    /// Each process's reads of unselected files, as the kernel has counted them so far; and the
+    /// processes found gone before their counts were read (their last), whose entries go.
+    public func unselectedReads(isAlive: (Int32) -> Bool) -> (reads: [Int32: ProcessReadCounts], gone: [Int32]) {
+        let map = skeleton.pointee.maps.unselected_reads
+        var result: [Int32: ProcessReadCounts] = [:]
+        var gone: [Int32] = []
+        var key: UInt32 = 0
+        var hasKey = false
+        while true {
+            var next: UInt32 = 0
+            let step = hasKey ? bpf_map__get_next_key(map, &key, &next, 4) : bpf_map__get_next_key(map, nil, &next, 4)
+            guard step == 0 else { break }
+            if !isAlive(Int32(bitPattern: next)) { gone.append(Int32(bitPattern: next)) }
+            var reads = rt_process_reads()
+            if bpf_map__lookup_elem(map, &next, 4, &reads, MemoryLayout<rt_process_reads>.size, 0) == 0 {
+                result[Int32(bitPattern: next)] = ProcessReadCounts(
+                    readBytes: reads.read_bytes, readCalls: reads.read_calls, readErrors: reads.read_errors,
+                    cacheMissBytes: reads.cache_miss_bytes)
+            }
+            key = next
+            hasKey = true
+        }
+        for pid in gone {
+            var key = UInt32(bitPattern: pid)
+            bpf_map__delete_elem(map, &key, 4, 0)
+        }
+        return (result, gone)
     }
 }
 

@@ -265,6 +265,51 @@ struct AgentTests {
         }
     }
 
+    @Test("an unselected file's reads are counted exactly in the kernel under file=\"other\", and send no records")
+    func unselectedFile() throws {
+        let scratch = try ScratchDirectory()
+        let size = 4 << 20
+        let data = try scratch.file("corpus.dat", size: size)
+        let agent = try RunningAgent(["--comm", "agentother"])
+        let reader = try RunningProcess(
+            Paths.workload, ["--file", data, "--chunk", "4096", "--failing-reads", "3", "--name", "agentother", "--wait-stdin"])
+        let other = [#"comm="agentother""#, #"file="other""#]
+        func sample(_ name: String, _ labels: [String]) throws -> Double {
+            HTTP.sample(try agent.get("/metrics").body, name, containing: labels) ?? 0
+        }
+        // Whatever the reader read before it waits (nothing once named, but the agent counts it
+        // once a second), then its reads of the file.
+        Thread.sleep(forTimeInterval: 1.5)
+        let bytesBefore = try sample("readtrace_read_bytes_total", other)
+        let callsBefore = try sample("readtrace_read_calls_total", other)
+        let eventsBefore = try sample("readtrace_events_total", [])
+        reader.sendLine()
+        let done = reader.finish()
+        try #require(done.status == 0, "\(done.standardError)")
+        let calls = try #require(done.standardOutput.firstMatch(of: /calls=([0-9]+)/).flatMap { Double($0.1) })
+        let failed = try #require(done.standardOutput.firstMatch(of: /failed_calls=([0-9]+)/).flatMap { Double($0.1) })
+        #expect(failed == 3)
+        var bytes = 0.0
+        let counted = agent.running.wait(upTo: 10) {
+            bytes = (try? sample("readtrace_read_bytes_total", other)) ?? 0
+            return bytes - bytesBefore >= Double(size)
+        }
+        #expect(counted, "other bytes \(bytes - bytesBefore) of \(size)")
+        let exposition = try agent.get("/metrics").body
+        #expect(HTTP.sample(exposition, "readtrace_read_bytes_total", containing: other).map { $0 - bytesBefore } == Double(size))
+        #expect(HTTP.sample(exposition, "readtrace_read_calls_total", containing: other).map { $0 - callsBefore } == calls)
+        #expect(HTTP.sample(exposition, "readtrace_read_errors_total", containing: other) == failed)
+        // Counted, not sent: no read was timed, and the kernel sent far fewer records than reads
+        // (the file's and the process's names, pages the reader's own code maps).
+        #expect(HTTP.sample(exposition, "readtrace_read_latency_seconds_count", containing: other) == nil)
+        let events = (HTTP.sample(exposition, "readtrace_events_total", containing: []) ?? 0) - eventsBefore
+        #expect(events < calls / 8, "\(events) records for \(calls) reads")
+        #expect(HTTP.sample(exposition, "readtrace_lost_events_total", containing: []) == 0)
+        #expect(!exposition.contains(data), "an unselected file is never named in a label")
+        let stopped = agent.stop()
+        #expect(stopped.status == 0, "\(stopped.standardError)")
+    }
+
     @Test("1,000 pods' cgroups created, read from and removed: each pod gets its series, and the count returns to its floor")
     func churn() throws {
         let scratch = try ScratchDirectory()

@@ -151,6 +151,87 @@ struct AgentMetricsTests {
         #expect(sink.counters.values.reduce(0) { $0 + ($1[.fileLoads] ?? 0) } == 1)
     }
 
+    @Test("a warm mapped load: pages mapped count in mmap_mapped_bytes and finish the load; faulted-in pages do not add to them")
+    func mappedLoad() {
+        var metrics = Self.metrics()
+        let sink = RecordingSink()
+        metrics.note(Self.process(10))
+        let half: UInt64 = 4 << 20
+        func fill(_ bytes: UInt64, _ cause: FaultFillRecord.Cause, at end: UInt64) -> KernelEvent {
+            .faultFill(FaultFillRecord(pid: 10, file: Self.engine, bytes: bytes, endNanoseconds: end, cause: cause))
+        }
+        // Half the file faulted in and mapped (cold), then the other half mapped from the cache (warm).
+        #expect(metrics.record(fill(half, .fault, at: 1_000), into: sink) == nil)
+        #expect(metrics.record(fill(half, .mapped, at: 2_000), into: sink) == nil, "the same pages: half the file so far")
+        let load = metrics.record(fill(half, .mapped, at: 3_000), into: sink)
+        #expect(load?.bytes == 2 * half)
+        let labels = sink.counters.keys.first { $0.file.hasSuffix(".engine") }!
+        #expect(sink.counters[labels]?[.mmapFaultBytes] == half)
+        #expect(sink.counters[labels]?[.mmapMappedBytes] == 2 * half)
+        #expect(sink.counters[labels]?[.fileLoads] == 1)
+    }
+
+    @Test("what the kernel counted of a process's unselected files adds to its file=\"other\" series, with no latency and no load")
+    func unselectedReads() {
+        var metrics = Self.metrics()
+        let sink = RecordingSink()
+        metrics.note(Self.process(10))
+        metrics.record(Self.read(10, Self.module, bytes: 4096, at: 1_000), into: sink)
+        metrics.recordUnselected(pid: 10, ProcessReadCounts(readBytes: 8192, readCalls: 3, readErrors: 1, cacheMissBytes: 4096), into: sink)
+        metrics.recordUnselected(pid: 10, ProcessReadCounts(), into: sink)
+        metrics.recordUnselected(pid: 10, ProcessReadCounts(readBytes: 0, readCalls: 1), into: sink)
+        let other = sink.counters.keys.first { $0.file == "other" }!
+        #expect(other.comm == "trtserver" && other.pod == "trtserver-0")
+        #expect(sink.counters[other]?[.readBytes] == 4096 + 8192)
+        #expect(sink.counters[other]?[.readCalls] == 1 + 3 + 1)
+        #expect(sink.counters[other]?[.readErrors] == 1)
+        #expect(sink.counters[other]?[.cacheMissBytes] == 4096)
+        #expect(sink.observations[other]?[.readLatency]?.count == 1, "only the record's read was timed")
+        #expect(metrics.seriesCount == 1 && metrics.loadsInProgress == 0)
+        #expect(
+            ProcessReadCounts(readBytes: 10, readCalls: 2).since(ProcessReadCounts(readBytes: 4, readCalls: 1))
+                == ProcessReadCounts(readBytes: 6, readCalls: 1))
+    }
+
+    @Test(
+        "the kernel's suffix selection agrees with the file label: defaults without case, *SUFFIX globs exactly, others not in the kernel")
+    func suffixSelection() throws {
+        /// The kernel's comparison (bpf/lib/selection.bpf.h): the name's last 16 bytes, under each mask.
+        func kernelSelects(_ selection: SuffixSelection, name: String) -> Bool {
+            var tail = [UInt8](repeating: 0xa5, count: 16) + Array(name.utf8)
+            tail = Array(tail.suffix(16))
+            if selection.caseInsensitive { tail = tail.map { (65...90).contains($0) ? $0 | 0x20 : $0 } }
+            let words = tail.withUnsafeBytes {
+                ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            }
+            return selection.suffixes.indices.contains { index in
+                let (suffix, mask) = selection.words(index)
+                return name.utf8.count >= selection.suffixes[index].count && words.0 & mask.0 == suffix.0 && words.1 & mask.1 == suffix.1
+            }
+        }
+        let names = [
+            "a.engine", "b.SAFETENSORS", "c.Gguf", "model.onnx", ".engine", "engine", "a.engine.bak", "a.py", "x.pth", "x.pt",
+            "weights-00001-of-00004.safetensors", "a-very-long-file-name-for-a-model.trt", "t.h5", "h5", "x.tflitee", "x.bin",
+        ]
+        let defaults = try #require(SuffixSelection(globs: []))
+        #expect(defaults.caseInsensitive && defaults.suffixes.count == LoadRule.modelFileExtensions.count)
+        for name in names {
+            let labelled = MetricFileLabels(globs: []).selects(Self.file(Self.engine, "/models/" + name, size: 1))
+            #expect(kernelSelects(defaults, name: name) == labelled, "\(name)")
+        }
+        let globs = ["*.engine", "*.safetensors"]
+        let exact = try #require(SuffixSelection(globs: globs))
+        #expect(!exact.caseInsensitive)
+        for name in names + ["A.ENGINE"] {
+            let labelled = MetricFileLabels(globs: globs).selects(Self.file(Self.engine, "/models/" + name, size: 1))
+            #expect(kernelSelects(exact, name: name) == labelled, "\(name)")
+        }
+        #expect(SuffixSelection(globs: ["/models/*"]) == nil, "a directory is not a name suffix")
+        #expect(SuffixSelection(globs: ["*.engine", "*/m/*.plan"]) == nil)
+        #expect(SuffixSelection(globs: ["*a-suffix-longer-than-16"]) == nil)
+        #expect(SuffixSelection(globs: ["*"]) == nil, "an empty suffix")
+    }
+
     @Test("a process that exits mid-load is no longer loading")
     func abandonedLoad() {
         var metrics = Self.metrics()

@@ -33,6 +33,26 @@ struct FlightRecorderTests {
         #expect(!window.truncated)
     }
 
+    @Test("FUSE daemons and marker spans are kept and replayed: a window's dump has its fuse_serves and marks")
+    func daemonsAndMarks() {
+        var recorder = Self.recorder()
+        recorder.note(TracedProcess(record: ProcessRecord(pid: 20, parentPid: 1, cgroupID: 0, comm: "gcsfuse")))
+        recorder.record(.fuseDaemon(FuseDaemonRecord(pid: 20, filesystem: DeviceNumber(major: 0, minor: 60))))
+        recorder.record(.fuseDaemon(FuseDaemonRecord(pid: 30, filesystem: DeviceNumber(major: 0, minor: 61))))
+        recorder.record(
+            .read(
+                ReadRecord(pid: 20, threadID: 20, file: Self.file, endNanoseconds: 2 * Self.second, latencyNanoseconds: 1000, result: 100)))
+        recorder.record(.mark(MarkRecord(pid: 10, threadID: 11, mark: 0, startNanoseconds: Self.second, endNanoseconds: 4 * Self.second)))
+        recorder.record(
+            .mark(MarkRecord(pid: 10, threadID: 11, mark: 0, startNanoseconds: 8 * Self.second, endNanoseconds: 9 * Self.second)))
+        let window = recorder.window(from: 0, to: 5 * Self.second)
+        #expect(window.aggregate.fuseDaemons == [20: [DeviceNumber(major: 0, minor: 60)]], "the daemon of the window's reads only")
+        #expect(window.aggregate.marks.map(\.endNanoseconds) == [4 * Self.second], "the span ending inside the window")
+        #expect(window.aggregate.processes[10]?.record.comm == "trtserver", "a marked process is named")
+        recorder.expire(now: 100 * Self.second, isAlive: { _ in false })
+        #expect(recorder.window(from: 0, to: 100 * Self.second).aggregate.marks.isEmpty, "spans expire with the retention")
+    }
+
     @Test("what is older than the retention goes, and a window reaching past it says where it starts")
     func retention() {
         var recorder = Self.recorder(retain: 5 * Self.second)

@@ -20,6 +20,7 @@ struct RecordLayoutTests {
         #expect(MemoryLayout<rt_exec_event>.size == Int(RT_EXEC_EVENT_SIZE))
         #expect(MemoryLayout<rt_device_reads>.size == Int(RT_DEVICE_READS_SIZE))
         #expect(MemoryLayout<rt_counters>.size == Int(RT_COUNTERS_SIZE))
+        #expect(MemoryLayout<rt_process_reads>.size == Int(RT_PROCESS_READS_SIZE))
     }
 
     @Test("the decoder finds paths and command lines where the C side puts them")

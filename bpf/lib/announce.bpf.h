@@ -7,6 +7,7 @@
 #include "lib/files.bpf.h"
 #include "lib/fuse.bpf.h"
 #include "lib/path.bpf.h"
+#include "lib/selection.bpf.h"
 
 /* Files and processes already named to user space (files with the flags sent);
  * evicted ones are named again. */
@@ -99,6 +100,8 @@ static __always_inline __u32 announce_file(struct inode *inode, struct file_key 
 	event->size_bytes = BPF_CORE_READ(inode, i_size);
 	event->mode = BPF_CORE_READ(inode, i_mode);
 	event->flags = (deleted ? RT_FILE_DELETED : 0) | (mnt ? 0 : RT_FILE_PATH_FROM_FS_ROOT);
+	if (select_files && !file_is_selected(dentry))
+		event->flags |= RT_FILE_UNSELECTED;
 	event->reserved = 0;
 	describe_storage(event, inode, before_read);
 	used = write_path(event, dentry, mnt);

@@ -27,5 +27,15 @@ RT_SHARED const volatile bool follow_fuse_daemons;
 /* Records wake the reader only once this much is waiting; it also drains on a timer.
  * A wake-up per record would cost more than the record. */
 RT_SHARED const volatile __u64 wakeup_threshold_bytes RT_DEFAULT(1 << 20);
+/* The agent's selection (--path suffixes, or the model-file suffixes): a file whose name ends
+ * in none of them is decided unselected once, when it is named (lib/selection.bpf.h). Each
+ * suffix is right-aligned in two words with the mask of its bytes, lower case when
+ * `file_suffixes_casefold`. */
+RT_SHARED const volatile bool select_files;
+RT_SHARED const volatile bool file_suffixes_casefold;
+RT_SHARED const volatile __u32 file_suffix_count;
+RT_SHARED const volatile __u32 file_suffix_lengths[RT_MAX_FILE_SUFFIXES];
+RT_SHARED const volatile __u64 file_suffixes[RT_MAX_FILE_SUFFIXES][2];
+RT_SHARED const volatile __u64 file_suffix_masks[RT_MAX_FILE_SUFFIXES][2];
 
 #endif

@@ -4,7 +4,14 @@
 #define READTRACE_LIB_READ_CALLS_H
 
 #include "lib/announce.bpf.h"
+#include "lib/selection.bpf.h"
 #include "lib/thread_state.bpf.h"
+
+/* Whether the thread's file was decided outside the agent's selection when it was named. */
+static __always_inline bool is_unselected(struct thread_read *state)
+{
+	return select_files && (state->file_flags_sent & RT_FILE_UNSELECTED);
+}
 
 /* The syscall tracepoints carry an fd, not a file: found through the task's fd table,
  * which another thread may change meanwhile (the memory stays valid under RCU). */
@@ -53,7 +60,8 @@ static __always_inline void begin_read(struct file *file)
 		state->inode_address = (__u64)inode;
 	}
 	state->cache_miss_bytes = 0;
-	state->start_ns = bpf_ktime_get_ns();
+	/* An unselected file's read is counted, not timed: start_ns only marks it in progress. */
+	state->start_ns = is_unselected(state) ? 1 : bpf_ktime_get_ns();
 }
 
 /* The return of a call begun with begin_read that sends no read record of its own (an AIO

@@ -29,7 +29,9 @@ struct AgentSession {
 
     func run() throws -> Int32 {
         let session = TraceSession(options: options)
-        let (configuration, features, _) = try session.preflight()
+        var (configuration, features, _) = try session.preflight()
+        // The file label's selection, decided in the kernel where it is name suffixes.
+        configuration.fileSelection = SuffixSelection(globs: options.paths)
         let signals = try SignalPipe.shared()
         signals.watch(Self.stopSignals + [SIGUSR1])
         let metrics = AgentMetrics()
@@ -129,12 +131,21 @@ struct AgentSession {
         for limitation in tracer.limitations {
             logger.notice("limitation", metadata: ["note": "\(KernelWording.sentence(for: limitation))"])
         }
+        if !selectsInKernel(tracer) {
+            logger.notice(
+                "limitation",
+                metadata: [
+                    "note":
+                        "every read is sent to user space: the kernel selects files by name suffix (--path '*SUFFIX' globs, up to \(SuffixSelection.maxSuffixes) of at most \(SuffixSelection.maxLength) bytes) with the read hooks other than light"
+                ])
+        }
 
         let events = EventLoop(descriptors: [tracer.pollDescriptor, signals.readEnd])
         var nextTick = start + Self.tickNanoseconds
         var nextSweep = start + sweepNanoseconds
         var backlog = false
         var folded: UInt64 = 0
+        var unselected = UnselectedReads()
         while true {
             let now = Clock.monotonicNanoseconds()
             let wakeAt = backlog ? now : min(nextTick, now + KernelTracer.drainIntervalNanoseconds)
@@ -173,6 +184,7 @@ struct AgentSession {
             disks = sample
             let counters = try tracer.counters()
             let deviceReads = tracer.deviceReads()
+            unselected.fold(tracer, into: &readMetrics, sink: collectors.series)
             let (retainedBytes, evicted) = dumps.recorder.withLock { recorder in
                 recorder.record(sample)
                 recorder.record(FlightRecorder.CounterSample(nanoseconds: afterWait, counters: counters, deviceReads: deviceReads))
@@ -193,6 +205,12 @@ struct AgentSession {
                 counters: counters, seriesCount: readMetrics.seriesCount, foldedSeries: readMetrics.foldedSeries,
                 retainedBytes: retainedBytes, droppedEvents: evicted)
         }
+    }
+
+    /// Whether the kernel decides which files' reads reach user space: a suffix selection, and
+    /// a hook that times calls (the light hook sends every read it sees).
+    private func selectsInKernel(_ tracer: KernelTracer) -> Bool {
+        SuffixSelection(globs: options.paths) != nil && tracer.hook != .light
     }
 
     /// A finished load against the triggers: a dump of the window around it, or a line saying

@@ -25,20 +25,33 @@ public struct FlightRecorder: Sendable {
         case read(ReadRecord)
         case block(BlockRecord)
         case faultFill(FaultFillRecord)
+        case mark(MarkRecord)
 
         var nanoseconds: UInt64 {
             switch self {
             case .read(let read): read.endNanoseconds
             case .block(let block): block.endNanoseconds
             case .faultFill(let fill): fill.endNanoseconds
+            case .mark(let mark): mark.endNanoseconds
             }
         }
 
-        var reader: ReadKey {
+        var pid: Int32 {
             switch self {
-            case .read(let read): ReadKey(pid: read.pid, file: read.file)
-            case .block(let block): ReadKey(pid: block.pid, file: block.file)
-            case .faultFill(let fill): ReadKey(pid: fill.pid, file: fill.file)
+            case .read(let read): read.pid
+            case .block(let block): block.pid
+            case .faultFill(let fill): fill.pid
+            case .mark(let mark): mark.pid
+            }
+        }
+
+        /// The file the event is about; none for a marker's span.
+        var file: FileID? {
+            switch self {
+            case .read(let read): read.file
+            case .block(let block): block.file
+            case .faultFill(let fill): fill.file
+            case .mark: nil
             }
         }
 
@@ -47,6 +60,7 @@ public struct FlightRecorder: Sendable {
             case .read(let read): .read(read)
             case .block(let block): .block(block)
             case .faultFill(let fill): .faultFill(fill)
+            case .mark(let mark): .mark(mark)
             }
         }
     }
@@ -84,6 +98,8 @@ public struct FlightRecorder: Sendable {
     private var head = 0
     private var processes: [Int32: TracedProcess] = [:]
     private var files: [FileID: FileRecord] = [:]
+    /// Which process serves which FUSE filesystem: named once, as processes are.
+    private var fuseDaemons: Set<FuseDaemonRecord> = []
     private var diskSamples: [DiskStatsSnapshot] = []
     private var counterSamples: [CounterSample] = []
     /// From when (CLOCK_MONOTONIC) every event is still here.
@@ -104,16 +120,18 @@ public struct FlightRecorder: Sendable {
 
     public mutating func note(_ file: FileRecord) { files[file.id] = file }
 
-    /// Keeps a read, fault or block event; names and cgroups are not events here.
+    /// Keeps a read, fault, block or marker event; names, cgroups and execs are not events here.
     public mutating func record(_ event: KernelEvent) {
         switch event {
         case .read(let read): events.append(.read(read))
         case .block(let block): events.append(.block(block))
         case .faultFill(let fill): events.append(.faultFill(fill))
+        case .mark(let mark): events.append(.mark(mark))
         case .process(let process): note(TracedProcess(record: process))
         case .file(let file): note(file)
-        // Not retained: which FUSE daemon serves what, and markers (the agent takes no --mark).
-        case .cgroup, .fuseDaemon, .mark, .exec: break
+        case .fuseDaemon(let daemon): fuseDaemons.insert(daemon)
+        // The session's business: which cgroups to trace, where markers attach.
+        case .cgroup, .exec: break
         }
         if (events.count - head) * Self.bytesPerEvent > configuration.memoryLimitBytes { evictOldest() }
     }
@@ -145,11 +163,11 @@ public struct FlightRecorder: Sendable {
         if let keep = diskSamples.lastIndex(where: { $0.nanoseconds <= cutoff }), keep > 0 { diskSamples.removeFirst(keep) }
         if let keep = counterSamples.lastIndex(where: { $0.nanoseconds <= cutoff }), keep > 0 { counterSamples.removeFirst(keep) }
         compact()
-        let referenced = Set(events[head...].map(\.reader))
-        let readers = Set(referenced.map(\.pid))
-        let read = Set(referenced.map(\.file))
+        let readers = Set(events[head...].map(\.pid))
+        let read = Set(events[head...].compactMap(\.file))
         processes = processes.filter { readers.contains($0.key) || isAlive($0.key) }
         files = files.filter { read.contains($0.key) || files.count <= Self.namedFileLimit }
+        fuseDaemons = fuseDaemons.filter { readers.contains($0.pid) || isAlive($0.pid) }
     }
 
     /// As many files as the kernel keeps as named: it names evicted ones again.
@@ -165,6 +183,7 @@ public struct FlightRecorder: Sendable {
     public var retainedBytes: Int {
         let names =
             processes.count * (MemoryLayout<Int32>.stride + MemoryLayout<TracedProcess>.stride + 128)
+            + fuseDaemons.count * MemoryLayout<FuseDaemonRecord>.stride
             + files.reduce(0) { $0 + MemoryLayout<FileID>.stride + MemoryLayout<FileRecord>.stride + $1.value.path.count }
         let samples =
             diskSamples.reduce(0) { $0 + $1.entries.count * MemoryLayout<DiskStatsEntry>.stride + 32 }
@@ -185,10 +204,14 @@ public struct FlightRecorder: Sendable {
         var seenProcesses: Set<Int32> = []
         var seenFiles: Set<FileID> = []
         for event in events[head...] where event.nanoseconds >= from && event.nanoseconds < to {
-            let reader = event.reader
-            if seenFiles.insert(reader.file).inserted, let file = files[reader.file] { aggregate.record(.file(file)) }
-            if seenProcesses.insert(reader.pid).inserted, let process = processes[reader.pid] { aggregate.record(.process(process.record)) }
+            if let id = event.file, seenFiles.insert(id).inserted, let file = files[id] { aggregate.record(.file(file)) }
+            if seenProcesses.insert(event.pid).inserted, let process = processes[event.pid] { aggregate.record(.process(process.record)) }
             aggregate.record(event.kernelEvent)
+        }
+        // The FUSE daemons among the window's processes, as a live session names them.
+        for daemon in fuseDaemons.sorted(by: { ($0.pid, $0.filesystem.rawValue) < ($1.pid, $1.filesystem.rawValue) })
+        where seenProcesses.contains(daemon.pid) {
+            aggregate.record(.fuseDaemon(daemon))
         }
         var history = DeviceHistory(startNanoseconds: from)
         let baseline = diskSamples.lastIndex { $0.nanoseconds <= from } ?? 0

@@ -17,7 +17,8 @@ public struct MetricFileLabels: Sendable {
     public func selects(_ file: FileRecord) -> Bool {
         if let globs { return globs.matches(file.path, truncated: file.pathIsTruncated) }
         guard let dot = file.path.lastIndex(of: UInt8(ascii: ".")), !file.path[dot...].contains(UInt8(ascii: "/")) else { return false }
-        let suffix = String(decoding: file.path[(dot + 1)...], as: UTF8.self).lowercased()
+        // ASCII case only, as the kernel compares it (`SuffixSelection`).
+        let suffix = String(decoding: file.path[(dot + 1)...].map { (65...90).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
         return LoadRule.modelFileExtensions.contains(suffix)
     }
 }

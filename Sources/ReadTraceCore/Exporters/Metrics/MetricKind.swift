@@ -1,6 +1,6 @@
 /// The per-series counters the agent exposes, named as the exposition names them.
 public enum MetricCounter: CaseIterable, Sendable {
-    case readBytes, readCalls, readErrors, cacheMissBytes, mmapFaultBytes, blockReadBytes, fileLoads
+    case readBytes, readCalls, readErrors, cacheMissBytes, mmapFaultBytes, mmapMappedBytes, blockReadBytes, fileLoads
 
     public var name: String {
         switch self {
@@ -9,6 +9,7 @@ public enum MetricCounter: CaseIterable, Sendable {
         case .readErrors: "readtrace_read_errors_total"
         case .cacheMissBytes: "readtrace_cache_miss_bytes_total"
         case .mmapFaultBytes: "readtrace_mmap_fault_bytes_total"
+        case .mmapMappedBytes: "readtrace_mmap_mapped_bytes_total"
         case .blockReadBytes: "readtrace_block_read_bytes_total"
         case .fileLoads: "readtrace_file_loads_total"
         }
@@ -21,6 +22,7 @@ public enum MetricCounter: CaseIterable, Sendable {
         case .readErrors: "Read-family calls that failed."
         case .cacheMissBytes: "Bytes reads had to bring into the page cache."
         case .mmapFaultBytes: "Bytes page faults on mapped files brought into the page cache."
+        case .mmapMappedBytes: "Bytes of mapped files page faults mapped into the readers, cached or not: a warm mapped load's bytes."
         case .blockReadBytes: "Bytes block devices completed for the readers' requests."
         case .fileLoads: "Loads finished: a process read its share (--loaded-at) of a model-sized file."
         }

@@ -39,7 +39,12 @@ public struct ReadMetrics {
     /// One process reading one file: its series, and how far its load of the file has got.
     private struct Reader {
         var labels: MetricLabels
-        var loadBytes: UInt64 = 0
+        var readBytes: UInt64 = 0
+        var faultBytes: UInt64 = 0
+        var mappedBytes: UInt64 = 0
+        /// As `ReadStats` counts a load: bytes read, and what the mapping loaded (the pages
+        /// mapped, or faulted in where fewer mappings were seen).
+        var loadBytes: UInt64 { readBytes + max(faultBytes, mappedBytes) }
         var firstStartNanoseconds: UInt64 = .max
         var loadState = LoadState.none
     }
@@ -94,22 +99,23 @@ public struct ReadMetrics {
             sink.add(1, to: .readCalls, labels: labels)
             if let latency = read.latencyNanoseconds { sink.observe(Double(latency) / 1e9, in: .readLatency, labels: labels) }
             return progress(
-                key, bytes: UInt64(read.result), start: read.endNanoseconds &- (read.latencyNanoseconds ?? 0), end: read.endNanoseconds,
-                sink: sink)
+                key, adding: \.readBytes, UInt64(read.result), start: read.endNanoseconds &- (read.latencyNanoseconds ?? 0),
+                end: read.endNanoseconds, sink: sink)
         case .faultFill(let fill):
             let key = ReadKey(pid: fill.pid, file: fill.file)
             let labels = reader(key).labels
             switch fill.cause {
             case .read:
                 sink.add(fill.bytes, to: .cacheMissBytes, labels: labels)
-                return progress(key, bytes: 0, start: fill.endNanoseconds, end: fill.endNanoseconds, sink: sink)
+                return progress(key, adding: \.readBytes, 0, start: fill.endNanoseconds, end: fill.endNanoseconds, sink: sink)
             case .fault:
                 sink.add(fill.bytes, to: .mmapFaultBytes, labels: labels)
-                return progress(key, bytes: fill.bytes, start: fill.endNanoseconds, end: fill.endNanoseconds, sink: sink)
-            case .mapped, .prefetch:
-                // Pages mapped without a fault bringing them in: a warm mapped load's progress is
-                // not followed here (the dump's mapped_bytes has it), only fault-in bytes are.
-                // Prefetched pages are not a load's progress either (the dump's prefetch_bytes).
+                return progress(key, adding: \.faultBytes, fill.bytes, start: fill.endNanoseconds, end: fill.endNanoseconds, sink: sink)
+            case .mapped:
+                sink.add(fill.bytes, to: .mmapMappedBytes, labels: labels)
+                return progress(key, adding: \.mappedBytes, fill.bytes, start: fill.endNanoseconds, end: fill.endNanoseconds, sink: sink)
+            case .prefetch:
+                // Prefetched pages are not a load's progress (the dump's prefetch_bytes has them).
                 return nil
             }
         case .block(let block):
@@ -127,6 +133,21 @@ public struct ReadMetrics {
             return nil
         }
     }
+
+    /// Adds what the kernel counted for a process's reads of unselected files since the last
+    /// time (`ProcessReadCounts.since`) to its `file="other"` series. Such reads are not timed,
+    /// and no model file is among them: no latency, no load.
+    public mutating func recordUnselected(pid: Int32, _ reads: ProcessReadCounts, into sink: some MetricSink) {
+        guard reads != ProcessReadCounts() else { return }
+        let labels = reader(ReadKey(pid: pid, file: Self.unselectedFiles)).labels
+        if reads.readBytes > 0 || reads.readCalls > 0 { sink.add(reads.readBytes, to: .readBytes, labels: labels) }
+        if reads.readCalls > 0 { sink.add(reads.readCalls, to: .readCalls, labels: labels) }
+        if reads.readErrors > 0 { sink.add(reads.readErrors, to: .readErrors, labels: labels) }
+        if reads.cacheMissBytes > 0 { sink.add(reads.cacheMissBytes, to: .cacheMissBytes, labels: labels) }
+    }
+
+    /// Stands for every unselected file of a process: never named, so labelled "other".
+    static let unselectedFiles = FileID(device: DeviceNumber(rawValue: 0), inode: 0)
 
     /// The reader's entry, made on its first event: its labels decide its series.
     private mutating func reader(_ key: ReadKey) -> Reader {
@@ -154,12 +175,15 @@ public struct ReadMetrics {
 
     /// Counts bytes toward the reader's load of the file: a file the load rule counts, done when
     /// the loaded share of its size has been read (as `ReadStats` decides it for the dump).
-    private mutating func progress(_ key: ReadKey, bytes: UInt64, start: UInt64, end: UInt64, sink: some MetricSink) -> FinishedLoad? {
+    private mutating func progress(
+        _ key: ReadKey, adding counted: WritableKeyPath<Reader, UInt64>, _ bytes: UInt64, start: UInt64, end: UInt64,
+        sink: some MetricSink
+    ) -> FinishedLoad? {
         guard var reader = readers[key], reader.loadState != .finished, let file = files[key.file]?.record, file.sizeBytes > 0,
             configuration.loadRule.counts(path: file.displayPath, sizeBytes: file.sizeBytes, bytesRead: 0)
         else { return nil }
         defer { readers[key] = reader }
-        reader.loadBytes += bytes
+        reader[keyPath: counted] += bytes
         reader.firstStartNanoseconds = min(reader.firstStartNanoseconds, start)
         if reader.loadState == .none {
             reader.loadState = .inProgress
