@@ -1,12 +1,12 @@
 import Testing
 
+@testable import ReadTraceCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-
-@testable import ReadTraceCore
 
 /// A timeline's buckets, held from the first count to the last: the same array to every reader and writer.
 @Suite struct BucketCountsTests {

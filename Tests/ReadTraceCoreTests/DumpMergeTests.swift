@@ -94,7 +94,8 @@ import Testing
         #expect(throws: DumpDocument.DecodingFailure.self) { try DumpDocument.decode(elsewhere.encoded()) }
 
         let report = DumpReport(width: 120).render(merged)
-        #expect(report.contains("deserialize node-a trtserver 100 ×1") && report.contains("deserialize node-b trtserver 100 ×1"), "\(report)")
+        #expect(
+            report.contains("deserialize node-a trtserver 100 ×1") && report.contains("deserialize node-b trtserver 100 ×1"), "\(report)")
         #expect(report.contains("node-a trtserver 100: 4.00s from") && report.contains("node-b trtserver 100: 4.00s from"), "\(report)")
         let phases = TraceEventsDocument(merged).traceEvents.filter { $0.category == "phase" }
         #expect(Set(phases.map(\.pid)).count == 2, "each host's span on its own process track")

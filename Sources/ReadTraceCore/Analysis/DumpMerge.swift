@@ -126,18 +126,22 @@ public enum DumpMerge {
         var known = merged.markers ?? []
         for marker in markers where !known.contains(marker) { known.append(marker) }
         merged.markers = known
-        merged.marks = (merged.marks ?? []) + (dump.marks ?? []).map { mark in
-            var mark = mark
-            mark.host = label
-            mark.startSeconds = shifted(mark.startSeconds)
-            return mark
-        }
-        merged.phaseBreakdown = (merged.phaseBreakdown ?? []) + (dump.phaseBreakdown ?? []).map { breakdown in
-            var breakdown = breakdown
-            breakdown.host = label
-            breakdown.windowStartSeconds = shifted(breakdown.windowStartSeconds)
-            return breakdown
-        }
+        merged.marks =
+            (merged.marks ?? [])
+            + (dump.marks ?? []).map { mark in
+                var mark = mark
+                mark.host = label
+                mark.startSeconds = shifted(mark.startSeconds)
+                return mark
+            }
+        merged.phaseBreakdown =
+            (merged.phaseBreakdown ?? [])
+            + (dump.phaseBreakdown ?? []).map { breakdown in
+                var breakdown = breakdown
+                breakdown.host = label
+                breakdown.windowStartSeconds = shifted(breakdown.windowStartSeconds)
+                return breakdown
+            }
     }
 
     /// Each dump's hostname, fit to prefix a device name (no blank, control character, ':' or

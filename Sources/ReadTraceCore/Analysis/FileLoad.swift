@@ -93,7 +93,11 @@ extension DumpDocument {
         var groups: [ProcessKey: String?] = [:]
         // Sorted on their keys before they are built: sorting whole entries took long in a dump of 100,000.
         let order = reads.indices.filter { reads[$0].readBytes + reads[$0].mappedLoadBytes > 0 }
-            .sorted { (reads[$0].firstReadSeconds, reads[$0].pid, reads[$0].fileID) < (reads[$1].firstReadSeconds, reads[$1].pid, reads[$1].fileID) }
+            .sorted {
+                (reads[$0].firstReadSeconds, reads[$0].pid, reads[$0].fileID) < (
+                    reads[$1].firstReadSeconds, reads[$1].pid, reads[$1].fileID
+                )
+            }
         // The page cache was measured as the file's first read began: that is the first load's start.
         var started = Set<Int>()
         return order.map { index in
