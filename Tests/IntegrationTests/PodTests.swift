@@ -191,6 +191,17 @@ struct DemoTests {
         #expect(text.contains(": 2 loads overlapped") && text.contains("Alone earlier in the run, trtserver "), "\(text)")
         let slowdown = try #require(text.firstMatch(of: /each load ran ([0-9.]+)× slower/).flatMap { Double($0.1) }, "\(text)")
         #expect(slowdown >= 1.6 && slowdown <= 2.4, "two loads sharing the bandwidth one had alone: \(slowdown)×")
+        // It ends with readtrace diff of the load alone against the storm, each pod's copy of the
+        // engine one model: read twice over, by two at once, the slowest load about twice as long.
+        #expect(
+            text.contains("readtrace diff: the load alone (before) against the storm (after): 1 file in both, 1 regressed"), "\(text)")
+        let diffRows = result.standardOutput.split(separator: "\n").filter { $0.hasPrefix("before ") || $0.hasPrefix("after ") }
+        try #require(diffRows.count == 2, "\(result.standardOutput)")
+        let columns = diffRows.map { $0.split(separator: " ") }
+        #expect(columns[0].contains("1.0x") && columns[1].contains("2.0x") && columns[1].contains("!"), "\(diffRows)")
+        let loadTimes = columns.compactMap { Double($0[1]) }
+        try #require(loadTimes.count == 2, "\(diffRows)")
+        #expect(loadTimes[1] / loadTimes[0] >= 1.6 && loadTimes[1] / loadTimes[0] <= 2.4, "\(diffRows)")
         #expect(Set(dump.processes.compactMap { $0["pod_uid"] as? String }).count == 2, "each reader in its own pod")
         #expect(dump.processes.allSatisfy { $0["comm"] as? String == "trtserver" })
         #expect(FileManager.default.fileExists(atPath: scratch.path + "/demo.html"))

@@ -64,6 +64,43 @@ import Testing
         #expect(names.contains { $0.args["name"] == .text("node-b trtserver 100") })
     }
 
+    @Test("marked phases survive a merge: markers once, spans and breakdowns on the merged clock with their host, drawn per host")
+    func marksAcrossHosts() throws {
+        func marked(_ hostname: String, startedAt: String) -> DumpDocument {
+            var dump = Self.node(hostname, startedAt: startedAt)
+            dump.markers = [DumpDocument.Marker(name: "deserialize", definition: "deserialize=libnvinfer.so:deserializeCudaEngine")]
+            dump.marks = [DumpDocument.Mark(name: "deserialize", pid: 100, tid: 101, startSeconds: 3, durationSeconds: 1, bytes: nil)]
+            dump.phaseBreakdown = [
+                DumpDocument.PhaseBreakdown(
+                    pid: 100, windowStartSeconds: 0, windowSeconds: 4, readSeconds: 3, deviceWaitSeconds: 2,
+                    phases: [DumpDocument.PhaseBreakdown.Phase(name: "deserialize", seconds: 1)], neitherSeconds: 0)
+            ]
+            return dump
+        }
+        let merged = try DumpMerge.merge([
+            marked("node-b", startedAt: "2026-12-01T10:00:02.000Z"), marked("node-a", startedAt: "2026-12-01T10:00:00.000Z"),
+        ])
+        #expect(merged.markers?.map(\.name) == ["deserialize"])
+        // In the order they started on the merged clock: node-a's at 3 s, node-b's at 2 + 3 s.
+        #expect(merged.marks?.map(\.host) == ["node-a", "node-b"])
+        #expect(merged.marks?.map(\.startSeconds) == [3, 5])
+        #expect(merged.phaseBreakdown?.map(\.host) == ["node-b", "node-a"])
+        #expect(merged.phaseBreakdown?.map(\.windowStartSeconds) == [2, 0])
+        // It reads back as written (the spans name a process on their host), and the schema has it.
+        #expect(try DumpDocument.decode(merged.encoded()) == merged)
+        #expect(try DumpTests.schemaStatus(of: merged) == 0)
+        var elsewhere = merged
+        elsewhere.marks?[0].host = "node-c"
+        #expect(throws: DumpDocument.DecodingFailure.self) { try DumpDocument.decode(elsewhere.encoded()) }
+
+        let report = DumpReport(width: 120).render(merged)
+        #expect(
+            report.contains("deserialize node-a trtserver 100 ×1") && report.contains("deserialize node-b trtserver 100 ×1"), "\(report)")
+        #expect(report.contains("node-a trtserver 100: 4.00s from") && report.contains("node-b trtserver 100: 4.00s from"), "\(report)")
+        let phases = TraceEventsDocument(merged).traceEvents.filter { $0.category == "phase" }
+        #expect(Set(phases.map(\.pid)).count == 2, "each host's span on its own process track")
+    }
+
     @Test("the same hostname twice is told apart; a merged dump, a bad started_at or another loaded share are refused, naming the dump")
     func refusals() throws {
         #expect(DumpMerge.labels(["n", "n", "a b\u{1B}:#", ""]) == ["n", "n#2", "a_b___", "host"])

@@ -17,7 +17,8 @@ struct DemoCommand: ParsableCommand {
             cgroups. Then one pod loads its engine alone, the baseline, and then every pod loads at the \
             same moment, each reader named trtserver dropping its file's pages first. Shows the live \
             view, then the summary, the load timeline and the storm summary, which compares each load \
-            of the storm with the load alone. Removes everything it made on every exit, Ctrl-C \
+            of the storm with the load alone, and ends with readtrace diff of the load alone against the \
+            storm (each pod's copy of the engine matched as one model). Removes everything it made on every exit, Ctrl-C \
             included. Needs root.
             """)
 
@@ -78,8 +79,25 @@ struct DemoCommand: ParsableCommand {
         options.command = ["/bin/sh", "-c", stage.readersScript(workload: workload)]
         options.commandKeepsTerminal = false
         options.commandAsInvokingUser = false
-        let status = try TraceSession(options: options).run()
+        var session = TraceSession(options: options)
+        let key = try FileKey(pattern: DemoStage.modelKey)
+        session.epilogue = { dump in
+            Self.soloAgainstStorm(dump, rule: options.loadRule, key: key, rows: options.rows)
+        }
+        let status = try session.run()
         if status != 0 { throw ReadTraceError("the demo's readers failed (status \(status))") }
+    }
+
+    /// `readtrace diff` of the load alone against the storm, as the last thing the demo shows.
+    static func soloAgainstStorm(_ dump: DumpDocument, rule: LoadRule, key: FileKey, rows: RowPolicy) -> String {
+        let width = (TerminalSize.ofStandardOutput() ?? .fallback).columns
+        guard let diff = SoloStormDiff.diff(dump, rule: rule, key: key, threshold: 0.2) else {
+            return "\nNo storm to compare with the load alone (one pod, or no load before the storm).\n"
+        }
+        let command = "readtrace diff SOLO STORM --key '\(DemoStage.modelKey)'"
+        return "\n" + DiffReport(width: width, rowPolicy: rows).render(diff, baseline: "the load alone", new: "the storm")
+            + TextFormat.wrap("(what \(command) says of two dumps, one of the load alone and one of the storm)", width: width, indent: 2)
+            .joined(separator: "\n") + "\n"
     }
 
     /// readtrace-workload beside this executable.

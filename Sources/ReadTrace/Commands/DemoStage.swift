@@ -15,6 +15,11 @@ final class DemoStage {
         var startSignal: String
     }
 
+    /// Every pod loads its own copy of one model (its own, so that each load reaches the disk).
+    static let model = "resnet50"
+    /// `readtrace diff --key`: each pod's copy is the model.
+    static let modelKey = "(\(model))-pod[0-9]+\\.engine$"
+
     private(set) var pods: [Pod] = []
     private var scratch: String?
     private(set) var loopDevice: String?
@@ -69,7 +74,7 @@ final class DemoStage {
                 + String(uid.map { $0 == "-" ? "_" : $0 }) + ".slice"
             try makeCgroup(pod)
             try makeCgroup(pod + "/cri-containerd-\(containerID).scope")
-            let file = mountPoint + "/resnet50-pod\(index).engine"
+            let file = mountPoint + "/\(Self.model)-pod\(index).engine"
             try Self.writeEngine(file, bytes: fileBytes, seed: UInt8(index))
             let startSignal = scratch + "/start-\(index)"
             guard mkfifo(startSignal, 0o600) == 0 else { throw ReadTraceError("cannot make \(startSignal): \(Errno.current)") }

@@ -5,6 +5,8 @@ import ReadTraceKernel
 /// One run: checks, attach, the event loop, and the summary and dump at the end.
 struct TraceSession {
     let options: TraceOptions
+    /// Text drawn from the dump, printed after the summary (`readtrace demo`'s diff).
+    var epilogue: ((DumpDocument) -> String)? = nil
 
     /// Signals that end a run with its summary and outputs: SIGHUP too, since a dropped ssh
     /// session must not lose them. With a command, SIGINT is the command's first.
@@ -227,6 +229,7 @@ struct TraceSession {
                     aggregate: outcome.aggregate, metadata: outcome.metadata,
                     deviceHistory: outcome.deviceHistory, blockReads: blockReads, dump: dump.document,
                     rule: dump.rule, rows: dump.rowPolicy))
+            if let epilogue { StandardStreams.writeOutput(epilogue(dump.document)) }
         }
         let written = writer.write(options.outputs, from: dump)
         if outcome.metadata.counters.skippedProgramRuns > 0 {

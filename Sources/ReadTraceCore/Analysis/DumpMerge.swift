@@ -45,6 +45,8 @@ public enum DumpMerge {
             let offset = DumpDocument.rounded(starts[index] - origin, decimals: 3)
             add(dump, label: labels[index], offset: offset, to: &merged)
         }
+        // Marked spans in the order they started, on every host.
+        merged.marks?.sort { $0.startSeconds < $1.startSeconds }
         return merged
     }
 
@@ -95,11 +97,12 @@ public enum DumpMerge {
             // Buckets count from the run's start: the nearest whole number of empty buckets moves
             // them to the merged start (within half a bucket).
             let bucket = read.timeline.bucketSeconds
-            let empty = [UInt64](repeating: 0, count: bucket > 0 ? Int((offset / bucket).rounded()) : 0)
-            read.timeline.readBytes = empty + read.timeline.readBytes
-            read.timeline.blockReadBytes = empty + read.timeline.blockReadBytes
+            let empty = bucket > 0 ? Int((offset / bucket).rounded()) : 0
+            read.timeline.readBytes = read.timeline.readBytes.delayed(by: empty)
+            read.timeline.blockReadBytes = read.timeline.blockReadBytes.delayed(by: empty)
             return read
         }
+        addMarks(of: dump, label: label, shifted: shifted, to: &merged)
         merged.devices += dump.devices.map { device in
             var device = device
             device.host = label
@@ -112,6 +115,33 @@ public enum DumpMerge {
             }
             return device
         }
+    }
+
+    /// The dump's markers (one entry for a marker every host defined alike), its spans and
+    /// breakdowns on the merged clock with their host.
+    private static func addMarks(
+        of dump: DumpDocument, label: String, shifted: (Double) -> Double, to merged: inout DumpDocument
+    ) {
+        guard let markers = dump.markers else { return }
+        var known = merged.markers ?? []
+        for marker in markers where !known.contains(marker) { known.append(marker) }
+        merged.markers = known
+        merged.marks =
+            (merged.marks ?? [])
+            + (dump.marks ?? []).map { mark in
+                var mark = mark
+                mark.host = label
+                mark.startSeconds = shifted(mark.startSeconds)
+                return mark
+            }
+        merged.phaseBreakdown =
+            (merged.phaseBreakdown ?? [])
+            + (dump.phaseBreakdown ?? []).map { breakdown in
+                var breakdown = breakdown
+                breakdown.host = label
+                breakdown.windowStartSeconds = shifted(breakdown.windowStartSeconds)
+                return breakdown
+            }
     }
 
     /// Each dump's hostname, fit to prefix a device name (no blank, control character, ':' or

@@ -10,10 +10,12 @@ public struct DumpSelection: Sendable {
     public var pods: [String] = []
     public var containers: [String] = []
     public var paths: [String] = []
+    /// The reads whose first read began in this window (seconds on the dump's clock); nil for all.
+    public var firstReadWithin: Range<Double>?
 
     public init(
         comms: [String] = [], pids: [Int32] = [], cgroups: [String] = [], pods: [String] = [], containers: [String] = [],
-        paths: [String] = []
+        paths: [String] = [], firstReadWithin: Range<Double>? = nil
     ) {
         self.comms = comms
         self.pids = pids
@@ -21,10 +23,12 @@ public struct DumpSelection: Sendable {
         self.pods = pods
         self.containers = containers
         self.paths = paths
+        self.firstReadWithin = firstReadWithin
     }
 
     public var selectsAll: Bool {
-        [comms.isEmpty, pids.isEmpty, cgroups.isEmpty, pods.isEmpty, containers.isEmpty, paths.isEmpty].allSatisfy { $0 }
+        [comms.isEmpty, pids.isEmpty, cgroups.isEmpty, pods.isEmpty, containers.isEmpty, paths.isEmpty, firstReadWithin == nil]
+            .allSatisfy { $0 }
     }
 
     func selects(_ process: DumpDocument.Process) -> Bool {
@@ -48,7 +52,7 @@ public struct DumpSelection: Sendable {
             uniquingKeysWith: { first, _ in first })
         var selected = dump
         selected.reads = dump.reads.filter { read in
-            guard let host = files[read.fileID] else { return false }
+            guard let host = files[read.fileID], firstReadWithin?.contains(read.firstReadSeconds) ?? true else { return false }
             return processes.contains(DumpDocument.ProcessKey(host: host, pid: read.pid))
         }
         let readers = Set(selected.reads.map { DumpDocument.ProcessKey(host: files[$0.fileID] ?? nil, pid: $0.pid) })

@@ -33,9 +33,10 @@ public struct FileProfile: Sendable, Equatable {
     public var readAmplification: Double? { sizeBytes > 0 ? Double(bytes) / Double(sizeBytes) : nil }
 
     /// The files `rule` counts as loads, by key; files `key` does not match are left out.
-    public static func profiles(of dump: DumpDocument, rule: LoadRule, key: FileKey) -> [FileProfile] {
+    /// `loads`: the dump's, when the caller has them already.
+    public static func profiles(of dump: DumpDocument, loads: [FileLoad]? = nil, rule: LoadRule, key: FileKey) -> [FileProfile] {
         var byKey: [String: [FileLoad]] = [:]
-        for load in dump.loads(countedBy: rule) {
+        for load in (loads ?? dump.loads) where rule.counts(load) {
             guard let path = load.file?.path, let name = key.key(of: path) else { continue }
             byKey[name, default: []].append(load)
         }

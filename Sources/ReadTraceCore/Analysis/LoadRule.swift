@@ -24,12 +24,22 @@ public struct LoadRule: Sendable, Equatable {
     /// dump does not know (0).
     public func counts(path: String?, sizeBytes: UInt64, bytesRead: UInt64) -> Bool {
         if max(sizeBytes, bytesRead) >= minimumBytes { return true }
-        guard let components = path?.split(separator: "/"), let name = components.last, let dot = name.lastIndex(of: ".") else {
-            return false
+        guard let path else { return false }
+        // An ASCII path's bytes are its characters: splitting them as bytes is the same and was
+        // most of the time this took in a dump of 100,000 entries.
+        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            let components = path.utf8.split(separator: UInt8(ascii: "/")).map(Substring.init)
+            return Self.isModelFile(components)
         }
+        return Self.isModelFile(path.split(separator: "/"))
+    }
+
+    /// Whether the last of a path's components is named like a model file.
+    private static func isModelFile(_ components: [Substring]) -> Bool {
+        guard let name = components.last, let dot = name.lastIndex(of: ".") else { return false }
         let suffix = name[name.index(after: dot)...].lowercased()
-        if suffix == "pth", components.count > 1, Self.pythonPathDirectories.contains(components[components.count - 2]) { return false }
-        return Self.modelFileExtensions.contains(suffix)
+        if suffix == "pth", components.count > 1, pythonPathDirectories.contains(components[components.count - 2]) { return false }
+        return modelFileExtensions.contains(suffix)
     }
 
     public func counts(_ load: FileLoad) -> Bool {

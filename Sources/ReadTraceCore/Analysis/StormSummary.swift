@@ -34,9 +34,10 @@ public enum StormSummary {
         }
     }
 
-    /// The storms among the loads the rule counts, by device name.
-    public static func storms(in dump: DumpDocument, rule: LoadRule) -> [Storm] {
-        let byDevice = Dictionary(grouping: dump.loads(countedBy: rule).filter { $0.deviceName != nil }) { $0.deviceName ?? "" }
+    /// The storms among the loads the rule counts, by device name. `loads`: the dump's counted
+    /// loads, when the caller has them already.
+    public static func storms(in dump: DumpDocument, loads: [FileLoad]? = nil, rule: LoadRule) -> [Storm] {
+        let byDevice = Dictionary(grouping: (loads ?? dump.loads(countedBy: rule)).filter { $0.deviceName != nil }) { $0.deviceName ?? "" }
         return byDevice.compactMap { name, deviceLoads in
             storm(on: name, of: deviceLoads, device: dump.devices.first { $0.name == name })
         }.sorted { $0.device < $1.device }
@@ -141,10 +142,12 @@ public enum StormSummary {
             + "\(TextFormat.fixed(saturatedUtilizationPercent, decimals: 0))% util)"
     }
 
-    /// The heading and a paragraph per storm; a line saying there was none when loads never overlapped.
-    public static func paragraphs(_ dump: DumpDocument, rule: LoadRule) -> [String] {
-        let storms = storms(in: dump, rule: rule)
-        guard !dump.loads(countedBy: rule).isEmpty else { return [] }
+    /// The heading and a paragraph per storm; a line saying there was none when loads never
+    /// overlapped. `loads`: the dump's counted loads, when the caller has them already.
+    public static func paragraphs(_ dump: DumpDocument, loads: [FileLoad]? = nil, rule: LoadRule) -> [String] {
+        let counted = loads ?? dump.loads(countedBy: rule)
+        guard !counted.isEmpty else { return [] }
+        let storms = storms(in: dump, loads: counted, rule: rule)
         guard !storms.isEmpty else { return [heading(rule) + ": no two loads overlapped on one device."] }
         return [heading(rule) + ":"] + storms.map(paragraph)
     }

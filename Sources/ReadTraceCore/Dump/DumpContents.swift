@@ -166,8 +166,8 @@ public struct DumpContents {
             deviceWaitFraction: timed ? stats.fractionOfSpan(stats.deviceWaitNanoseconds) : nil,
             latencyMicroseconds: timed ? DumpDocument.Latency(stats.latency) : nil,
             timeline: DumpDocument.TimelineSeries(
-                bucketSeconds: series.bucketSeconds, readBytes: series.bytes,
-                blockReadBytes: withTimeline ? stats.blockTimeline.series(durationNanoseconds: span).bytes : []))
+                bucketSeconds: series.bucketSeconds, readBytes: BucketCounts(series.bytes),
+                blockReadBytes: BucketCounts(withTimeline ? stats.blockTimeline.series(durationNanoseconds: span).bytes : [])))
     }
 
     private func file(at position: Int) -> DumpDocument.File {

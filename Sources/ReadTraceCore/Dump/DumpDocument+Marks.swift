@@ -15,9 +15,11 @@ extension DumpDocument {
         public var durationSeconds: Double
         /// The argument `:bytes=argN` names; null without one.
         public var bytes: UInt64?
+        /// In a merged dump: the label of the host the process ran on.
+        public var host: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case name, pid, tid, bytes
+            case name, pid, tid, bytes, host
             case startSeconds = "start_s"
             case durationSeconds = "duration_s"
         }
@@ -30,6 +32,7 @@ extension DumpDocument {
             try container.encode(startSeconds, forKey: .startSeconds)
             try container.encode(durationSeconds, forKey: .durationSeconds)
             try container.encode(bytes, forKey: .bytes)
+            try container.encodeIfPresent(host, forKey: .host)
         }
     }
 
@@ -50,9 +53,11 @@ extension DumpDocument {
         public var deviceWaitSeconds: Double
         public var phases: [Phase]
         public var neitherSeconds: Double
+        /// In a merged dump: the label of the host the process ran on.
+        public var host: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case pid, phases
+            case pid, phases, host
             case windowStartSeconds = "window_start_s"
             case windowSeconds = "window_s"
             case readSeconds = "read_s"

@@ -218,9 +218,9 @@ public struct DumpDocument: Codable, Sendable, Equatable {
 
     public struct TimelineSeries: Codable, Sendable, Equatable {
         public var bucketSeconds: Double
-        public var readBytes: [UInt64]
+        public var readBytes: BucketCounts
         /// Bytes block devices completed for this entry, on the same buckets.
-        public var blockReadBytes: [UInt64]
+        public var blockReadBytes: BucketCounts
 
         enum CodingKeys: String, CodingKey {
             case bucketSeconds = "bucket_s"

@@ -30,31 +30,35 @@ struct DumpValidation {
         check(dump)
     }
 
+    // Fields are named only for a problem: a dump of 100,000 entries has millions of values,
+    // and naming each as it was checked took a third of reading the dump.
+
     private mutating func problem(_ field: String, _ text: String) {
         problems.append("\(field): \(text)")
     }
 
-    private mutating func seconds(_ field: String, _ value: Double, upTo limit: Double = maximumSeconds) {
+    private mutating func seconds(_ field: @autoclosure () -> String, _ value: Double, upTo limit: Double = maximumSeconds) {
         if !value.isFinite || value < 0 || value > limit {
-            problem(field, "\(value) is not a time from 0 to \(limit) s")
+            problem(field(), "\(value) is not a time from 0 to \(limit) s")
         }
     }
 
-    private mutating func amount(_ field: String, _ value: Double, upTo limit: Double) {
+    private mutating func amount(_ field: @autoclosure () -> String, _ value: Double, upTo limit: Double) {
         if !value.isFinite || value < 0 || value > limit {
-            problem(field, "\(value) is not a number from 0 to \(limit)")
+            problem(field(), "\(value) is not a number from 0 to \(limit)")
         }
     }
 
-    private mutating func bytes(_ field: String, _ value: UInt64) {
-        if value > Self.maximumBytes { problem(field, "\(value) bytes is more than a run can read (\(Self.maximumBytes))") }
+    private mutating func bytes(_ field: @autoclosure () -> String, _ value: UInt64) {
+        if value > Self.maximumBytes { problem(field(), "\(value) bytes is more than a run can read (\(Self.maximumBytes))") }
     }
 
-    private mutating func latency(_ field: String, _ latency: DumpDocument.Latency) {
-        let values = [("p50", latency.p50), ("p90", latency.p90), ("p99", latency.p99), ("max", latency.max), ("total", latency.total)]
-        for (name, value) in values {
-            amount("\(field).\(name)", value, upTo: Self.maximumMicroseconds)
-        }
+    private mutating func latency(_ field: @autoclosure () -> String, _ latency: DumpDocument.Latency) {
+        amount(field() + ".p50", latency.p50, upTo: Self.maximumMicroseconds)
+        amount(field() + ".p90", latency.p90, upTo: Self.maximumMicroseconds)
+        amount(field() + ".p99", latency.p99, upTo: Self.maximumMicroseconds)
+        amount(field() + ".max", latency.max, upTo: Self.maximumMicroseconds)
+        amount(field() + ".total", latency.total, upTo: Self.maximumMicroseconds)
     }
 
     private mutating func check(_ dump: DumpDocument) {
@@ -116,25 +120,29 @@ struct DumpValidation {
             check(device, field: "devices[\(index)]")
             host("devices[\(index)]", device.host, labels: labels)
         }
-        checkMarks(dump, pids: pids)
+        checkMarks(dump, pids: pids, labels: labels)
     }
 
     /// Spans name a listed marker and process; a breakdown's parts fit in its window.
-    private mutating func checkMarks(_ dump: DumpDocument, pids processes: Set<DumpDocument.ProcessKey>) {
-        // Marks are a single run's: their processes name no host.
-        let pids = Set(processes.filter { $0.host == nil }.map(\.pid))
+    private mutating func checkMarks(_ dump: DumpDocument, pids: Set<DumpDocument.ProcessKey>, labels: Set<String>) {
         let names = Set((dump.markers ?? []).map(\.name))
         for (index, mark) in (dump.marks ?? []).enumerated() {
             let field = "marks[\(index)]"
             if !names.contains(mark.name) { problem("\(field).name", "refers to no marker in markers") }
-            if !pids.contains(mark.pid) { problem("\(field).pid", "\(mark.pid) refers to no process") }
+            if !pids.contains(DumpDocument.ProcessKey(host: mark.host, pid: mark.pid)) {
+                problem("\(field).pid", "\(mark.pid) refers to no process")
+            }
+            host(field, mark.host, labels: labels)
             seconds("\(field).start_s", mark.startSeconds)
             seconds("\(field).duration_s", mark.durationSeconds)
             if let bytes = mark.bytes { self.bytes("\(field).bytes", bytes) }
         }
         for (index, breakdown) in (dump.phaseBreakdown ?? []).enumerated() {
             let field = "phase_breakdown[\(index)]"
-            if !pids.contains(breakdown.pid) { problem("\(field).pid", "\(breakdown.pid) refers to no process") }
+            if !pids.contains(DumpDocument.ProcessKey(host: breakdown.host, pid: breakdown.pid)) {
+                problem("\(field).pid", "\(breakdown.pid) refers to no process")
+            }
+            host(field, breakdown.host, labels: labels)
             seconds("\(field).window_start_s", breakdown.windowStartSeconds)
             let window = breakdown.windowSeconds
             seconds("\(field).window_s", window)
@@ -162,67 +170,67 @@ struct DumpValidation {
         if label == nil, !labels.isEmpty { problem("\(field).host", "missing in a merged dump") }
     }
 
-    private mutating func check(_ read: DumpDocument.Read, field: String, pids: Set<DumpDocument.ProcessKey>, fileHosts: [Int: String?]) {
+    private mutating func check(
+        _ read: DumpDocument.Read, field: @autoclosure () -> String, pids: Set<DumpDocument.ProcessKey>, fileHosts: [Int: String?]
+    ) {
         if let host = fileHosts[read.fileID] {
             // In a merged dump, the process on the file's host.
             if !pids.contains(DumpDocument.ProcessKey(host: host, pid: read.pid)) {
-                problem("\(field).pid", "\(read.pid) refers to no process")
+                problem(field() + ".pid", "\(read.pid) refers to no process")
             }
         } else {
-            problem("\(field).file_id", "\(read.fileID) refers to no file")
+            problem(field() + ".file_id", "\(read.fileID) refers to no file")
         }
-        for (name, value) in [
-            ("read_bytes", read.readBytes), ("cache_miss_bytes", read.cacheMissBytes),
-            ("mmap_fault_bytes", read.mmapFaultBytes), ("mapped_bytes", read.mappedBytes ?? 0),
-            ("prefetch_bytes", read.prefetchBytes ?? 0),
-            ("block_read_bytes", read.blockReadBytes),
-        ] {
-            bytes("\(field).\(name)", value)
-        }
-        seconds("\(field).first_read_s", read.firstReadSeconds)
-        seconds("\(field).last_read_s", read.lastReadSeconds)
+        bytes(field() + ".read_bytes", read.readBytes)
+        bytes(field() + ".cache_miss_bytes", read.cacheMissBytes)
+        bytes(field() + ".mmap_fault_bytes", read.mmapFaultBytes)
+        bytes(field() + ".mapped_bytes", read.mappedBytes ?? 0)
+        bytes(field() + ".prefetch_bytes", read.prefetchBytes ?? 0)
+        bytes(field() + ".block_read_bytes", read.blockReadBytes)
+        seconds(field() + ".first_read_s", read.firstReadSeconds)
+        seconds(field() + ".last_read_s", read.lastReadSeconds)
         if read.firstReadSeconds > read.lastReadSeconds {
-            problem("\(field).last_read_s", "\(read.lastReadSeconds) is before first_read_s (\(read.firstReadSeconds))")
+            problem(field() + ".last_read_s", "\(read.lastReadSeconds) is before first_read_s (\(read.firstReadSeconds))")
         }
         if let load = read.loadSeconds {
-            seconds("\(field).load_s", load, upTo: max(0, Self.maximumSeconds - read.firstReadSeconds))
+            seconds(field() + ".load_s", load, upTo: max(0, Self.maximumSeconds - read.firstReadSeconds))
         }
-        seconds("\(field).span_s", read.spanSeconds)
-        amount("\(field).throughput_mib_s", read.throughputMiBPerSecond, upTo: Self.maximumRate)
-        for (name, fraction) in [("in_read_fraction", read.inReadFraction), ("device_wait_fraction", read.deviceWaitFraction)] {
-            if let fraction { amount("\(field).\(name)", fraction, upTo: 1) }
-        }
-        latency("\(field).block_latency_us", read.blockLatencyMicroseconds)
-        latency("\(field).block_service_us", read.blockServiceMicroseconds)
-        if let calls = read.latencyMicroseconds { latency("\(field).latency_us", calls) }
+        seconds(field() + ".span_s", read.spanSeconds)
+        amount(field() + ".throughput_mib_s", read.throughputMiBPerSecond, upTo: Self.maximumRate)
+        if let fraction = read.inReadFraction { amount(field() + ".in_read_fraction", fraction, upTo: 1) }
+        if let fraction = read.deviceWaitFraction { amount(field() + ".device_wait_fraction", fraction, upTo: 1) }
+        latency(field() + ".block_latency_us", read.blockLatencyMicroseconds)
+        latency(field() + ".block_service_us", read.blockServiceMicroseconds)
+        if let calls = read.latencyMicroseconds { latency(field() + ".latency_us", calls) }
 
         let timeline = read.timeline
         let bucket = timeline.bucketSeconds
         if !bucket.isFinite || bucket < Self.shortestRun || bucket > Self.maximumSeconds {
-            problem("\(field).timeline.bucket_s", "\(bucket) is not a bucket width from \(Self.shortestRun) to \(Self.maximumSeconds) s")
+            problem("\(field()).timeline.bucket_s", "\(bucket) is not a bucket width from \(Self.shortestRun) to \(Self.maximumSeconds) s")
         } else if timeline.readBytes.count > Self.maximumBuckets
             || Double(timeline.readBytes.count) * bucket > Self.maximumSeconds + bucket
         {
             problem(
-                "\(field).timeline.read_bytes",
+                "\(field()).timeline.read_bytes",
                 "\(timeline.readBytes.count) buckets of \(bucket) s reach past \(Self.maximumSeconds) s")
         }
         if timeline.blockReadBytes.count > Self.maximumBuckets {
-            problem("\(field).timeline.block_read_bytes", "\(timeline.blockReadBytes.count) buckets are more than a dump holds")
+            problem("\(field()).timeline.block_read_bytes", "\(timeline.blockReadBytes.count) buckets are more than a dump holds")
         }
-        for (name, series, total) in [
-            ("read_bytes", timeline.readBytes, read.readBytes),
-            ("block_read_bytes", timeline.blockReadBytes, read.blockReadBytes),
-        ] {
-            var sum: UInt64 = 0
-            let overflowed = series.contains { count in
-                let (next, overflow) = sum.addingReportingOverflow(count)
-                sum = next
-                return overflow
-            }
-            if overflowed || sum > total {
-                problem("\(field).timeline.\(name)", "its buckets add up to more than the entry's \(name) (\(total))")
-            }
+        buckets(field() + ".timeline", "read_bytes", timeline.readBytes, total: read.readBytes)
+        buckets(field() + ".timeline", "block_read_bytes", timeline.blockReadBytes, total: read.blockReadBytes)
+    }
+
+    /// A timeline's buckets add up to no more than the entry's total.
+    private mutating func buckets(_ field: @autoclosure () -> String, _ name: String, _ series: BucketCounts, total: UInt64) {
+        var sum: UInt64 = 0
+        let overflowed = series.occupied.counts.contains { count in
+            let (next, overflow) = sum.addingReportingOverflow(count)
+            sum = next
+            return overflow
+        }
+        if overflowed || sum > total {
+            problem("\(field()).\(name)", "its buckets add up to more than the entry's \(name) (\(total))")
         }
     }
 

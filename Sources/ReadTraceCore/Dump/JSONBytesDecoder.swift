@@ -220,6 +220,7 @@ struct JSONBytesDecoder: Decoder {
             self.decoder = decoder
             codingPath = decoder.codingPath
             let text = decoder.text
+            members.reserveCapacity(32)
             var index = text.skippingSpace(from: decoder.start + 1)
             while text.bytes[index] != UInt8(ascii: "}") {
                 let nameEnd = text.end(ofValueAt: index)
@@ -230,8 +231,8 @@ struct JSONBytesDecoder: Decoder {
                 // JSONDecoder decides what a name given twice means.
                 guard members.count < 64 else { throw Refusal() }
                 let new = (name, range, value)
-                let taken = try Self.bytes(of: new, in: text) { name in
-                    members.contains { Self.bytes(of: $0, in: text) { $0.elementsEqual(name) } }
+                let taken = Self.bytes(of: new, in: text) { name in
+                    members.contains { Self.bytes(of: $0, in: text) { Self.same($0, name) } }
                 }
                 guard !taken else { throw Refusal() }
                 members.append(new)
@@ -256,8 +257,13 @@ struct JSONBytesDecoder: Decoder {
         private func value(for key: Key) -> Int? {
             var wanted = key.stringValue
             return wanted.withUTF8 { wanted in
-                members.first { member in Self.bytes(of: member, in: decoder.text) { $0.elementsEqual(wanted) } }?.value
+                members.first { member in Self.bytes(of: member, in: decoder.text) { Self.same($0, wanted) } }?.value
             }
+        }
+
+        /// Names compared by length first: most differ in it.
+        private static func same(_ name: UnsafeBufferPointer<UInt8>, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+            name.count == other.count && name.elementsEqual(other)
         }
 
         func contains(_ key: Key) -> Bool { value(for: key) != nil }

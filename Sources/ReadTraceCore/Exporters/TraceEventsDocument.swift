@@ -100,14 +100,14 @@ public struct TraceEventsDocument: Encodable, Sendable {
                 events.append(Event(name: "bytes/s", phase: .counter, timestamp: Self.microseconds(seconds), pid: pid, args: values))
             }
         }
-        // Marks are a single run's (a merged dump has none): their pids are the tracks' own.
-        let named = Set(byProcess.keys.map(track))
-        events += Self.phaseEvents(dump) { pid in
-            guard !named.contains(pid) else { return nil }
-            let process = dump.processes.first { $0.pid == pid }
-            var name = "\(process?.comm ?? "?") \(pid)"
+        // Marked phases go on their process's track (a merged dump's: its host's).
+        let named = Set(byProcess.keys)
+        events += Self.phaseEvents(dump, track: track) { key in
+            guard !named.contains(key) else { return nil }
+            let process = dump.processes.first { $0.pid == key.pid && $0.host == key.host }
+            var name = (key.host.map { $0 + " " } ?? "") + "\(process?.comm ?? "?") \(key.pid)"
             if let label = process.map(\.identity)?.label() { name += " " + label }
-            return Event(name: "process_name", phase: .metadata, pid: pid, args: ["name": .text(name)])
+            return Event(name: "process_name", phase: .metadata, pid: track(key), args: ["name": .text(name)])
         }
         if !dump.devices.isEmpty {
             events.append(Event(name: "process_name", phase: .metadata, pid: Self.devicesPid, args: ["name": .text("block devices")]))
@@ -133,14 +133,18 @@ public struct TraceEventsDocument: Encodable, Sendable {
     /// Marked phases get a track per marker in their process, past any file id.
     static let phaseTrackBase = 1 << 30
 
-    /// A slice per marked call (an instant for a probe hit) on its marker's track; `naming`
-    /// names a process that has no loads.
-    static func phaseEvents(_ dump: DumpDocument, naming: (Int32) -> Event?) -> [Event] {
+    /// A slice per marked call (an instant for a probe hit) on its marker's track in its
+    /// process's (`track`); `naming` names a process that has no loads.
+    static func phaseEvents(
+        _ dump: DumpDocument, track: (DumpDocument.ProcessKey) -> Int32, naming: (DumpDocument.ProcessKey) -> Event?
+    ) -> [Event] {
         guard let marks = dump.marks, !marks.isEmpty else { return [] }
         let order = Dictionary((dump.markers ?? []).enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         var events: [Event] = []
-        for (pid, spans) in Dictionary(grouping: marks, by: \.pid).sorted(by: { $0.key < $1.key }) {
-            if let name = naming(pid) { events.append(name) }
+        let byProcess = Dictionary(grouping: marks) { DumpDocument.ProcessKey(host: $0.host, pid: $0.pid) }
+        for (key, spans) in byProcess.sorted(by: { track($0.key) < track($1.key) }) {
+            let pid = track(key)
+            if let name = naming(key) { events.append(name) }
             for (name, index) in order.sorted(by: { $0.value < $1.value }) where spans.contains(where: { $0.name == name }) {
                 events.append(
                     Event(

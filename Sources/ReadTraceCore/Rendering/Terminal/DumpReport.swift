@@ -23,7 +23,10 @@ public struct DumpReport {
 
     public func render(_ dump: DumpDocument) -> String {
         var lines = header(dump)
-        let loads = rows(dump.loads)
+        // Built once for every part: a dump of 100,000 entries took a second each time.
+        let all = dump.loads
+        let counted = all.filter(rule.counts)
+        let loads = rows(all)
         guard !loads.isEmpty else { return (lines + ["no reads in this dump"]).joined(separator: "\n") + "\n" }
         let selection = RowSelection(
             loads.sorted { ($0.bytes, $1.read.firstReadSeconds) > ($1.bytes, $0.read.firstReadSeconds) },
@@ -43,12 +46,13 @@ public struct DumpReport {
                 + (table.hidden.isEmpty ? "" : " Hidden at \(width) columns: \(table.hidden.joined(separator: ", ")) (--width)."),
             width: width,
             indent: 2)
-        lines += FileProfileTable(width: width, rowPolicy: rowPolicy).render(FileProfile.profiles(of: dump, rule: rule, key: FileKey()))
-        let timeline = LoadTimeline(width: width, rule: rule, rowPolicy: rowPolicy).render(dump)
+        lines += FileProfileTable(width: width, rowPolicy: rowPolicy).render(
+            FileProfile.profiles(of: dump, loads: all, rule: rule, key: FileKey()))
+        let timeline = LoadTimeline(width: width, rule: rule, rowPolicy: rowPolicy).render(dump, loads: all)
         if !timeline.isEmpty { lines += [""] + timeline }
         let daemons = FuseDaemonSummary.lines(dump)
         if !daemons.isEmpty { lines += [""] + daemons.map { TextFormat.fit($0, width: width) } }
-        let storms = StormSummary.paragraphs(dump, rule: rule)
+        let storms = StormSummary.paragraphs(dump, loads: counted, rule: rule)
         for paragraph in storms { lines += [""] + TextFormat.wrap(paragraph, width: width, indent: 2) }
         let phases = PhaseReport.breakdown(dump, width: width)
         if !phases.isEmpty { lines += [""] + phases }

@@ -29,9 +29,10 @@ public struct LoadTimeline {
         func column(_ seconds: Double) -> Int { min(columns - 1, max(0, Int(seconds / secondsPerColumn))) }
     }
 
-    public func render(_ dump: DumpDocument) -> [String] {
-        let all = dump.loads
-        let loads = dump.loads(countedBy: rule)
+    /// `loads`: the dump's, when the caller has them already.
+    public func render(_ dump: DumpDocument, loads all: [FileLoad]? = nil) -> [String] {
+        let all = all ?? dump.loads
+        let loads = all.filter(rule.counts)
         let hasMarks = dump.marks?.isEmpty == false
         guard !all.isEmpty || hasMarks, dump.durationSeconds > 0 else { return [] }
         let columns = max(10, width - Self.labelWidth - 1)

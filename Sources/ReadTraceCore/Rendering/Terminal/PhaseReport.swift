@@ -32,33 +32,41 @@ public enum PhaseReport {
         var pid: Int32
         var name: String
         var spans: [DumpDocument.Mark]
-        /// "deserialize trtserver 4123 ×12", escaped.
+        /// "deserialize trtserver 4123 ×12" ("deserialize node-a trtserver 4123 ×12" in a merged dump), escaped.
         var label: String
     }
 
-    /// The rows by pid, then in the markers' order.
+    /// The rows by host and pid, then in the markers' order.
     static func rows(_ dump: DumpDocument) -> [Row] {
         guard let marks = dump.marks, !marks.isEmpty else { return [] }
         let order = Dictionary((dump.markers ?? []).enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let grouped = Dictionary(grouping: marks) { RowKey(pid: $0.pid, marker: order[$0.name] ?? Int.max, name: $0.name) }
+        let grouped = Dictionary(grouping: marks) {
+            RowKey(host: $0.host ?? "", pid: $0.pid, marker: order[$0.name] ?? Int.max, name: $0.name)
+        }
         return grouped.keys.sorted().map { key in
             let spans = grouped[key] ?? []
+            let process = DumpDocument.ProcessKey(host: spans.first?.host, pid: key.pid)
             return Row(
                 pid: key.pid, name: key.name, spans: spans,
-                label: "\(TerminalText.escaped(key.name)) \(comm(of: key.pid, in: dump)) \(key.pid) ×\(spans.count)")
+                label: "\(TerminalText.escaped(key.name)) \(who(process, in: dump)) ×\(spans.count)")
         }
     }
 
     private struct RowKey: Hashable, Comparable {
+        var host: String
         var pid: Int32
         var marker: Int
         var name: String
 
-        static func < (lhs: RowKey, rhs: RowKey) -> Bool { (lhs.pid, lhs.marker, lhs.name) < (rhs.pid, rhs.marker, rhs.name) }
+        static func < (lhs: RowKey, rhs: RowKey) -> Bool {
+            (lhs.host, lhs.pid, lhs.marker, lhs.name) < (rhs.host, rhs.pid, rhs.marker, rhs.name)
+        }
     }
 
-    private static func comm(of pid: Int32, in dump: DumpDocument) -> String {
-        TerminalText.escaped(dump.processes.first { $0.pid == pid }?.comm ?? "?")
+    /// "trtserver 4123", or in a merged dump "node-a trtserver 4123", escaped.
+    private static func who(_ key: DumpDocument.ProcessKey, in dump: DumpDocument) -> String {
+        let comm = dump.processes.first { $0.pid == key.pid && $0.host == key.host }?.comm ?? "?"
+        return (key.host.map { TerminalText.escaped($0) + " " } ?? "") + "\(TerminalText.escaped(comm)) \(key.pid)"
     }
 
     /// Per marked process its breakdown, then the verdict over all of them.
@@ -72,7 +80,7 @@ public enum PhaseReport {
                 + breakdown.phases.map { "\(TerminalText.escaped($0.name)) \(share($0.seconds, of: window))" }
                 + ["neither \(share(breakdown.neitherSeconds, of: window))"]
             lines += TextFormat.wrap(
-                "\(comm(of: breakdown.pid, in: dump)) \(breakdown.pid): \(TextFormat.duration(nanoseconds: UInt64(max(window, 0) * 1e9))) from its first traced "
+                "\(who(DumpDocument.ProcessKey(host: breakdown.host, pid: breakdown.pid), in: dump)): \(TextFormat.duration(nanoseconds: UInt64(max(window, 0) * 1e9))) from its first traced "
                     + "call to its last: \(parts.joined(separator: ", "))",
                 width: width, indent: 2)
         }
