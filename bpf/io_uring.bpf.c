@@ -6,10 +6,11 @@
  * SQPOLL thread) finds its file (also a registered one: the request holds it by then) and
  * its result, and sends one read record timed from submission to completion. The SQPOLL
  * thread and the io-wq workers are threads of the process that owns the ring, so the
- * request counts as that process's. Page-cache misses are not counted on the record (the
- * pages are added by whichever thread does the IO). A read submitted with
+ * request counts as that process's, and so do the pages they add to the page cache: kept per
+ * file (lib/async_misses.bpf.h), they go on the next completed read's record. A read submitted with
  * IOSQE_CQE_SKIP_SUCCESS that succeeds posts no completion and is not counted. */
 #include "lib/announce.bpf.h"
+#include "lib/async_misses.bpf.h"
 #include "lib/emit.bpf.h"
 #include "lib/filter.bpf.h"
 
@@ -51,6 +52,7 @@ static __always_inline void submit_async_read(void *request, __u8 opcode)
 	read.tgid = task->tgid;
 	read.tid = task->pid;
 	announce_process(read.tgid);
+	bpf_map_update_elem(&async_readers, &read.tgid, &present, BPF_ANY);
 	if (bpf_map_update_elem(&async_reads, &key, &read, BPF_ANY))
 		count_event(false);
 }
@@ -98,6 +100,7 @@ int complete_io_uring_read(struct trace_event_raw_io_uring_complete *ctx)
 		return 0;
 	file_key = file_key_of(inode);
 	announce_open_file(file, inode, &file_key, BPF_CORE_READ(inode, i_nlink) == 0, false); /* completed */
-	emit_read(read.tgid, read.tid, &file_key, now, now - read.submit_ns, ctx->res, 0);
+	emit_read(read.tgid, read.tid, &file_key, now, now - read.submit_ns, ctx->res,
+		  take_async_misses(read.tgid, &file_key));
 	return 0;
 }

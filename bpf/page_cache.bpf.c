@@ -2,6 +2,7 @@
 /* Page-cache misses and page faults on mapped files: pages a traced thread brings into the
  * page cache, counted on the read in progress or on the file it last faulted on. */
 #include "lib/announce.bpf.h"
+#include "lib/async_misses.bpf.h"
 #include "lib/emit.bpf.h"
 #include "lib/filter.bpf.h"
 #include "lib/thread_state.bpf.h"
@@ -21,11 +22,16 @@ int count_cache_miss(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 	struct file_key added = { .inode = ctx->i_ino, .dev = ctx->s_dev };
 	__u64 bytes = page_size;
 
-	/* With the light hook a thread's first read adds pages before it is seen. */
-	if (!state && (!light_reads || !is_traced(task) || !(state = new_thread_state())))
-		return 0;
 	if (bpf_core_field_exists(ctx->order))
 		bytes <<= ctx->order & 31;
+	/* With the light hook a thread's first read adds pages before it is seen. An io_uring
+	 * read's pages are added by threads that may never have read (io-wq workers, SQPOLL). */
+	if (!state && light_reads && is_traced(task))
+		state = new_thread_state();
+	if (!state) {
+		note_async_miss(task->tgid, &added, bytes);
+		return 0;
+	}
 	if (state->start_ns) {
 		/* Metadata the filesystem reads during the call goes to its block device's own page
 		 * cache, on a pseudo filesystem with an anonymous device number (major 0): not the
@@ -39,8 +45,10 @@ int count_cache_miss(struct trace_event_raw_mm_filemap_op_page_cache *ctx)
 		send_fill(&added, bytes, RT_FILL_FAULT);
 		return 0;
 	}
-	if (!light_reads)
+	if (!light_reads) {
+		note_async_miss(task->tgid, &added, bytes);
 		return 0;
+	}
 	/* Light hook: additions of the file the thread is reading are its misses. A read's first
 	 * pages are added before the read is seen, so another file's wait until the thread reads
 	 * it; they are dropped when yet another file's come first (most likely a write).

@@ -9,6 +9,7 @@
 #include "lib/announce.bpf.h"
 #include "lib/fuse.bpf.h"
 #include "lib/selection.bpf.h"
+#include "lib/async_misses.bpf.h"
 
 /* GPL-compatible, as the probe-read helpers require. */
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -420,58 +420,57 @@ public final class KernelTracer {
 extension KernelTracer {
     /// What each block device completed for reads since the programs were loaded.
     public func deviceReads() -> [DeviceNumber: DeviceReadCounters] {
-        let map = skeleton.pointee.maps.device_reads
         var result: [DeviceNumber: DeviceReadCounters] = [:]
-        var key: UInt32 = 0
-        var hasKey = false
-        while true {
-            var next: UInt32 = 0
-            let step = hasKey ? bpf_map__get_next_key(map, &key, &next, 4) : bpf_map__get_next_key(map, nil, &next, 4)
-            guard step == 0 else { break }
-            var reads = rt_device_reads()
-            if bpf_map__lookup_elem(map, &next, 4, &reads, MemoryLayout<rt_device_reads>.size, 0) == 0 {
-                let byCause = withUnsafeBytes(of: reads.bytes_by_cause) { Array($0.bindMemory(to: UInt64.self)) }
-                result[DeviceNumber(rawValue: next)] = DeviceReadCounters(
-                    readBytes: reads.read_bytes, readIOs: reads.read_ios,
-                    attributedBytes: byCause[Int(RT_BLOCK_ATTRIBUTED.rawValue)],
-                    filteredBytes: byCause[Int(RT_BLOCK_FILTERED.rawValue)],
-                    unattributedBytes: byCause[Int(RT_BLOCK_UNATTRIBUTED.rawValue)])
-            }
-            key = next
-            hasKey = true
+        for (device, reads) in Self.entries(of: skeleton.pointee.maps.device_reads, empty: rt_device_reads()) {
+            let byCause = withUnsafeBytes(of: reads.bytes_by_cause) { Array($0.bindMemory(to: UInt64.self)) }
+            result[DeviceNumber(rawValue: device)] = DeviceReadCounters(
+                readBytes: reads.read_bytes, readIOs: reads.read_ios,
+                attributedBytes: byCause[Int(RT_BLOCK_ATTRIBUTED.rawValue)],
+                filteredBytes: byCause[Int(RT_BLOCK_FILTERED.rawValue)],
+                unattributedBytes: byCause[Int(RT_BLOCK_UNATTRIBUTED.rawValue)])
         }
         return result
     }
-}
 
-extension KernelTracer {
     /// Each process's reads of unselected files, as the kernel has counted them so far; and the
     /// processes found gone before their counts were read (their last), whose entries go.
     public func unselectedReads(isAlive: (Int32) -> Bool) -> (reads: [Int32: ProcessReadCounts], gone: [Int32]) {
         let map = skeleton.pointee.maps.unselected_reads
         var result: [Int32: ProcessReadCounts] = [:]
         var gone: [Int32] = []
-        var key: UInt32 = 0
-        var hasKey = false
-        while true {
-            var next: UInt32 = 0
-            let step = hasKey ? bpf_map__get_next_key(map, &key, &next, 4) : bpf_map__get_next_key(map, nil, &next, 4)
-            guard step == 0 else { break }
-            if !isAlive(Int32(bitPattern: next)) { gone.append(Int32(bitPattern: next)) }
-            var reads = rt_process_reads()
-            if bpf_map__lookup_elem(map, &next, 4, &reads, MemoryLayout<rt_process_reads>.size, 0) == 0 {
-                result[Int32(bitPattern: next)] = ProcessReadCounts(
-                    readBytes: reads.read_bytes, readCalls: reads.read_calls, readErrors: reads.read_errors,
-                    cacheMissBytes: reads.cache_miss_bytes)
-            }
-            key = next
-            hasKey = true
+        for (tgid, reads) in Self.entries(of: map, empty: rt_process_reads(), before: { tgid in
+            if !isAlive(Int32(bitPattern: tgid)) { gone.append(Int32(bitPattern: tgid)) }
+        }) {
+            result[Int32(bitPattern: tgid)] = ProcessReadCounts(
+                readBytes: reads.read_bytes, readCalls: reads.read_calls, readErrors: reads.read_errors,
+                cacheMissBytes: reads.cache_miss_bytes)
         }
         for pid in gone {
             var key = UInt32(bitPattern: pid)
             bpf_map__delete_elem(map, &key, 4, 0)
         }
         return (result, gone)
+    }
+
+    /// Every entry of a hash map keyed by a 32-bit number, read one key after the other; `before`
+    /// sees each key before its value is read (an entry deleted meanwhile is left out).
+    private static func entries<Value>(
+        of map: OpaquePointer?, empty: Value, before: (UInt32) -> Void = { _ in }
+    ) -> [(key: UInt32, value: Value)] {
+        var result: [(key: UInt32, value: Value)] = []
+        var key: UInt32 = 0
+        var hasKey = false
+        while true {
+            var next: UInt32 = 0
+            let step = hasKey ? bpf_map__get_next_key(map, &key, &next, 4) : bpf_map__get_next_key(map, nil, &next, 4)
+            guard step == 0 else { break }
+            before(next)
+            var value = empty
+            if bpf_map__lookup_elem(map, &next, 4, &value, MemoryLayout<Value>.size, 0) == 0 { result.append((next, value)) }
+            key = next
+            hasKey = true
+        }
+        return result
     }
 }
 
