@@ -438,9 +438,12 @@ extension KernelTracer {
         let map = skeleton.pointee.maps.unselected_reads
         var result: [Int32: ProcessReadCounts] = [:]
         var gone: [Int32] = []
-        for (tgid, reads) in Self.entries(of: map, empty: rt_process_reads(), before: { tgid in
-            if !isAlive(Int32(bitPattern: tgid)) { gone.append(Int32(bitPattern: tgid)) }
-        }) {
+        for (tgid, reads) in Self.entries(
+            of: map, empty: rt_process_reads(),
+            before: { tgid in
+                if !isAlive(Int32(bitPattern: tgid)) { gone.append(Int32(bitPattern: tgid)) }
+            })
+        {
             result[Int32(bitPattern: tgid)] = ProcessReadCounts(
                 readBytes: reads.read_bytes, readCalls: reads.read_calls, readErrors: reads.read_errors,
                 cacheMissBytes: reads.cache_miss_bytes)
