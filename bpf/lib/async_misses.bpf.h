@@ -44,15 +44,16 @@ static __always_inline void note_async_miss(__u32 tgid, const struct file_key *a
 		bpf_map_update_elem(&async_misses, &key, &bytes, BPF_NOEXIST);
 }
 
-/* The misses kept for the process's file since its last completed io_uring read of it. */
+/* The misses kept for the process's file since its last completed io_uring read of it. Taken
+ * by subtracting them, not by deleting the entry: pages another thread adds meanwhile stay. */
 static __always_inline __u64 take_async_misses(__u32 tgid, const struct file_key *file)
 {
 	struct async_miss_key key = { .tgid = tgid, .dev = file->dev, .inode = file->inode };
 	__u64 *misses = bpf_map_lookup_elem(&async_misses, &key);
 	__u64 bytes = misses ? *misses : 0;
 
-	if (misses)
-		bpf_map_delete_elem(&async_misses, &key);
+	if (bytes)
+		__sync_fetch_and_add(misses, -bytes);
 	return bytes;
 }
 
