@@ -24,7 +24,7 @@ struct DaemonSetPrivilegeTests {
         let model = try scratch.file("model.safetensors", size: size)
         let sandbox = try DeclaredSandbox(spec: spec, podsLog: podsLog)
         let agent = try RunningAgent(
-            ["--comm", "rt-deploy", "--comm", "python3"], binary: image.binary,
+            ["--comm", "rt-deploy", "--comm", "rt-holder"], binary: image.binary,
             launcher: sandbox.launcher(capabilities: spec.capabilities, user: spec.user ?? 65534),
             declared: spec.arguments)
         #expect(try agent.get("/healthz").status == 200)
@@ -49,9 +49,9 @@ struct DaemonSetPrivilegeTests {
         // It finds the host's pids in the host's /proc: a reader that has read a third of the file
         // and waits keeps its load in progress past a sweep (every 10 s) that would end it were the
         // reader taken for gone, and the load ends at the next sweep once it is.
-        let holder = try RunningProcess(
-            "/usr/bin/python3", ["-c", "import sys; open(sys.argv[1], 'rb').read(1 << 20); sys.stdin.read()", model])
-        let holding = [#"comm="python3""#, #"file="\#(model)""#]
+        let hold = "import sys; open('/proc/self/comm', 'w').write('rt-holder'); open(sys.argv[1], 'rb').read(1 << 20); sys.stdin.read()"
+        let holder = try RunningProcess("/usr/bin/python3", ["-c", hold, model])
+        let holding = [#"comm="rt-holder""#, #"file="\#(model)""#]
         let started = holder.wait(upTo: 10) {
             HTTP.sample((try? agent.get("/metrics").body) ?? "", "readtrace_loads_in_progress", containing: holding) == 1
         }
