@@ -187,7 +187,7 @@ public final class KernelTracer {
         features: KernelFeatures
     ) {
         let rodata = skeleton.pointee.rodata!
-        rodata.pointee.self_tgid = UInt32(getpid())
+        rodata.pointee.self_tgid = UInt32(ProcFS.ownPid())
         rodata.pointee.filter_by_tgid = configuration.traceChildren || !configuration.pids.isEmpty
         rodata.pointee.all_files = configuration.allFiles
         rodata.pointee.empty_read_hooks = configuration.emptyReadHooks

@@ -32,9 +32,21 @@ final class RunningAgent {
         try HTTP.get("http://127.0.0.1:\(port)\(path)", accept: accept)
     }
 
+    /// The agent's own pid: the launcher's last descendant, since one that gives it a pid
+    /// namespace forks it (and does not pass signals on).
+    var pid: Int32 {
+        var pid = running.pid
+        while let children = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8),
+            let child = children.split(separator: " ").first.flatMap({ Int32($0) })
+        {
+            pid = child
+        }
+        return pid
+    }
+
     /// Stops the agent with `signal`; its exit status and log.
     func stop(with signal: Int32 = SIGTERM) -> Finished {
-        kill(running.pid, signal)
+        kill(pid, signal)
         return running.finish(timeout: 20)
     }
 }

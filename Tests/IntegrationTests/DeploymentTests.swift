@@ -33,6 +33,40 @@ struct DeploymentTests {
         #expect((result.standardOutput + result.standardError).contains("readOnlyRootFileSystem"))
     }
 
+    static let crds = Paths.repository + "/Tests/IntegrationTests/Fixtures/crds"
+
+    /// validate-crd.py: `manifests` against the vendored Prometheus Operator CRDs.
+    static func validateAgainstCRDs(_ manifests: [String]) throws -> Finished {
+        let schemas = try FileManager.default.contentsOfDirectory(atPath: crds).filter { $0.hasSuffix(".yaml") }.sorted()
+        return try RunningProcess(
+            "/usr/bin/python3", [crds + "/validate-crd.py"] + schemas.map { crds + "/" + $0 } + ["--"] + manifests
+        ).finish()
+    }
+
+    @Test("the ServiceMonitor and PrometheusRule validate strictly against the Prometheus Operator v0.93.0 CRDs' schemas")
+    func operatorManifestsValidate() throws {
+        let custom = try Manifest.all().filter { Manifest.operatorKinds.contains($0.kind) }
+        #expect(Set(custom.map(\.kind)) == Manifest.operatorKinds)
+        let result = try Self.validateAgainstCRDs(custom.map(\.path))
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+        #expect(result.standardOutput.components(separatedBy: ": valid ").count - 1 == custom.count, "\(result.standardOutput)")
+    }
+
+    @Test("an Operator manifest with a misspelt field fails that validation, naming the field")
+    func crdValidationCatchesMistakes() throws {
+        let scratch = try ScratchDirectory()
+        for (file, field, misspelt) in [("servicemonitor", "targetLabel:", "targetLable:"), ("prometheusrule", " for: 1m", " fro: 1m")] {
+            let text = try String(contentsOfFile: Self.deploy + "/kubernetes/\(file).yaml", encoding: .utf8)
+            #expect(text.contains(field))
+            let broken = scratch.path + "/\(file).yaml"
+            try text.replacingOccurrences(of: field, with: misspelt).write(toFile: broken, atomically: true, encoding: .utf8)
+            let result = try Self.validateAgainstCRDs([broken])
+            #expect(result.status != 0)
+            let name = misspelt.trimmingCharacters(in: .whitespaces).split(separator: ":")[0]
+            #expect(result.standardOutput.contains("'\(name)' was unexpected"), "\(result.standardOutput)\(result.standardError)")
+        }
+    }
+
     @Test("the Service, ServiceMonitor and probes select the DaemonSet's pods and its metrics port")
     func manifestsAgree() throws {
         let daemonSet = try Manifest.daemonSet()
@@ -71,6 +105,65 @@ struct DeploymentTests {
             #expect(blocks.contains { $0.hasPrefix("        exp_alerts: []") }, "\(alert) never tested not firing")
             #expect(blocks.contains { $0.hasPrefix("        exp_alerts:\n") }, "\(alert) never tested firing")
         }
+    }
+
+    @Test("the plain scrape configuration, with the rules file, passes promtool check config")
+    func scrapeConfig() throws {
+        let scratch = try ScratchDirectory()
+        // As the README has it: the job under scrape_configs, the rules file under rule_files.
+        let config = scratch.path + "/prometheus.yml"
+        let scrape = try String(contentsOfFile: Self.deploy + "/prometheus/scrape-config.yml", encoding: .utf8)
+        try "rule_files: [\(Self.deploy)/prometheus/readtrace-rules.yml]\n\(scrape)".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let check = try RunningProcess("/usr/bin/promtool", ["check", "config", config]).finish()
+        if check.status != 0 {
+            // Debian builds promtool without Kubernetes discovery (its client libraries are not
+            // packaged): then that block must be its only complaint, and the rest is checked with
+            // the block replaced by a static target.
+            let complaints = (check.standardOutput + check.standardError).split(separator: "\n").filter { $0.contains("line ") }
+            #expect(
+                complaints.count == 1 && complaints[0].contains("field kubernetes_sd_configs not found"),
+                "\(check.standardOutput)\(check.standardError)")
+            let rewrite = """
+                import sys, yaml
+                config = yaml.safe_load(open(sys.argv[1]))
+                for job in config["scrape_configs"]:
+                    job.pop("kubernetes_sd_configs")
+                    job["static_configs"] = [{"targets": ["127.0.0.1:9435"]}]
+                yaml.safe_dump(config, open(sys.argv[1], "w"))
+                """
+            #expect(try RunningProcess("/usr/bin/python3", ["-c", rewrite, config]).finish().status == 0)
+        }
+        let valid = try RunningProcess("/usr/bin/promtool", ["check", "config", config]).finish()
+        #expect(valid.status == 0, "\(valid.standardOutput)\(valid.standardError)")
+        #expect(valid.standardOutput.contains("SUCCESS: 5 rules found"), "\(valid.standardOutput)")
+        // The check can fail: a relabelling action promtool does not know.
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "action: keep", with: "action: kepe").write(toFile: config, atomically: true, encoding: .utf8)
+        let broken = try RunningProcess("/usr/bin/promtool", ["check", "config", config]).finish()
+        #expect(broken.status != 0 && (broken.standardOutput + broken.standardError).contains("kepe"))
+    }
+
+    @Test(
+        "the dashboard has the panels the deployment asks for: throughput per pod, loads in progress beside device util, slow loads as a table, agent health"
+    )
+    func dashboardPanels() throws {
+        let panels = try DashboardQueries.panels()
+        func panel(_ title: String, _ type: String, querying metrics: [String]) -> DashboardQueries.Panel? {
+            let found = panels.first { $0.title.hasPrefix(title) }
+            #expect(found?.type == type, "\(title)")
+            for metric in metrics { #expect(found?.queries.contains { $0.contains(metric) } == true, "\(title): \(metric)") }
+            return found
+        }
+        let throughput = panel("Load throughput per pod", "timeseries", querying: ["rate(readtrace_read_bytes_total"])
+        #expect(throughput?.queries.first?.contains("by (namespace, pod)") == true)
+        let loads = panel("Loads in progress", "timeseries", querying: ["readtrace_loads_in_progress"])
+        let util = panel("Device utilisation", "timeseries", querying: ["readtrace_device_util_ratio"])
+        #expect(loads != nil && loads?.row == util?.row, "device util beside loads in progress")
+        _ = panel("Slow loads", "table", querying: ["readtrace_file_load_duration_seconds_bucket"])
+        _ = panel(
+            "Agent health", "timeseries",
+            querying: [#"up{job="readtrace""#, "readtrace_lost_events_total", "readtrace_skipped_program_runs_total"])
     }
 
     @Test("the PrometheusRule is the rules file, regenerated by make deploy-rules")
@@ -211,10 +304,13 @@ struct DaemonSetSpec {
     }
     var user: Int? { pod["securityContext"]["runAsUser"] as? Int }
     var readOnlyRoot: Bool { container["securityContext"]["readOnlyRootFilesystem"] as? Bool ?? false }
-    /// Mount path and read-only flag of every volume mount.
-    var mounts: [(path: String, readOnly: Bool)] {
-        (container["volumeMounts"] as? [[String: Any]] ?? []).map {
-            ($0["mountPath"] as? String ?? "", $0["readOnly"] as? Bool ?? false)
+    var hostPID: Bool { pod["hostPID"] as? Bool ?? false }
+    /// Every volume mount: its path, its volume's host path (nil for other volumes), read-only or not.
+    var mounts: [(path: String, hostPath: String?, readOnly: Bool)] {
+        let volumes = pod["volumes"] as? [[String: Any]] ?? []
+        return (container["volumeMounts"] as? [[String: Any]] ?? []).map { mount in
+            let volume = volumes.first { $0["name"] as? String == mount["name"] as? String }
+            return (mount["mountPath"] as? String ?? "", volume?["hostPath"]["path"] as? String, mount["readOnly"] as? Bool ?? false)
         }
     }
 }
@@ -230,16 +326,31 @@ struct ReadTraceTestError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// The Grafana dashboard's queries, with Grafana's variables given values a query can run with.
+/// The Grafana dashboard's panels and queries, with Grafana's variables given values a query can
+/// run with.
 enum DashboardQueries {
-    static func all() throws -> [String] {
+    struct Panel {
+        let title: String
+        let type: String
+        /// The panel's top edge on the grid: panels beside each other share it.
+        let row: Int
+        let queries: [String]
+    }
+
+    static func panels() throws -> [Panel] {
         let data = try Data(contentsOf: URL(fileURLWithPath: DeploymentTests.deploy + "/grafana/readtrace-dashboard.json"))
         let dashboard = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let panels = dashboard?["panels"] as? [[String: Any]] ?? []
-        return panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }.map {
-            $0.replacingOccurrences(of: "$__rate_interval", with: "1m")
-                .replacingOccurrences(of: "$__range", with: "1h")
-                .replacingOccurrences(of: "$instance", with: ".*")
+        return (dashboard?["panels"] as? [[String: Any]] ?? []).map { panel in
+            Panel(
+                title: panel["title"] as? String ?? "", type: panel["type"] as? String ?? "",
+                row: (panel["gridPos"] as? [String: Any])?["y"] as? Int ?? -1,
+                queries: (panel["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String }.map {
+                    $0.replacingOccurrences(of: "$__rate_interval", with: "1m")
+                        .replacingOccurrences(of: "$__range", with: "1h")
+                        .replacingOccurrences(of: "$instance", with: ".*")
+                })
         }
     }
+
+    static func all() throws -> [String] { try panels().flatMap(\.queries) }
 }

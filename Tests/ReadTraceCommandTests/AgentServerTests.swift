@@ -66,7 +66,7 @@ struct AgentServerTests {
         #expect(try Self.get(base + "/elsewhere").status == 404)
     }
 
-    @Test("agent options: the listen address, rates, and the flags triggers need")
+    @Test("agent options: the listen address, rates, the flags triggers need, and a host /proc that is one")
     func options() throws {
         #expect(AgentSettings.address("127.0.0.1:9435").map { "\($0.host) \($0.port)" } == "127.0.0.1 9435")
         #expect(AgentSettings.address("[::1]:9435").map { "\($0.host) \($0.port)" } == "::1 9435")
@@ -75,10 +75,13 @@ struct AgentServerTests {
         #expect(throws: (any Error).self) { try AgentCommand.parse(["--dump-when-load-slower-than", "100MiB", "--dump-dir", "/tmp"]) }
         #expect(throws: (any Error).self) { try AgentCommand.parse(["--listen", "everywhere"]) }
         #expect(throws: (any Error).self) { try AgentCommand.parse(["--dump-dir", "/nonexistent-readtrace-dir"]) }
+        #expect(throws: (any Error).self) { try AgentCommand.parse(["--host-proc", "/tmp"]) }
+        #expect(try AgentCommand.parse(["--host-proc", "/proc/"]).agent.settings.hostProc == "/proc/")
         let parsed = try AgentCommand.parse(["--dump-dir", "/tmp", "--dump-when-load-longer-than", "30s", "--max-series", "50"])
         #expect(parsed.agent.settings.longerThan == TimeSpan(seconds: 30))
         #expect(parsed.agent.settings.maxSeries == 50)
         #expect(parsed.agent.settings.listen == "127.0.0.1:9435", "loopback unless told otherwise")
+        #expect(parsed.agent.settings.hostProc == "/proc")
     }
 
     @Test("log lines are logfmt: bare values, quoted ones with spaces, quotes and control characters escaped")

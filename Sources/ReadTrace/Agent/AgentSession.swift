@@ -28,6 +28,7 @@ struct AgentSession {
     }
 
     func run() throws -> Int32 {
+        ProcFS.processes = settings.hostProc
         let session = TraceSession(options: options)
         var (configuration, features, _) = try session.preflight()
         // The file label's selection, decided in the kernel where it is name suffixes.

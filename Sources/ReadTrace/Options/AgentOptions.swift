@@ -57,6 +57,14 @@ struct AgentOptions: ParsableArguments {
     var podsLogDirectory = AgentSettings().podsLogDirectory
 
     @Option(
+        name: .customLong("host-proc"), parsing: .unconditional,
+        help: ArgumentHelp(
+            "The host's /proc, mounted here when the agent has a pid namespace of its own (a pod without hostPID). (default: \(AgentSettings().hostProc))",
+            discussion: "The kernel reports pids of the host's namespace; their names and command lines are read here.",
+            valueName: "dir"))
+    var hostProc = AgentSettings().hostProc
+
+    @Option(
         name: .customLong("forget-after"), parsing: .unconditional,
         help: ArgumentHelp("Remove the series of processes gone this long.", visibility: .hidden), transform: TimeSpan.argument)
     var forgetAfter = AgentSettings().forgetAfter
@@ -74,6 +82,7 @@ struct AgentOptions: ParsableArguments {
         if (slowerThan != nil || longerThan != nil) && dumpDirectory == nil {
             throw ValidationError("--dump-when-load-slower-than and --dump-when-load-longer-than need --dump-dir")
         }
+        guard access(hostProc + "/self/stat", R_OK) == 0 else { throw ValidationError("--host-proc \(hostProc): not a proc file system") }
         if let dumpDirectory {
             var info = stat()
             guard stat(dumpDirectory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
@@ -86,6 +95,7 @@ struct AgentOptions: ParsableArguments {
     var settings: AgentSettings {
         AgentSettings(
             listen: listen, retain: retain, retainMemory: retainMemory, dumpDirectory: dumpDirectory, slowerThan: slowerThan,
-            longerThan: longerThan, maxSeries: maxSeries, podsLogDirectory: podsLogDirectory, forgetAfter: forgetAfter)
+            longerThan: longerThan, maxSeries: maxSeries, podsLogDirectory: podsLogDirectory, hostProc: hostProc,
+            forgetAfter: forgetAfter)
     }
 }

@@ -10,6 +10,7 @@ struct AgentSettings {
     var longerThan: TimeSpan?
     var maxSeries = 10_000
     var podsLogDirectory = "/var/log/pods"
+    var hostProc = "/proc"
     var forgetAfter = TimeSpan(seconds: 300)
     /// At most one trigger dump in this long.
     var triggerQuietNanoseconds: UInt64 = 300_000_000_000

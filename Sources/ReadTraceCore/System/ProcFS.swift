@@ -3,6 +3,11 @@ import Glibc
 /// Small readers of /proc and /sys. Every one returns nil instead of failing:
 /// the processes they describe may be gone by the time they are asked.
 public enum ProcFS {
+    /// Where the processes the kernel reports are: /proc, or the host's /proc mounted elsewhere
+    /// when readtrace runs in a pid namespace of its own (`agent --host-proc`), since the
+    /// kernel's programs see pids of the initial namespace. Set once, before any thread starts.
+    nonisolated(unsafe) public static var processes = "/proc"
+
     /// The whole content of a (small, virtual) file.
     public static func readBytes(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -36,13 +41,13 @@ public enum ProcFS {
     }
 
     public static func processExists(_ pid: Int32) -> Bool {
-        pid > 0 && access("/proc/\(pid)", F_OK) == 0
+        pid > 0 && access(processes + "/\(pid)", F_OK) == 0
     }
 
     /// Whether the process exists and has not exited: a zombie (exited, not yet reaped) has not
     /// ended for /proc, but has for its reads.
     public static func isRunning(_ pid: Int32) -> Bool {
-        guard pid > 0, let stat = readText("/proc/\(pid)/stat"), let nameEnd = stat.lastIndex(of: ")") else { return false }
+        guard pid > 0, let stat = readText(processes + "/\(pid)/stat"), let nameEnd = stat.lastIndex(of: ")") else { return false }
         let state = stat[nameEnd...].dropFirst().first { $0 != " " }
         return state != "Z" && state != "X"
     }
@@ -50,13 +55,13 @@ public enum ProcFS {
     /// The command line with arguments separated by spaces; nil once the process is gone
     /// (kernel threads have an empty one).
     public static func cmdline(of pid: Int32) -> String? {
-        readBytes("/proc/\(pid)/cmdline").flatMap(ProcessRecord.cmdline(fromNulSeparated:))
+        readBytes(processes + "/\(pid)/cmdline").flatMap(ProcessRecord.cmdline(fromNulSeparated:))
     }
 
     /// The path a process's descriptor shows for `file`, if it has the file open: the whole
     /// path, however deep (the kernel's own walk stops at a fixed depth).
     public static func openPath(of file: FileID, in pid: Int32) -> [UInt8]? {
-        let directory = "/proc/\(pid)/fd"
+        let directory = processes + "/\(pid)/fd"
         guard let stream = opendir(directory) else { return nil }
         defer { closedir(stream) }
         while let entry = readdir(stream) {
@@ -75,6 +80,15 @@ public enum ProcFS {
             return Array(target[..<length])
         }
         return nil
+    }
+
+    /// This process's pid in the namespace of `processes`, which is the one the kernel's programs
+    /// report: /proc/self names it there.
+    public static func ownPid() -> Int32 {
+        var target = [CChar](repeating: 0, count: 32)
+        let length = readlink(processes + "/self", &target, target.count - 1)
+        guard length > 0 else { return getpid() }
+        return Int32(String(decoding: target[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)) ?? getpid()
     }
 
     /// Bit `capability` of the effective capability set.
