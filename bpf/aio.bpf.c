@@ -4,7 +4,8 @@
  * tracepoint for their completion. The syscall tracepoints see both ends: io_submit's entry
  * takes each read iocb's file and start (keyed by the process and the iocb's user address,
  * which the kernel hands back as io_event.obj), and io_getevents/io_pgetevents's return sends
- * one read record per reaped completion, with its bytes or -errno. A read is timed from its
+ * one read record per reaped completion, with its bytes or -errno. So do fentry and kprobes on
+ * the syscalls' wrappers (lib/syscall_hooks.bpf.h), for the hooks of those names. A read is timed from its
  * submission to its completion: a buffered read completes inside io_submit (its return is the
  * completion), a direct one when reaped (an upper bound; the device's completion is not seen).
  * Completions reaped from the ring in user space without a syscall (fio's userspace_reap) are
@@ -14,6 +15,7 @@
 #include "lib/emit.bpf.h"
 #include "lib/filter.bpf.h"
 #include "lib/read_calls.bpf.h"
+#include "lib/syscall_hooks.bpf.h"
 #include "lib/thread_state.bpf.h"
 
 /* iocbs followed per io_submit and completions per io_getevents; more are counted lost. Each
@@ -170,14 +172,13 @@ static long submit_iocb(__u32 index, struct aio_pass *pass)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_io_submit")
-int enter_io_submit(struct trace_event_raw_sys_enter *ctx)
+/* io_submit(ctx, nr, iocbpp) */
+static __always_inline void enter_submit(unsigned long *args)
 {
-	struct aio_pass pass = { .array = ctx->args[2], .tgid = bpf_get_current_pid_tgid() >> 32 };
+	struct aio_pass pass = { .array = args[2], .tgid = bpf_get_current_pid_tgid() >> 32 };
 
-	if (enter_aio_call(pass.array, ctx->args[1]))
-		each_entry(ctx->args[1], submit_iocb, &pass);
-	return 0;
+	if (enter_aio_call(pass.array, args[1]))
+		each_entry(args[1], submit_iocb, &pass);
 }
 
 /* io_submit's return for one iocb: past the count it returns, not submitted (the caller submits
@@ -201,31 +202,23 @@ static long settle_iocb(__u32 index, struct aio_pass *pass)
 }
 
 /* Page-cache misses of the call count for its file, as a read's. */
-SEC("tracepoint/syscalls/sys_exit_io_submit")
-int exit_io_submit(struct trace_event_raw_sys_exit *ctx)
+static __always_inline void leave_submit(long result)
 {
-	struct aio_pass pass = { .result = ctx->ret };
+	struct aio_pass pass = { .result = result };
 	__u64 count = exit_aio_call(&pass);
 
 	if (!count)
-		return 0;
+		return;
 	each_entry(count, settle_iocb, &pass);
 	end_call_with_fill(RT_FILL_READ, false);
-	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_io_getevents")
-int enter_io_getevents(struct trace_event_raw_sys_enter *ctx)
-{
-	enter_aio_call(ctx->args[3], ctx->args[2]);
-	return 0;
-}
+SYSCALL_HOOKS(io_submit, enter_submit, leave_submit)
 
-SEC("tracepoint/syscalls/sys_enter_io_pgetevents")
-int enter_io_pgetevents(struct trace_event_raw_sys_enter *ctx)
+/* io_getevents and io_pgetevents(ctx, min_nr, nr, events, ...) */
+static __always_inline void enter_getevents(unsigned long *args)
 {
-	enter_aio_call(ctx->args[3], ctx->args[2]);
-	return 0;
+	enter_aio_call(args[3], args[2]);
 }
 
 /* One completion io_getevents returns: a read record if it is a traced read's. */
@@ -256,16 +249,5 @@ static __always_inline void reap_aio_reads(long reaped)
 		each_entry(reaped, reap_event, &pass);
 }
 
-SEC("tracepoint/syscalls/sys_exit_io_getevents")
-int exit_io_getevents(struct trace_event_raw_sys_exit *ctx)
-{
-	reap_aio_reads(ctx->ret);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_io_pgetevents")
-int exit_io_pgetevents(struct trace_event_raw_sys_exit *ctx)
-{
-	reap_aio_reads(ctx->ret);
-	return 0;
-}
+SYSCALL_HOOKS(io_getevents, enter_getevents, reap_aio_reads)
+SYSCALL_HOOKS(io_pgetevents, enter_getevents, reap_aio_reads)

@@ -5,9 +5,11 @@
  * pages the thread adds meanwhile are counted, and sent at its return as prefetched bytes:
  * the pages the call actually brought in (0 when they were cached), not the range it asked
  * for. Their block requests are the file's, as any. madvise names the file of the mapping
- * at the range's start (bpf_find_vma, 5.17); a range over several files counts the first. */
+ * at the range's start (bpf_find_vma, 5.17); a range over several files counts the first.
+ * Each syscall is hooked in the variant of the read hook (lib/syscall_hooks.bpf.h). */
 #include "lib/filter.bpf.h"
 #include "lib/read_calls.bpf.h"
+#include "lib/syscall_hooks.bpf.h"
 
 #define POSIX_FADV_WILLNEED 3
 #define MADV_WILLNEED 3
@@ -20,54 +22,48 @@ static __always_inline void begin_prefetch(struct file *file)
 		begin_read(file);
 }
 
-SEC("tracepoint/syscalls/sys_enter_readahead")
-int enter_readahead(struct trace_event_raw_sys_enter *ctx)
+/* One return for them all: nothing unless the entry began a prefetch. */
+static __always_inline void end_prefetch(long result)
 {
-	begin_prefetch(file_of_fd(ctx->args[0]));
-	return 0;
+	end_call_with_fill(RT_FILL_PREFETCH, true);
 }
 
-SEC("tracepoint/syscalls/sys_enter_fadvise64")
-int enter_fadvise64(struct trace_event_raw_sys_enter *ctx)
+/* readahead(fd, offset, count) */
+static __always_inline void enter_readahead_call(unsigned long *args)
 {
-	if (ctx->args[3] == POSIX_FADV_WILLNEED)
-		begin_prefetch(file_of_fd(ctx->args[0]));
-	return 0;
+	begin_prefetch(file_of_fd(args[0]));
 }
 
-SEC("tracepoint/syscalls/sys_enter_mmap")
-int enter_mmap(struct trace_event_raw_sys_enter *ctx)
+/* fadvise64(fd, offset, len, advice) */
+static __always_inline void enter_fadvise64_call(unsigned long *args)
 {
-	if (ctx->args[3] & MAP_POPULATE)
-		begin_prefetch(file_of_fd(ctx->args[4]));
-	return 0;
+	if (args[3] == POSIX_FADV_WILLNEED)
+		begin_prefetch(file_of_fd(args[0]));
 }
 
-SEC("tracepoint/syscalls/sys_enter_madvise")
-int enter_madvise(struct trace_event_raw_sys_enter *ctx)
+/* mmap(addr, len, prot, flags, fd, offset) */
+static __always_inline void enter_mmap_call(unsigned long *args)
+{
+	if (args[3] & MAP_POPULATE)
+		begin_prefetch(file_of_fd(args[4]));
+}
+
+/* madvise(start, len, advice) */
+static __always_inline void enter_madvise_call(unsigned long *args)
 {
 	struct task_struct *task;
 	struct file *file = NULL;
 
-	if (ctx->args[2] != MADV_WILLNEED && ctx->args[2] != MADV_POPULATE_READ)
-		return 0;
+	if (args[2] != MADV_WILLNEED && args[2] != MADV_POPULATE_READ)
+		return;
 	if (empty_read_hooks || !is_traced(task = bpf_get_current_task_btf()))
-		return 0;
-	bpf_find_vma(task, ctx->args[0], file_of_vma, &file, 0);
+		return;
+	bpf_find_vma(task, args[0], file_of_vma, &file, 0);
 	if (file)
 		begin_read(file);
-	return 0;
 }
 
-/* One return for them all: nothing unless the entry began a prefetch. */
-#define PREFETCH_SYSCALLS(X) X(readahead) X(fadvise64) X(mmap) X(madvise)
-
-#define PREFETCH_RETURN(name)                                                                                          \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                                                                     \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx)                                                          \
-	{                                                                                                              \
-		end_call_with_fill(RT_FILL_PREFETCH, true);                                                            \
-		return 0;                                                                                              \
-	}
-
-PREFETCH_SYSCALLS(PREFETCH_RETURN)
+SYSCALL_HOOKS(readahead, enter_readahead_call, end_prefetch)
+SYSCALL_HOOKS(fadvise64, enter_fadvise64_call, end_prefetch)
+SYSCALL_HOOKS(mmap, enter_mmap_call, end_prefetch)
+SYSCALL_HOOKS(madvise, enter_madvise_call, end_prefetch)

@@ -235,12 +235,22 @@ public final class KernelTracer {
                 programs.fentry_do_splice_direct, programs.fexit_do_splice_direct,
                 programs.fentry_splice_file_to_pipe, programs.fexit_splice_file_to_pipe,
                 programs.fentry_vfs_copy_file_range, programs.fexit_vfs_copy_file_range,
+                // Linux AIO passes no VFS read function: its submission and reaping calls.
+                programs.fentry_sys_io_submit, programs.fexit_sys_io_submit, programs.fentry_sys_io_getevents,
+                programs.fexit_sys_io_getevents, programs.fentry_sys_io_pgetevents, programs.fexit_sys_io_pgetevents,
+                // Prefetch calls (madvise's, which needs bpf_find_vma, in chooseOtherPrograms).
+                programs.fentry_sys_readahead, programs.fexit_sys_readahead, programs.fentry_sys_fadvise64,
+                programs.fexit_sys_fadvise64, programs.fentry_sys_mmap, programs.fexit_sys_mmap,
             ],
             .kprobe: [
                 programs.kprobe_vfs_read, programs.kretprobe_vfs_read, programs.kprobe_vfs_readv, programs.kretprobe_vfs_readv,
                 programs.kprobe_do_splice_direct, programs.kretprobe_do_splice_direct,
                 programs.kprobe_splice_file_to_pipe, programs.kretprobe_splice_file_to_pipe,
                 programs.kprobe_vfs_copy_file_range, programs.kretprobe_vfs_copy_file_range,
+                programs.kprobe_sys_io_submit, programs.kretprobe_sys_io_submit, programs.kprobe_sys_io_getevents,
+                programs.kretprobe_sys_io_getevents, programs.kprobe_sys_io_pgetevents, programs.kretprobe_sys_io_pgetevents,
+                programs.kprobe_sys_readahead, programs.kretprobe_sys_readahead, programs.kprobe_sys_fadvise64,
+                programs.kretprobe_sys_fadvise64, programs.kprobe_sys_mmap, programs.kretprobe_sys_mmap,
             ],
             .tracepoint: [
                 programs.enter_read, programs.exit_read, programs.enter_pread64, programs.exit_pread64,
@@ -278,8 +288,14 @@ public final class KernelTracer {
         bpf_program__set_autoload(programs.note_user_fault, faults.naming == .pageFaultTracepoint)
         bpf_program__set_autoload(programs.count_mapped, faults.countsMappedBytes)
         bpf_program__set_autoload(programs.count_mapped_around, faults.countsMappedBytes)
-        bpf_program__set_autoload(programs.enter_madvise, hook == .tracepoint && features.has(.findVMA))
-        bpf_program__set_autoload(programs.exit_madvise, hook == .tracepoint && features.has(.findVMA))
+        let madviseByHook: [HookKind: [OpaquePointer?]] = [
+            .fentry: [programs.fentry_sys_madvise, programs.fexit_sys_madvise],
+            .kprobe: [programs.kprobe_sys_madvise, programs.kretprobe_sys_madvise],
+            .tracepoint: [programs.enter_madvise, programs.exit_madvise],
+        ]
+        for (variant, variantPrograms) in madviseByHook {
+            for program in variantPrograms { bpf_program__set_autoload(program, variant == hook && features.has(.findVMA)) }
+        }
         bpf_program__set_autoload(programs.watch_cgroup_mkdir, configuration.watchCgroups)
         for program in [programs.mark_function_entry, programs.mark_function_return, programs.mark_probe_begin, programs.mark_probe_end] {
             bpf_program__set_autoload(program, configuration.marks)

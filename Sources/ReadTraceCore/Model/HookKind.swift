@@ -12,13 +12,10 @@ public enum HookKind: String, Codable, Sendable, CaseIterable {
     /// What the reads' figures mean with this hook, for the dump and the summary.
     public var accuracy: String {
         switch self {
-        case .tracepoint:
+        case .tracepoint, .fentry, .kprobe:
             Self.everyCall + "; io_uring and Linux AIO reads timed from submission to completion (a direct AIO read's "
                 + "completion when io_getevents reaps it); prefetch calls (readahead, fadvise or madvise WILLNEED, "
                 + "MADV_POPULATE_READ, MAP_POPULATE) in prefetch_bytes"
-        case .fentry, .kprobe:
-            Self.everyCall + "; io_uring reads timed from submission to completion; Linux AIO reads and prefetch calls "
-                + "not seen (their block reads are)"
         case .light:
             "buffered reads as the page cache saw them: bytes in whole pages clipped at the end of the file, "
                 + "no per-call latency (latency fields are null), direct IO not seen; sendfile, splice, copy_file_range, "

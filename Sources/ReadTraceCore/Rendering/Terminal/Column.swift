@@ -2,7 +2,7 @@
 /// the header shows. FILE is always last and takes the width the others leave.
 enum Column: CaseIterable, Sendable {
     case state, pid, comm, group, pod, reads, errors, bytes, rate, cacheMiss, disk, p50, p90, p99, maximum
-    case disk50, disk99, total, size, done, eta, file
+    case disk50, disk99, prefetch, total, size, done, eta, file
 
     var title: String {
         switch self {
@@ -23,6 +23,7 @@ enum Column: CaseIterable, Sendable {
         case .maximum: "MAX"
         case .disk50: "DISK50"
         case .disk99: "DISK99"
+        case .prefetch: "PREFETCH"
         case .total: "TOTAL"
         case .size: "SIZE"
         case .done: "DONE"
@@ -42,6 +43,7 @@ enum Column: CaseIterable, Sendable {
         case .reads, .bytes, .cacheMiss, .disk, .total, .size, .rate: 6
         case .errors, .eta: 5
         case .done: 4
+        case .prefetch: 8
         case .p50, .p90, .p99, .maximum, .disk50, .disk99: 7
         case .file: 28
         }
@@ -70,6 +72,7 @@ enum Column: CaseIterable, Sendable {
         case .maximum: "slowest read call"
         case .disk50: "median block-request latency: the wait on the device"
         case .disk99: "99th-percentile block-request latency"
+        case .prefetch: "bytes prefetch calls (readahead, fadvise, madvise) brought into the page cache, not read"
         case .total: "bytes read since tracing began"
         case .size: "the file's size when first read"
         case .done: "TOTAL as a share of SIZE: how much of the file is loaded"
@@ -115,6 +118,7 @@ enum Column: CaseIterable, Sendable {
         case .maximum: return row.latency.count > 0 ? TextFormat.duration(nanoseconds: row.latency.maxNanoseconds) : "-"
         case .disk50: return Self.percentile(row.blockLatency, 0.5)
         case .disk99: return Self.percentile(row.blockLatency, 0.99)
+        case .prefetch: return TextFormat.bytes(row.prefetchBytes)
         case .total: return TextFormat.bytes(row.totalBytes)
         case .size: return row.fileBytes > 0 ? TextFormat.bytes(row.fileBytes) : "-"
         case .done: return row.loadedFraction.map { TextFormat.fixed(($0 * 100).rounded(.down), decimals: 0) + "%" } ?? "-"

@@ -19,7 +19,7 @@ public struct DumpReport {
 
     static let fileTitle = "FILE"
     /// Hidden in this order until FILE has its minimum width.
-    static let droppable = ["COMM", "MISS", "LOAD_S", "DISK", "HOST"]
+    static let droppable = ["COMM", "MISS", "PREFETCH", "LOAD_S", "DISK", "HOST"]
 
     public func render(_ dump: DumpDocument) -> String {
         var lines = header(dump)
@@ -42,7 +42,10 @@ public struct DumpReport {
             "Columns: BYTES read by the process (M = MiB, G = GiB); MISS brought into the page cache; DISK read "
                 + "from the block device; LOAD_S from the first read until \(TextFormat.fixed(dump.loadedShare * 100, decimals: 0))% of the "
                 + "file was read (- never); MiB/s over that time; WAIT share of it in reads that waited on the device (- not timed); "
-                + "GROUP the pod or container, its id shortened to a unique prefix; … text cut to fit."
+                + "GROUP the pod or container, its id shortened to a unique prefix; "
+                + (table.columns.contains { $0.title == "PREFETCH" }
+                    ? "PREFETCH brought into the page cache by prefetch calls (readahead, fadvise, madvise), not read; " : "")
+                + "… text cut to fit."
                 + (table.hidden.isEmpty ? "" : " Hidden at \(width) columns: \(table.hidden.joined(separator: ", ")) (--width)."),
             width: width,
             indent: 2)
@@ -143,6 +146,12 @@ public struct DumpReport {
             Column(title: "BYTES", width: 6) { TextFormat.bytes($0.bytes) },
             Column(title: "MISS", width: 6) { TextFormat.bytes($0.read.cacheMissBytes + $0.read.mmapFaultBytes) },
             Column(title: "DISK", width: 6) { TextFormat.bytes($0.read.blockReadBytes) },
+        ]
+        // Only when something was prefetched: it is no read, and most runs have none.
+        if loads.contains(where: { ($0.read.prefetchBytes ?? 0) > 0 }) {
+            columns.append(Column(title: "PREFETCH", width: 8) { TextFormat.bytes($0.read.prefetchBytes ?? 0) })
+        }
+        columns += [
             Column(title: "LOAD_S", width: 7) { $0.read.loadSeconds.map { TextFormat.fixed($0, decimals: 3) } ?? "-" },
             Column(title: "MiB/s", width: 8) { TextFormat.fixed($0.mebibytesPerSecond, decimals: 1) },
             Column(title: "WAIT", width: 5) { TextFormat.percent($0.read.deviceWaitFraction) },
@@ -162,6 +171,8 @@ extension DumpDocument.Read {
         errorCalls += other.errorCalls
         cacheMissBytes += other.cacheMissBytes
         mmapFaultBytes += other.mmapFaultBytes
+        mappedBytes = Self.sum(mappedBytes, other.mappedBytes)
+        prefetchBytes = Self.sum(prefetchBytes, other.prefetchBytes)
         blockReadBytes += other.blockReadBytes
         blockReadIOs += other.blockReadIOs
         firstReadSeconds = min(firstReadSeconds, other.firstReadSeconds)
@@ -170,5 +181,10 @@ extension DumpDocument.Read {
         spanSeconds = lastReadSeconds - firstReadSeconds
         deviceWaitFraction = nil
         inReadFraction = nil
+    }
+
+    /// A field dumps from before it lack stays nil only when both lack it.
+    private static func sum(_ lhs: UInt64?, _ rhs: UInt64?) -> UInt64? {
+        lhs == nil && rhs == nil ? nil : (lhs ?? 0) + (rhs ?? 0)
     }
 }

@@ -16,6 +16,8 @@ struct ReadRow: Sendable {
     /// Bytes block devices completed for these reads, and each request's latency.
     var blockBytes: UInt64 = 0
     var blockLatency = LatencyHistogram()
+    /// Bytes the processes' prefetch calls brought in over the run (summary only: not read bytes).
+    var prefetchBytes: UInt64 = 0
     var totalBytes: UInt64 = 0
     var latency = LatencyHistogram()
     /// Seconds the figures cover, for MiB/s.
@@ -72,6 +74,7 @@ extension ReadRow {
                 row.cacheMissBytes = stats.cacheMissBytes + stats.mmapFaultBytes
                 row.blockBytes = stats.blockReadBytes
                 row.blockLatency = stats.blockLatency
+                row.prefetchBytes = stats.prefetchBytes
                 row.latency = stats.latency
                 row.seconds = Double(row.spanNanoseconds) / 1e9
             }
@@ -109,6 +112,7 @@ extension ReadRow {
         errors += other.errors
         cacheMissBytes += other.cacheMissBytes
         blockBytes += other.blockBytes
+        prefetchBytes += other.prefetchBytes
         totalBytes += other.totalBytes
         loadedBytes += other.loadedBytes
         latency.merge(other.latency)

@@ -43,12 +43,13 @@ public struct SummaryReport {
             lines.append("no reads of regular files matched the filters")
             return lines.joined(separator: "\n") + "\n"
         }
+        // PREFETCH only when something was prefetched; hidden before the read columns, the
+        // totals line then carries it.
+        let prefetched = rows.reduce(0) { $0 + $1.prefetchBytes }
         let layout = TableLayout(
-            columns: Column.readers(grouping) + [
-                .reads, .errors, .bytes, .rate, .cacheMiss, .disk, .p50, .p90,
-                .p99, .maximum, .disk50, .disk99, .file,
-            ],
-            dropOrder: [.p90, .maximum, .errors, .disk50, .p50, .cacheMiss, .comm, .rate, .disk99], width: width)
+            columns: Column.readers(grouping) + [.reads, .errors, .bytes, .rate, .cacheMiss, .disk]
+                + (prefetched > 0 ? [.prefetch] : []) + [.p50, .p90, .p99, .maximum, .disk50, .disk99, .file],
+            dropOrder: [.p90, .maximum, .errors, .disk50, .prefetch, .p50, .cacheMiss, .comm, .rate, .disk99], width: width)
         if let deviceHistory {
             let shown = deviceHistory.devices(devices, holding: aggregate.fileDevices(shownBy: pathFilter), latestOnly: false)
             let deviceLines = DeviceTable.lines(shown.map { ($0.name, $0.totals) }, width: width)
@@ -75,7 +76,8 @@ public struct SummaryReport {
         let processes = Set(ungrouped.map(\.key.pid)).count
         lines.append(
             "\(TextFormat.bytes(bytes)) in \(calls) reads of \(files) file\(files == 1 ? "" : "s") "
-                + "by \(processes) process\(processes == 1 ? "" : "es")")
+                + "by \(processes) process\(processes == 1 ? "" : "es")"
+                + (layout.hidden.contains(.prefetch) ? "; \(TextFormat.bytes(prefetched)) prefetched (not read)" : ""))
         return lines.joined(separator: "\n") + "\n"
     }
 }
