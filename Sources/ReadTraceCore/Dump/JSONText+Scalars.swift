@@ -30,8 +30,10 @@ extension JSONText {
             value = next
             index += 1
         }
+        // Bytes compared one by one: a String's UTF8View searched was a twentieth of `report`.
         guard index > start + (negative ? 1 : 0), !(negative && value == 0),
-            index == bytes.count || !".eE".utf8.contains(bytes[index])
+            index == bytes.count
+                || (bytes[index] != UInt8(ascii: ".") && bytes[index] != UInt8(ascii: "e") && bytes[index] != UInt8(ascii: "E"))
         else { throw Refusal() }
         return value
     }
