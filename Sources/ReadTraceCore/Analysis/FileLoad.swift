@@ -40,6 +40,14 @@ public struct FileLoad: Sendable {
         self.cachedAtStartBytes = cachedAtStartBytes
     }
 
+    /// The entry's pid and file id, which tell loads apart (file ids stay unique in a merged dump).
+    public struct Key: Hashable, Sendable {
+        public var pid: Int32
+        public var fileID: Int
+    }
+
+    public var key: Key { Key(pid: read.pid, fileID: read.fileID) }
+
     /// In a merged dump, the host the load ran on (its file's); nil in a dump of one run.
     public var host: String? { file?.host }
 
