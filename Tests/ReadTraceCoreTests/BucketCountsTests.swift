@@ -24,4 +24,16 @@ import Testing
         #expect(try JSONDecoder().decode(BucketCounts.self, from: encoded) == counts.delayed(by: 1))
         #expect(try JSONBytesDecoder.decode(BucketCounts.self, from: Array(encoded)) == counts.delayed(by: 1))
     }
+
+    @Test(
+        "a builder fed the buckets one at a time holds what the whole array gives",
+        arguments: [[], [0], [0, 0, 0], [7], [0, 0, 3, 0, 5, 0], [1, 0, 0, 2], [0, 4, 0, 0], [9, 9, 9]] as [[UInt64]])
+    func builderMatchesArray(all: [UInt64]) {
+        var builder = BucketCounts.Builder()
+        for count in all { builder.append(count) }
+        let built = builder.counts
+        #expect(built == BucketCounts(all))
+        #expect(Array(built) == all)
+        #expect(built.occupied.start == BucketCounts(all).occupied.start && built.occupied.counts == BucketCounts(all).occupied.counts)
+    }
 }

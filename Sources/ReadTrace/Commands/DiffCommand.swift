@@ -58,8 +58,9 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let fileKey = try DumpInput.fileKey(key.key)
-        let before = FileProfile.profiles(of: try DumpInput.read(baselinePath), rule: rows.rule, key: fileKey)
-        let after = FileProfile.profiles(of: try DumpInput.read(newPath), rule: rows.rule, key: fileKey)
+        let dumps = try DumpInput.read([baselinePath, newPath])
+        let before = FileProfile.profiles(of: dumps[0], rule: rows.rule, key: fileKey)
+        let after = FileProfile.profiles(of: dumps[1], rule: rows.rule, key: fileKey)
         let diff = DumpDiff(before: before, after: after, threshold: threshold)
         if let json {
             let bytes = try DiffDocument(diff, baseline: baselinePath, new: newPath, key: fileKey).encoded()

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Dispatch
 import ReadTraceCore
+import Synchronization
 
 /// Dumps named on the offline commands' command lines: read, checked, and refused with a line
 /// per problem (at most 20) and exit status 2.
@@ -14,10 +16,21 @@ enum DumpInput {
         }
     }
 
+    /// The dumps, read at once (a thread each): reading is most of the offline commands' time
+    /// on a large dump, and each reads on its own. The first refusal in `paths`' order is thrown.
+    static func read(_ paths: [String]) throws(ReadTraceError) -> [DumpDocument] {
+        let results = Mutex([Result<DumpDocument, ReadTraceError>?](repeating: nil, count: paths.count))
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            let result = Result { () throws(ReadTraceError) in try read(paths[index]) }
+            results.withLock { $0[index] = result }
+        }
+        // concurrentPerform returns when every read has.
+        return try results.withLock { $0 }.map { result throws(ReadTraceError) in try result!.get() }
+    }
+
     /// One dump, or several merged on wall-clock time.
     static func merged(_ paths: [String]) throws(ReadTraceError) -> DumpDocument {
-        var dumps: [DumpDocument] = []
-        for path in paths { dumps.append(try read(path)) }
+        let dumps = try read(paths)
         guard dumps.count > 1 else { return dumps[0] }
         do {
             return try DumpMerge.merge(dumps)

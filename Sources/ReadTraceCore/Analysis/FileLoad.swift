@@ -1,8 +1,26 @@
 /// A reads entry with what the timeline and the storm summary need to know about it.
 public struct FileLoad: Sendable {
-    public var read: DumpDocument.Read
-    public var file: DumpDocument.File?
-    public var process: DumpDocument.Process?
+    /// The entry, its file and its process behind one reference: loads are sorted and filtered
+    /// over and over, and as values they made each load about 800 bytes to move.
+    private final class Entry: Sendable {
+        let read: DumpDocument.Read
+        let file: DumpDocument.File?
+        let process: DumpDocument.Process?
+
+        init(read: DumpDocument.Read, file: DumpDocument.File?, process: DumpDocument.Process?) {
+            self.read = read
+            self.file = file
+            self.process = process
+        }
+    }
+
+    private var entry: Entry
+    public var read: DumpDocument.Read {
+        get { entry.read }
+        set { entry = Entry(read: newValue, file: entry.file, process: entry.process) }
+    }
+    public var file: DumpDocument.File? { entry.file }
+    public var process: DumpDocument.Process? { entry.process }
     /// "pod 0b9f3c2e" or "ctr 4f5d9c1e2b3a", shortened to tell the dump's pods and containers
     /// apart; nil outside a pod or container.
     public var group: String?
@@ -11,6 +29,24 @@ public struct FileLoad: Sendable {
     /// Bytes of the file in the page cache when this load began, for the file's first load
     /// (the only one whose start the kernel measured); nil for the others, or when not measured.
     public var cachedAtStartBytes: UInt64?
+
+    init(
+        read: DumpDocument.Read, file: DumpDocument.File?, process: DumpDocument.Process?, group: String?, deviceName: String?,
+        cachedAtStartBytes: UInt64?
+    ) {
+        entry = Entry(read: read, file: file, process: process)
+        self.group = group
+        self.deviceName = deviceName
+        self.cachedAtStartBytes = cachedAtStartBytes
+    }
+
+    /// The entry's pid and file id, which tell loads apart (file ids stay unique in a merged dump).
+    public struct Key: Hashable, Sendable {
+        public var pid: Int32
+        public var fileID: Int
+    }
+
+    public var key: Key { Key(pid: read.pid, fileID: read.fileID) }
 
     /// In a merged dump, the host the load ran on (its file's); nil in a dump of one run.
     public var host: String? { file?.host }

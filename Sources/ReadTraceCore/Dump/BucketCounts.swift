@@ -22,6 +22,12 @@ public struct BucketCounts: RandomAccessCollection, Sendable, Equatable, Express
 
     public init(arrayLiteral elements: UInt64...) { self.init(elements) }
 
+    private init(endIndex: Int, leading: Int, counts: [UInt64]) {
+        self.endIndex = endIndex
+        self.leading = leading
+        self.counts = counts
+    }
+
     public subscript(position: Int) -> UInt64 {
         precondition(position >= 0 && position < endIndex, "bucket \(position) of \(endIndex)")
         let offset = position - leading
@@ -40,6 +46,14 @@ public struct BucketCounts: RandomAccessCollection, Sendable, Equatable, Express
     }
 }
 
+extension BucketCounts: JSONBytesDecodable {
+    init(bytesAt start: Int, in text: JSONText) throws(JSONText.Refusal) {
+        var builder = Builder()
+        try text.forEachElement(at: start) { index throws(JSONText.Refusal) in builder.append(try text.whole(at: index)) }
+        self = builder.counts
+    }
+}
+
 extension BucketCounts: Codable {
     public init(from decoder: any Decoder) throws {
         self.init(try decoder.singleValueContainer().decode([UInt64].self))
@@ -48,5 +62,38 @@ extension BucketCounts: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(Array(self))
+    }
+}
+
+extension BucketCounts {
+    /// Counts appended a bucket at a time, kept as `BucketCounts` keeps them: the empty buckets
+    /// before the first count and after the last are counted, not stored, and no whole array of
+    /// every bucket is made first (a dump reader's timelines, 100,000 and more).
+    public struct Builder {
+        private var buckets = 0
+        private var leading = 0
+        private var occupied: [UInt64] = []
+        /// Empty buckets since the last count above zero: stored only when another follows.
+        private var empty = 0
+
+        public init() {}
+
+        public mutating func append(_ count: UInt64) {
+            buckets += 1
+            guard count > 0 else {
+                if occupied.isEmpty { leading += 1 } else { empty += 1 }
+                return
+            }
+            if empty > 0 {
+                occupied.append(contentsOf: repeatElement(0, count: empty))
+                empty = 0
+            }
+            occupied.append(count)
+        }
+
+        /// The buckets appended so far.
+        public var counts: BucketCounts {
+            BucketCounts(endIndex: buckets, leading: occupied.isEmpty ? 0 : leading, counts: occupied)
+        }
     }
 }

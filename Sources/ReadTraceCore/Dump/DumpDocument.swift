@@ -45,7 +45,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         /// processes: its reads are the IO behind their reads of those files. Absent for others.
         public var fuseServes: [String]?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case pid, comm, cmdline, cgroup, host
             case fuseServes = "fuse_serves"
             case parentPid = "parent_pid"
@@ -101,7 +101,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         /// of a file already cached is a warm one. Null when not measured.
         public var cachedAtStartBytes: UInt64?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case path, dev, inode, deleted, host
             case fileID = "file_id"
             case pathBase64 = "path_base64"
@@ -214,6 +214,10 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var p99: Double
         public var max: Double
         public var total: Double
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case p50, p90, p99, max, total
+        }
     }
 
     public struct TimelineSeries: Codable, Sendable, Equatable {
@@ -222,7 +226,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         /// Bytes block devices completed for this entry, on the same buckets.
         public var blockReadBytes: BucketCounts
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case bucketSeconds = "bucket_s"
             case readBytes = "read_bytes"
             case blockReadBytes = "block_read_bytes"
@@ -268,7 +272,7 @@ public struct DumpDocument: Codable, Sendable, Equatable {
         public var latencyMicroseconds: Latency?
         public var timeline: TimelineSeries
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case pid, timeline
             case fileID = "file_id"
             case readCalls = "read_calls"

@@ -24,6 +24,8 @@ public enum DumpFile {
             throw failure("\(info.st_size) bytes is more than a dump may have (\(maximumBytes / (1 << 20)) MiB)")
         }
         var content: [UInt8] = []
+        // A file's size known, its bytes go in one array without regrowing (and copying) it.
+        if info.st_mode & S_IFMT == S_IFREG { content.reserveCapacity(Int(info.st_size) + 1) }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let got = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }

@@ -32,7 +32,7 @@ struct JSONBytesDecoder: Decoder {
     }
 
     private var bytes: UnsafeBufferPointer<UInt8> { text.bytes }
-    private var isNull: Bool { bytes[start] == UInt8(ascii: "n") }
+    private var isNull: Bool { text.isNull(at: start) }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard bytes[start] == UInt8(ascii: "{") else { throw Refusal() }
@@ -46,168 +46,21 @@ struct JSONBytesDecoder: Decoder {
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { Single(decoder: self) }
 
-    /// A value of `type`: the primitives from the bytes, anything else through its own init(from:).
+    /// A value of `type`: the primitives from the bytes, the dump's entries straight from them
+    /// where they can be, anything else through its own init(from:).
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         switch type {
-        case is Bool.Type:
-            switch bytes[start] {
-            case UInt8(ascii: "t"): return true as! T
-            case UInt8(ascii: "f"): return false as! T
-            default: throw Refusal()
-            }
-        case is String.Type: return try string() as! T
-        case is Double.Type: return try double() as! T
+        case is Bool.Type: return try text.bool(at: start) as! T
+        case is String.Type: return try text.string(at: start) as! T
+        case is Double.Type: return try text.double(at: start) as! T
         // JSONDecoder reads a Float its own way; no dump field is one.
         case is Float.Type: throw Refusal()
-        // Timelines: thousands of counts per entry, read without a decoder each.
-        case is [UInt64].Type: return try wholeNumbers() as [UInt64] as! T
-        case let integer as any FixedWidthInteger.Type: return try whole(integer, at: start) as! T
+        case let integer as any FixedWidthInteger.Type: return try text.whole(integer, at: start) as! T
+        case let entry as any JSONBytesDecodable.Type:
+            guard let value = try? entry.init(bytesAt: start, in: text) else { return try T(from: self) }
+            return value as! T
         default: return try T(from: self)
         }
-    }
-
-    private func wholeNumbers<I: FixedWidthInteger>() throws -> [I] {
-        guard bytes[start] == UInt8(ascii: "[") else { throw Refusal() }
-        var numbers: [I] = []
-        var index = text.skippingSpace(from: start + 1)
-        while bytes[index] != UInt8(ascii: "]") {
-            numbers.append(try whole(I.self, at: index))
-            index = text.skippingSpace(from: text.end(ofValueAt: index))
-            if bytes[index] == UInt8(ascii: ",") { index = text.skippingSpace(from: index + 1) }
-        }
-        return numbers
-    }
-
-    /// An integer written without fraction or exponent that fits `I` (JSONDecoder decides the rest).
-    private func whole<I: FixedWidthInteger>(_ type: I.Type, at start: Int) throws -> I {
-        var index = start
-        let negative = bytes[index] == UInt8(ascii: "-")
-        if negative { index += 1 }
-        var value: I = 0
-        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
-            let digit = I(truncatingIfNeeded: bytes[index] - UInt8(ascii: "0"))
-            let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
-            let (next, overflowAgain) = negative ? tens.subtractingReportingOverflow(digit) : tens.addingReportingOverflow(digit)
-            guard !overflow, !overflowAgain else { throw Refusal() }
-            value = next
-            index += 1
-        }
-        guard index > start + (negative ? 1 : 0), !(negative && value == 0),
-            index == bytes.count || !".eE".utf8.contains(bytes[index])
-        else { throw Refusal() }
-        return value
-    }
-
-    /// Correctly rounded, as JSONDecoder (strtod) reads it: exactly from the digits when they
-    /// and the power of ten fit a double (Clinger's fast path), else through Double(String).
-    private func double() throws -> Double {
-        let end = text.end(ofValueAt: start)
-        var index = start
-        let negative = bytes[index] == UInt8(ascii: "-")
-        if negative { index += 1 }
-        guard index < end, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw Refusal() }
-        var significand: UInt64 = 0
-        var digits = 0
-        var exponent = 0
-        var inFraction = false
-        while index < end {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: ".") {
-                inFraction = true
-            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                break
-            } else {
-                if significand != 0 || byte != UInt8(ascii: "0") { digits += 1 }
-                if digits > 19 { return try slowDouble(end) }
-                significand = significand * 10 + UInt64(byte - UInt8(ascii: "0"))
-                if inFraction { exponent -= 1 }
-            }
-            index += 1
-        }
-        if index < end {
-            index += 1
-            var exponentSign = 1
-            if bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                exponentSign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
-                index += 1
-            }
-            var written = 0
-            while index < end {
-                written = written * 10 + Int(bytes[index] - UInt8(ascii: "0"))
-                if written > 400 { return try slowDouble(end) }
-                index += 1
-            }
-            exponent += exponentSign * written
-        }
-        guard significand < 1 << 53, (-22...22).contains(exponent) else { return try slowDouble(end) }
-        let magnitude = exponent < 0 ? Double(significand) / Self.powersOfTen[-exponent] : Double(significand) * Self.powersOfTen[exponent]
-        return negative ? -magnitude : magnitude
-    }
-
-    /// 1e0 to 1e22: each exactly a double.
-    private static let powersOfTen: [Double] = {
-        var powers: [Double] = [1]
-        for _ in 1...22 { powers.append(powers.last! * 10) }
-        return powers
-    }()
-
-    private func slowDouble(_ end: Int) throws -> Double {
-        guard let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)), value.isFinite
-        else { throw Refusal() }
-        return value
-    }
-
-    private func string() throws -> String {
-        guard bytes[start] == UInt8(ascii: "\"") else { throw Refusal() }
-        let end = text.end(ofValueAt: start) - 1
-        let content = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<end])
-        // JSONText checked the UTF-8 and the escapes.
-        guard content.contains(UInt8(ascii: "\\")) else { return String(decoding: content, as: UTF8.self) }
-        return try Self.unescaped(content, text: text, offset: start + 1)
-    }
-
-    /// A string's content with its escapes replaced (a \u surrogate pair as its one character).
-    static func unescaped(_ content: UnsafeBufferPointer<UInt8>, text: JSONText, offset: Int) throws -> String {
-        var scalars = String.UnicodeScalarView()
-        var utf8: [UInt8] = []
-        var index = 0
-        func flush() {
-            scalars.append(contentsOf: String(decoding: utf8, as: UTF8.self).unicodeScalars)
-            utf8.removeAll(keepingCapacity: true)
-        }
-        while index < content.count {
-            guard content[index] == UInt8(ascii: "\\") else {
-                utf8.append(content[index])
-                index += 1
-                continue
-            }
-            let escape = content[index + 1]
-            index += 2
-            let replacement: UInt8
-            switch escape {
-            case UInt8(ascii: "b"): replacement = 0x08
-            case UInt8(ascii: "f"): replacement = 0x0C
-            case UInt8(ascii: "n"): replacement = 0x0A
-            case UInt8(ascii: "r"): replacement = 0x0D
-            case UInt8(ascii: "t"): replacement = 0x09
-            case UInt8(ascii: "u"):
-                var value = UInt32(try text.hex(at: offset + index))
-                index += 4
-                if (0xD800...0xDBFF).contains(value) {
-                    let low = UInt32(try text.hex(at: offset + index + 2))
-                    index += 6
-                    value = 0x10000 + (value - 0xD800) << 10 + (low - 0xDC00)
-                }
-                guard let scalar = Unicode.Scalar(value) else { throw Refusal() }
-                flush()
-                scalars.append(scalar)
-                continue
-            default: replacement = escape  // " \ /
-            }
-            utf8.append(replacement)
-        }
-        flush()
-        return String(scalars)
     }
 
     private struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -226,7 +79,7 @@ struct JSONBytesDecoder: Decoder {
                 let nameEnd = text.end(ofValueAt: index)
                 let range = (index + 1)..<(nameEnd - 1)
                 let raw = UnsafeBufferPointer(rebasing: text.bytes[range])
-                let name = raw.contains(UInt8(ascii: "\\")) ? Array(try unescaped(raw, text: text, offset: range.lowerBound).utf8) : nil
+                let name = raw.contains(UInt8(ascii: "\\")) ? Array(try text.unescaped(raw, offset: range.lowerBound).utf8) : nil
                 let value = text.skippingSpace(from: text.skippingSpace(from: nameEnd) + 1)
                 // JSONDecoder decides what a name given twice means.
                 guard members.count < 64 else { throw Refusal() }

@@ -16,8 +16,8 @@ struct HTMLTimeline {
     func render() -> String {
         let loads = dump.loads(countedBy: rule)
         let selection = RowSelection(loads.sorted { $0.bytes > $1.bytes }, policy: rowPolicy, limit: rowLimit, bytes: \.bytes)
-        let shownKeys = Set(selection.shown.map { "\($0.read.pid) \($0.read.fileID)" })
-        let shown = loads.filter { shownKeys.contains("\($0.read.pid) \($0.read.fileID)") }
+        let shownKeys = Set(selection.shown.map(\.key))
+        let shown = loads.filter { shownKeys.contains($0.key) }
         // Devices that were busy at some point, as the terminal's timeline shows them.
         let devices = dump.devices.filter { $0.samples.contains { $0.utilizationPercent > 0 } }
         let byDevice = Dictionary(grouping: loads, by: { $0.deviceName ?? "" }).sorted { $0.key < $1.key }

@@ -48,8 +48,8 @@ public struct LoadTimeline {
                 .map { TextFormat.fit($0, width: width) }
         }
         let selection = RowSelection(loads.sorted { $0.bytes > $1.bytes }, policy: rowPolicy, bytes: \.bytes)
-        let shownKeys = Set(selection.shown.map { "\($0.read.pid) \($0.read.fileID)" })
-        let shown = loads.filter { shownKeys.contains("\($0.read.pid) \($0.read.fileID)") }
+        let shownKeys = Set(selection.shown.map(\.key))
+        let shown = loads.filter { shownKeys.contains($0.key) }
         let bytesByLoad = shown.map { Self.bytesPerColumn($0, columns: columns, secondsPerColumn: axis.secondsPerColumn) }
         let busiest = bytesByLoad.flatMap { $0 }.max() ?? 0
 
