@@ -25,6 +25,8 @@ let package = Package(
         ),
         // Process launch: the fork-and-exec shim for `-- COMMAND` (CSpawn_ prefixed).
         .target(name: "CSpawn"),
+        // glibc's malloc.h (mallopt), which the Glibc module leaves out.
+        .systemLibrary(name: "CMalloc"),
         // The only Swift code that imports CBPF: owns the skeleton, turns C records into Swift values.
         .target(name: "ReadTraceKernel", dependencies: ["CBPF", "ReadTraceCore"]),
         // Pure Swift: aggregation, /proc, rendering, JSON. Testable without root.
@@ -33,7 +35,7 @@ let package = Package(
         .target(
             name: "ReadTrace",
             dependencies: [
-                "ReadTraceCore", "ReadTraceKernel", "CSpawn",
+                "ReadTraceCore", "ReadTraceKernel", "CSpawn", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

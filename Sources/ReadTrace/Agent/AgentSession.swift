@@ -1,3 +1,4 @@
+import CMalloc
 import Dispatch
 import Glibc
 import Logging
@@ -29,6 +30,11 @@ struct AgentSession {
 
     func run() throws -> Int32 {
         ProcFS.processes = settings.hostProc
+        // glibc gives each thread that allocates (the server's event loops, the consumer) an
+        // arena of its own, and freed memory stays in them: on compressed pod churn that doubled
+        // the agent's RSS (scripts/agent-node-load --churn, BENCHMARKS.md). Two arenas are enough
+        // for an agent that is mostly one consumer thread.
+        mallopt(M_ARENA_MAX, 2)
         let session = TraceSession(options: options)
         var (configuration, features, _) = try session.preflight()
         // The file label's selection, decided in the kernel where it is name suffixes.
