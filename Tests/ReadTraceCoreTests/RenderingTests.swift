@@ -166,6 +166,12 @@ struct RenderingTests {
             text.contains("loop0: 4.0M read: 3.0M for traced processes' files, 1.0M by processes filtered out, 0 unattributed"),
             "\(text)")
         #expect(!text.contains("diskstats counted"), "the kernel saw what diskstats counted: \(text)")
+        // At 80 columns the line is wrapped, its last count kept.
+        let narrow = SummaryReport(sort: .bytes, pathFilter: PathFilter([]), width: 80)
+            .render(aggregate: aggregate, metadata: metadata, deviceHistory: history, blockReads: blockReads)
+        let narrowLines = narrow.split(separator: "\n")
+        #expect(narrowLines.allSatisfy { $0.count <= 80 }, "\(narrow)")
+        #expect(narrowLines.contains { $0.hasPrefix("  ") && $0.hasSuffix("0 unattributed") }, "\(narrow)")
     }
 
     @Test("the summary says when diskstats counted more reads than the block programs saw, unless they saw none (device mapper)")

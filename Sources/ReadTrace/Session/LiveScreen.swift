@@ -101,7 +101,9 @@ final class LiveScreen: IntervalConsumer {
         aggregate: TraceAggregate, metadata: RunMetadata, deviceHistory: DeviceHistory,
         blockReads: [String: DeviceReadCounters], dump: DumpDocument, rule: LoadRule, rows: RowPolicy
     ) -> String {
-        let width = (mode == .terminal ? TerminalSize.ofStandardOutput() : nil)?.columns ?? TerminalSize.fallback.columns
+        // The summary lands on standard output whatever the live view did (silent while a
+        // command keeps the terminal, plain on a dumb one): it fits the terminal if there is one.
+        let width = (TerminalSize.ofStandardOutput() ?? .fallback).columns
         var text = SummaryReport(
             sort: view.sort, pathFilter: view.pathFilter, devices: view.devices, grouping: view.grouping,
             rowPolicy: rows, width: width

@@ -60,7 +60,10 @@ public struct SummaryReport {
                     "\(device.name): diskstats counted \(TextFormat.bytes($0)) more read: the kernel did not run readtrace's "
                         + "block programs for some completions (DISK low by up to that)"
                 }
-                return (["\(device.name): \(reads.summary)"] + (unseen.map { [$0] } ?? [])).map { String($0.prefix(width)) }
+                // Wrapped, not cut: at 80 columns the counts at the end are the ones that matter.
+                return (["\(device.name): \(reads.summary)"] + (unseen.map { [$0] } ?? [])).flatMap {
+                    TextFormat.wrap($0, width: width, indent: 2)
+                }
             }
         }
         let selection = RowSelection(rows, policy: rowPolicy, limit: rowPolicy.tableLimit, bytes: \.bytes)
