@@ -38,6 +38,10 @@ import Testing
         // The merged dump is a valid dump: it reads back as it was written.
         #expect(try DumpDocument.decode(merged.encoded()) == merged)
         #expect(try DumpTests.schemaStatus(of: merged) == 0)
+        // report --json writes it in pieces: the same bytes.
+        var streamed: [UInt8] = []
+        try merged.write { streamed += $0 }
+        #expect(try streamed == merged.encoded())
     }
 
     @Test("read amplification and concurrency count every host: two nodes loading one model at once read it 2x, 2 at once")

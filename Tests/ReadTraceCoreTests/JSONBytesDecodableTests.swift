@@ -45,6 +45,11 @@ struct JSONBytesDecodableTests {
         ])
     func fixtures(path: String, plain: Bool) throws {
         let bytes = Array(try Data(contentsOf: JSONBytesDecoderTests.repository.appendingPathComponent(path)))
+        // Written back in pieces (report --json), a dump is the bytes it encodes to whole.
+        let document = try DumpDocument.decode(bytes)
+        var streamed: [UInt8] = []
+        try document.write { streamed += $0 }
+        #expect(try streamed == document.encoded())
         try bytes.withUnsafeBufferPointer { buffer in
             let text = try JSONText(buffer)
             let reads = try Self.fastReads(DumpDocument.Read.self, array: "reads", in: text)

@@ -185,24 +185,6 @@ public struct DumpContents {
 
     /// Writes the bytes `DumpDocument(self).encoded()` returns, in pieces, a read or a file at a time.
     public func write(to output: ([UInt8]) throws -> Void) throws {
-        let encoder = DumpDocument.encoder()
-        let outline = Array(try encoder.encode(self.outline))
-        var rest = outline[...]
-        // The outline's empty arrays are where the files and the reads go. No other object in a
-        // dump has the key "files" or "reads", and a quote inside a string is escaped, so each
-        // marker occurs once.
-        func write(_ elements: some Sequence<some Encodable>, intoArrayAt marker: String) throws {
-            guard let opening = rest.firstRange(of: Array(marker.utf8)) else {
-                preconditionFailure("a dump outline has \(marker)]")
-            }
-            try output(Array(rest[..<opening.upperBound]))
-            rest = rest[opening.upperBound...]
-            for (index, element) in elements.enumerated() {
-                try output((index == 0 ? [] : [UInt8(ascii: ",")]) + Array(try encoder.encode(element)))
-            }
-        }
-        try write(files, intoArrayAt: #""files":["#)
-        try write(reads, intoArrayAt: #""reads":["#)
-        try output(Array(rest) + [UInt8(ascii: "\n")])
+        try DumpDocument.write(outline: outline, files: files, reads: reads, to: output)
     }
 }

@@ -42,7 +42,7 @@ public final class DumpSource {
     public func write(to emit: ([UInt8]) throws -> Void) throws {
         switch origin {
         case .run(let contents): try contents.write(to: emit)
-        case .saved(let document): try emit(try document.encoded())
+        case .saved(let document): try document.write(to: emit)
         }
     }
 }
