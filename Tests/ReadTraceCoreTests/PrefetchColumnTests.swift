@@ -4,9 +4,7 @@ import Testing
 
 @Suite("PREFETCH in the summary and the report")
 struct PrefetchColumnTests {
-    static let metadata = RunMetadata(
-        toolVersion: "t", host: .init(hostname: "h", kernel: "k", bootID: "b"), hook: .tracepoint,
-        startedAtUnixSeconds: 0, durationSeconds: 1, filters: .init(), counters: KernelCounters())
+    static let metadata = SummaryRowPolicyTests.metadata
 
     /// pid 10 reads 1 MiB of the engine and prefetches 3.5 MiB of it; pid 20 reads 4 KiB of the weights.
     static func aggregate(prefetching: Bool = true) -> TraceAggregate {
